@@ -1,0 +1,45 @@
+import { useCallback } from 'react';
+import type { ActionRecord } from '@/lib/db/schema';
+import { request } from '@/lib/messaging/client';
+import { KIND_NAMES } from './ActionDetails';
+import { useBroker } from './useBroker';
+
+const HISTORY_LIMIT = 200;
+
+export function HistoryView() {
+  const load = useCallback(() => request({ type: 'history', limit: HISTORY_LIMIT }), []);
+  const { data: history, error } = useBroker(load);
+  if (error) return <p role="alert">Could not load the history: {error}</p>;
+  if (!history) return <p>Loading…</p>;
+  if (!history.length) return <p className="empty">Nothing has been held yet.</p>;
+  return (
+    <table className="history" aria-label="History">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Site</th>
+          <th scope="col">Action</th>
+          <th scope="col">Outcome</th>
+        </tr>
+      </thead>
+      <tbody>
+        {history.map((record) => (
+          <tr key={record.id} data-status={record.status}>
+            <td>{new Date(record.createdAt).toLocaleString()}</td>
+            <td>{record.site}</td>
+            <td>
+              {KIND_NAMES[record.kind]}: {record.label}
+            </td>
+            <td>{outcome(record)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function outcome(record: ActionRecord): string {
+  const by = record.decidedBy ? ` by ${record.decidedBy}` : '';
+  const why = record.reason ?? record.note;
+  return `${record.status}${by}${why ? ` (${why})` : ''}`;
+}

@@ -1,0 +1,29 @@
+import { useCallback, useEffect, useState } from 'react';
+import { browser } from 'wxt/browser';
+import type { PanelEvent } from '@/lib/messaging/protocol';
+
+/** Loads something from the broker and reloads it whenever the broker reports a change. */
+export function useBroker<T>(load: () => Promise<T>): { data: T | undefined; error: string | null; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    load().then(
+      (value) => {
+        setData(value);
+        setError(null);
+      },
+      (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)),
+    );
+  }, [load]);
+
+  useEffect(() => {
+    reload();
+    const onMessage = (message: unknown) => {
+      if ((message as PanelEvent)?.type === 'changed') reload();
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    return () => browser.runtime.onMessage.removeListener(onMessage);
+  }, [reload]);
+
+  return { data, error, reload };
+}

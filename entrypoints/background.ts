@@ -1,0 +1,40 @@
+import { browser } from 'wxt/browser';
+import { Broker } from '@/lib/broker/broker';
+import { browserPlatform } from '@/lib/broker/browser-platform';
+import { openCountersignDb } from '@/lib/db/open';
+import { ActionStore } from '@/lib/db/store';
+import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
+import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
+
+const DEBUGGER_POLL_MS = 1000;
+
+export default defineBackground(() => {
+  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser)));
+  const origin = browser.runtime.getURL('/');
+  const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
+
+  void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
+  void withBroker((broker) => broker.reconcile());
+  // Also keeps the worker awake: each extension API call resets its idle timer.
+  setInterval(() => void withBroker((broker) => broker.refreshDebuggers()), DEBUGGER_POLL_MS);
+
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (isExtensionPage(sender, browser.runtime.id, origin)) {
+      return brokerReady.then((broker) => handlePanelRequest(broker, message));
+    }
+    if (isContentScript(sender, browser.runtime.id, origin)) {
+      return brokerReady.then((broker) => handleContentRequest(broker, message, sender));
+    }
+    return undefined;
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void withBroker(async (broker) => {
+      await broker.abandonTab(tabId, 'tab closed');
+      await broker.forgetTab(tabId);
+    });
+  });
+  browser.webNavigation.onCommitted.addListener(({ tabId, frameId }) => {
+    void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
+  });
+});

@@ -1,0 +1,41 @@
+export type ActionKind = 'purchase' | 'send' | 'submit';
+
+/** How the agent triggered the action; decides how the content script replays it. */
+export type Trigger = 'click' | 'submit' | 'enter' | 'form-submit';
+
+/** Why a tab counts as driven by an agent. */
+export type GuardSignal = 'webdriver' | 'untrusted-event' | 'debugger' | 'armed' | 'always' | 'unconfirmed';
+
+export interface FieldSnapshot {
+  name: string;
+  label: string;
+  type: string;
+  value: string;
+  masked?: boolean;
+  hidden?: boolean;
+  truncated?: boolean;
+}
+
+export interface Amount {
+  value: number;
+  currency: string;
+  text: string;
+}
+
+/** What the content script proposes; everything in it is page data and untrusted. */
+export interface ProposedAction {
+  id: string;
+  kind: ActionKind;
+  trigger: Trigger;
+  label: string;
+  frameUrl: string;
+  frameTitle: string;
+  form?: { action: string; method: string };
+  fields: FieldSnapshot[];
+  fieldsTruncated?: boolean;
+  amount?: Amount;
+  recipients?: string[];
+  message?: string;
+  signals: GuardSignal[];
+  heldAt: number;
+}

@@ -1,0 +1,43 @@
+import type { browser as extensionBrowser } from 'wxt/browser';
+import type { PanelEvent, TabMessage } from '@/lib/messaging/protocol';
+import type { BrokerPlatform } from './broker';
+
+const ARMED_KEY = 'armedTabs';
+
+/** The real browser behind the broker's platform interface. */
+export function browserPlatform(browser: typeof extensionBrowser): BrokerPlatform {
+  return {
+    async debuggerTabs() {
+      const targets = await browser.debugger.getTargets();
+      return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));
+    },
+    async armedTabs() {
+      const stored = await browser.storage.session.get(ARMED_KEY);
+      const tabs = stored[ARMED_KEY];
+      return new Set(Array.isArray(tabs) ? (tabs as number[]) : []);
+    },
+    async setArmedTabs(tabs) {
+      await browser.storage.session.set({ [ARMED_KEY]: [...tabs] });
+    },
+    async openTabs() {
+      const tabs = await browser.tabs.query({});
+      return new Set(tabs.flatMap((tab) => (tab.id === undefined ? [] : [tab.id])));
+    },
+    sendToFrame({ tabId, frameId, documentId }, message: TabMessage) {
+      return browser.tabs.sendMessage(tabId, message, documentId ? { documentId } : { frameId });
+    },
+    async sendToTab(tabId, message: TabMessage) {
+      // Tabs without our content script (chrome:// pages, the panel itself) have no receiver.
+      await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
+    },
+    async setBadge(pending) {
+      await browser.action.setBadgeText({ text: pending ? String(pending) : '' });
+      await browser.action.setBadgeBackgroundColor({ color: '#b3261e' });
+    },
+    notifyPanels() {
+      const event: PanelEvent = { type: 'changed' };
+      browser.runtime.sendMessage(event).catch(() => undefined);
+    },
+    now: () => Date.now(),
+  };
+}

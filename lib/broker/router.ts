@@ -1,0 +1,52 @@
+import { parseContentRequest, parsePanelRequest } from '@/lib/messaging/validate';
+import type { SenderInfo } from '@/lib/messaging/senders';
+import type { Broker } from './broker';
+
+/** Messages that failed validation, by origin; dropped without a reply. */
+export const dropped = { panel: 0, content: 0 };
+
+export async function handlePanelRequest(broker: Broker, message: unknown): Promise<unknown> {
+  const request = parsePanelRequest(message);
+  if (!request) {
+    dropped.panel++;
+    return undefined;
+  }
+  switch (request.type) {
+    case 'queue':
+      return broker.queue();
+    case 'history':
+      return broker.history(request.limit);
+    case 'decide':
+      return broker.decide(request.id, request.verdict, request.note);
+    case 'settings':
+      return broker.settings();
+    case 'set-guard-mode':
+      return broker.setGuardMode(request.mode);
+    case 'tab-guard':
+      return broker.guardFor(request.tabId);
+    case 'arm':
+      return broker.arm(request.tabId, request.armed);
+  }
+}
+
+interface ContentSender extends SenderInfo {
+  tab?: { id?: number; url?: string; title?: string };
+  documentId?: string;
+}
+
+export async function handleContentRequest(broker: Broker, message: unknown, sender: ContentSender): Promise<unknown> {
+  const request = parseContentRequest(message);
+  const tabId = sender.tab?.id;
+  if (!request || tabId === undefined) {
+    dropped.content++;
+    return undefined;
+  }
+  if (request.type === 'hello') return broker.hello(tabId);
+  return broker.hold(request.action, {
+    tabId,
+    frameId: sender.frameId ?? 0,
+    documentId: sender.documentId,
+    tabUrl: sender.tab?.url ?? request.action.frameUrl,
+    tabTitle: sender.tab?.title ?? '',
+  });
+}

@@ -1,0 +1,76 @@
+import type { IDBPDatabase } from 'idb';
+import type { ActionRecord, CountersignSchema, Settings } from './schema';
+import { DEFAULT_SETTINGS } from './schema';
+
+type Db = IDBPDatabase<CountersignSchema>;
+
+/** Queries over the one database; the broker is its only writer. */
+export class ActionStore {
+  constructor(private readonly db: Db) {}
+
+  /** Fails when the id exists: a proposal can never overwrite a record. */
+  async add(record: ActionRecord): Promise<void> {
+    await this.db.add('actions', record);
+  }
+
+  get(id: string): Promise<ActionRecord | undefined> {
+    return this.db.get('actions', id);
+  }
+
+  /** Applies `change` only when the record is still pending; returns the new record or null. */
+  async settle(id: string, change: Partial<ActionRecord>): Promise<ActionRecord | null> {
+    const tx = this.db.transaction('actions', 'readwrite');
+    const record = await tx.store.get(id);
+    if (!record || record.status !== 'pending') {
+      await tx.done;
+      return null;
+    }
+    const next = { ...record, ...change };
+    await tx.store.put(next);
+    await tx.done;
+    return next;
+  }
+
+  async update(id: string, change: Partial<ActionRecord>): Promise<void> {
+    const tx = this.db.transaction('actions', 'readwrite');
+    const record = await tx.store.get(id);
+    if (record) await tx.store.put({ ...record, ...change });
+    await tx.done;
+  }
+
+  /** Pending actions, oldest first. */
+  pending(): Promise<ActionRecord[]> {
+    const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
+    return this.db.getAllFromIndex('actions', 'byStatusCreated', range);
+  }
+
+  async pendingCount(): Promise<number> {
+    const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
+    return this.db.countFromIndex('actions', 'byStatusCreated', range);
+  }
+
+  async pendingForTab(tabId: number): Promise<ActionRecord[]> {
+    const records = await this.db.getAllFromIndex('actions', 'byTab', tabId);
+    return records.filter((record) => record.status === 'pending');
+  }
+
+  /** Newest first. */
+  async recent(limit: number): Promise<ActionRecord[]> {
+    const records: ActionRecord[] = [];
+    let cursor = await this.db.transaction('actions').store.index('byCreated').openCursor(null, 'prev');
+    while (cursor && records.length < limit) {
+      records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return records;
+  }
+
+  async settings(): Promise<Settings> {
+    const stored = await this.db.get('settings', 'settings');
+    return { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings> | undefined) };
+  }
+
+  async saveSettings(settings: Settings): Promise<void> {
+    await this.db.put('settings', settings, 'settings');
+  }
+}

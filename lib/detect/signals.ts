@@ -1,0 +1,34 @@
+import type { GuardSignal } from '@/lib/actions/types';
+
+export type GuardMode = 'automation' | 'always' | 'off';
+export const GUARD_MODES: readonly GuardMode[] = ['automation', 'always', 'off'];
+
+/** What the background knows about one tab, pushed to every frame of it. */
+export interface TabGuard {
+  mode: GuardMode;
+  armed: boolean;
+  debugger: boolean;
+}
+
+/**
+ * The signals a frame sees when an action happens. Until the background has answered
+ * (guard is null) the action is held as `unconfirmed`: the background then decides.
+ */
+export function contentSignals(guard: TabGuard | null, webdriver: boolean, trusted: boolean): GuardSignal[] {
+  if (guard?.mode === 'off') return [];
+  const signals: GuardSignal[] = [];
+  if (guard?.mode === 'always') signals.push('always');
+  if (webdriver) signals.push('webdriver');
+  if (!trusted) signals.push('untrusted-event');
+  if (guard?.debugger) signals.push('debugger');
+  if (guard?.armed) signals.push('armed');
+  if (!guard) signals.push('unconfirmed');
+  return signals;
+}
+
+/** The background's verdict on a held action's signals, using its own view of the tab. */
+export function confirmedSignals(reported: readonly GuardSignal[], guard: TabGuard): GuardSignal[] {
+  if (guard.mode === 'off') return [];
+  const page = reported.filter((signal) => signal === 'webdriver' || signal === 'untrusted-event');
+  return contentSignals(guard, page.includes('webdriver'), !page.includes('untrusted-event'));
+}

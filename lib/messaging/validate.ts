@@ -1,0 +1,151 @@
+import type { ActionKind, Amount, FieldSnapshot, GuardSignal, ProposedAction, Trigger } from '@/lib/actions/types';
+import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
+import type { ContentRequest, PanelRequest } from './protocol';
+
+// Runtime validators for everything the background accepts. They build fresh objects with
+// only the known keys, so nothing a page smuggles into a message reaches storage.
+
+const KINDS: readonly ActionKind[] = ['purchase', 'send', 'submit'];
+const TRIGGERS: readonly Trigger[] = ['click', 'submit', 'enter', 'form-submit'];
+const SIGNALS: readonly GuardSignal[] = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed'];
+
+const MAX_FIELDS = 200;
+const MAX_VALUE = 2000;
+const MAX_TEXT = 4096;
+const MAX_URL = 8192;
+const MAX_MESSAGE = 20000;
+
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown, max: number): string | undefined =>
+  typeof value === 'string' && value.length <= max ? value : undefined;
+const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
+  allowed.includes(value as T) ? (value as T) : undefined;
+const tabId = (value: unknown): number | undefined =>
+  Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+
+export function parseContentRequest(message: unknown): ContentRequest | null {
+  if (!isObj(message)) return null;
+  if (message.type === 'hello') return { type: 'hello' };
+  if (message.type === 'hold') {
+    const action = parseProposedAction(message.action);
+    return action ? { type: 'hold', action } : null;
+  }
+  return null;
+}
+
+export function parsePanelRequest(message: unknown): PanelRequest | null {
+  if (!isObj(message)) return null;
+  switch (message.type) {
+    case 'queue':
+    case 'settings':
+      return { type: message.type };
+    case 'history': {
+      const limit = message.limit;
+      return Number.isSafeInteger(limit) && (limit as number) > 0 && (limit as number) <= 1000
+        ? { type: 'history', limit: limit as number }
+        : null;
+    }
+    case 'decide': {
+      const id = str(message.id, 100);
+      const verdict = oneOf(message.verdict, ['approve', 'reject'] as const);
+      const note = message.note === undefined ? undefined : str(message.note, MAX_TEXT);
+      if (!id || !verdict || (message.note !== undefined && note === undefined)) return null;
+      return note === undefined ? { type: 'decide', id, verdict } : { type: 'decide', id, verdict, note };
+    }
+    case 'set-guard-mode': {
+      const mode = oneOf<GuardMode>(message.mode, GUARD_MODES);
+      return mode ? { type: 'set-guard-mode', mode } : null;
+    }
+    case 'tab-guard': {
+      const id = tabId(message.tabId);
+      return id === undefined ? null : { type: 'tab-guard', tabId: id };
+    }
+    case 'arm': {
+      const id = tabId(message.tabId);
+      return id === undefined || typeof message.armed !== 'boolean'
+        ? null
+        : { type: 'arm', tabId: id, armed: message.armed };
+    }
+    default:
+      return null;
+  }
+}
+
+export function parseProposedAction(value: unknown): ProposedAction | null {
+  if (!isObj(value)) return null;
+  const id = str(value.id, 100);
+  const kind = oneOf(value.kind, KINDS);
+  const trigger = oneOf(value.trigger, TRIGGERS);
+  const label = str(value.label, MAX_TEXT);
+  const frameUrl = str(value.frameUrl, MAX_URL);
+  const frameTitle = str(value.frameTitle, MAX_TEXT);
+  const heldAt = value.heldAt;
+  if (!id || !/^[\w-]+$/.test(id) || !kind || !trigger || label === undefined || frameUrl === undefined) return null;
+  if (frameTitle === undefined || typeof heldAt !== 'number' || !Number.isFinite(heldAt)) return null;
+  if (!Array.isArray(value.signals) || value.signals.length > SIGNALS.length) return null;
+  const signals = value.signals.map((signal) => oneOf(signal, SIGNALS));
+  if (signals.some((signal) => signal === undefined)) return null;
+  if (!Array.isArray(value.fields) || value.fields.length > MAX_FIELDS) return null;
+  const fields = value.fields.map(parseField);
+  if (fields.some((field) => field === null)) return null;
+
+  const action: ProposedAction = {
+    id,
+    kind,
+    trigger,
+    label,
+    frameUrl,
+    frameTitle,
+    fields: fields as FieldSnapshot[],
+    signals: signals as GuardSignal[],
+    heldAt,
+  };
+  if (value.fieldsTruncated === true) action.fieldsTruncated = true;
+  if (value.form !== undefined) {
+    if (!isObj(value.form)) return null;
+    const formAction = str(value.form.action, MAX_URL);
+    const method = str(value.form.method, 20);
+    if (formAction === undefined || method === undefined) return null;
+    action.form = { action: formAction, method };
+  }
+  if (value.amount !== undefined) {
+    const amount = parseAmountValue(value.amount);
+    if (!amount) return null;
+    action.amount = amount;
+  }
+  if (value.recipients !== undefined) {
+    if (!Array.isArray(value.recipients) || value.recipients.length > 50) return null;
+    const recipients = value.recipients.map((recipient) => str(recipient, 500));
+    if (recipients.some((recipient) => recipient === undefined)) return null;
+    action.recipients = recipients as string[];
+  }
+  if (value.message !== undefined) {
+    const message = str(value.message, MAX_MESSAGE);
+    if (message === undefined) return null;
+    action.message = message;
+  }
+  return action;
+}
+
+function parseField(value: unknown): FieldSnapshot | null {
+  if (!isObj(value)) return null;
+  const name = str(value.name, 200);
+  const label = str(value.label, 200);
+  const type = str(value.type, 40);
+  const fieldValue = str(value.value, MAX_VALUE);
+  if (name === undefined || label === undefined || type === undefined || fieldValue === undefined) return null;
+  const field: FieldSnapshot = { name, label, type, value: fieldValue };
+  if (value.masked === true) field.masked = true;
+  if (value.hidden === true) field.hidden = true;
+  if (value.truncated === true) field.truncated = true;
+  return field;
+}
+
+function parseAmountValue(value: unknown): Amount | null {
+  if (!isObj(value)) return null;
+  const currency = str(value.currency, 8);
+  const text = str(value.text, 100);
+  if (typeof value.value !== 'number' || !Number.isFinite(value.value) || !currency || text === undefined) return null;
+  return { value: value.value, currency, text };
+}
