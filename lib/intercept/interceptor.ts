@@ -52,6 +52,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   const watchedRoots = new WeakSet<ShadowRoot>();
   let guard: TabGuard | null = null;
   let replaying = 0;
+  // Trust of the input event being dispatched right now, for form.submit() called from its handler.
+  let inputTrusted: boolean | null = null;
 
   transport.hello().then(
     (answer) => (guard = answer),
@@ -65,8 +67,14 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     event.stopImmediatePropagation();
   }
 
+  function noteInput(event: Event): void {
+    inputTrusted = event.isTrusted;
+    win.setTimeout(() => (inputTrusted = null), 0);
+  }
+
   function onClick(event: MouseEvent): void {
     watchShadowRoots(event);
+    noteInput(event);
     if (replaying) return;
     const control = findControl(event.composedPath());
     if (!control || (control as HTMLButtonElement).disabled) return;
@@ -94,18 +102,23 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   }
 
   // form.submit() fires no submit event; the MAIN-world hook reports it here instead.
+  // With no input event behind it (an auto-posting sign-in form), it counts as trusted:
+  // only the tab's own signals (webdriver, debugger, armed) can hold it.
   function onHookedSubmit(event: Event): void {
     const form = event.composedPath()[0];
     if (!(form instanceof win.HTMLFormElement)) return;
     event.preventDefault(); // tells the hook this world owns the submission
     const submitNatively = () => win.HTMLFormElement.prototype.submit.call(form);
+    if (replaying) return submitNatively();
     const classified = classifyForm(form, null);
-    const signals = classified ? signalsFor(event) : [];
+    const trusted = inputTrusted ?? true;
+    const signals = classified ? contentSignals(guard, win.navigator.webdriver === true, trusted) : [];
     if (!classified || !signals.length) return runReplay(submitNatively);
     hold({ ...classified, trigger: 'form-submit', signals, form, near: form, replay: submitNatively });
   }
 
   function onKeydown(event: KeyboardEvent): void {
+    noteInput(event);
     if (replaying) return;
     const target = event.composedPath()[0];
     if (!(target instanceof win.Element)) return;

@@ -22,6 +22,7 @@ div:empty{display:none}`;
     region = doc.createElement('div');
     region.setAttribute('role', 'status');
     region.setAttribute('aria-live', 'polite');
+    region.setAttribute('aria-label', 'Countersign');
     root.append(style, region);
     (doc.body ?? doc.documentElement).append(host);
     return region;

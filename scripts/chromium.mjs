@@ -1,0 +1,35 @@
+// One place that finds the browser and knows the flags that work on these machines.
+import { existsSync } from 'node:fs';
+
+/** CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own Chromium if installed. */
+export async function findChromium() {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH points to ${fromEnv}, which does not exist`);
+    return fromEnv;
+  }
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  try {
+    const { chromium } = await import('@playwright/test');
+    const bundled = chromium.executablePath();
+    if (bundled && existsSync(bundled)) return bundled;
+  } catch {
+    // no Playwright browser either
+  }
+  throw new Error('No Chromium found: set CHROMIUM_PATH, or install Debian\'s "chromium" package');
+}
+
+export const QUIET_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+];
+
+export function extensionFlags(dir) {
+  return [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`];
+}

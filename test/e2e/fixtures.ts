@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { test as base, chromium, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+// @ts-expect-error plain JS module shared with npm start
+import { startFixtureServer } from '../fixtures/server.mjs';
+// @ts-expect-error plain JS module shared with npm start
+import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  host: string;
+  body: string;
+  at: number;
+}
+
+export interface FixtureServer {
+  origin: string;
+  otherOrigin: string;
+  requests: RecordedRequest[];
+  received(path: string, method?: string): RecordedRequest[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export { startFixtureServer, findChromium, extensionFlags, QUIET_FLAGS };
+
+/** The side panel, opened as a tab the way a person may pin it. */
+export class PanelPage {
+  constructor(readonly page: Page) {}
+
+  card(text: string | RegExp): Locator {
+    return this.page.getByRole('article').filter({ hasText: text });
+  }
+
+  async approve(text: string | RegExp): Promise<void> {
+    await this.card(text).getByRole('button', { name: /^Approve/ }).click();
+  }
+
+  async reject(text: string | RegExp, note?: string): Promise<void> {
+    const card = this.card(text);
+    if (note) await card.getByLabel('Note for the agent').fill(note);
+    await card.getByRole('button', { name: /^Reject/ }).click();
+  }
+
+  async history(): Promise<Locator> {
+    await this.page.getByRole('tab', { name: 'History' }).click();
+    return this.page.getByRole('table', { name: 'History' });
+  }
+
+  async queue(): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Queue' }).click();
+  }
+}
+
+export async function launchWithExtension(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: await findChromium(),
+    headless: true,
+    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR)],
+  });
+}
+
+export async function extensionIdOf(context: BrowserContext): Promise<string> {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return new URL(worker.url()).host;
+}
+
+/** Waits long enough for a released request to have arrived, then checks none did. */
+export async function expectNothingReceived(server: FixtureServer, path: string, waitMs = 500): Promise<void> {
+  await new Promise((done) => setTimeout(done, waitMs));
+  expect(server.received(path)).toEqual([]);
+}
+
+export async function expectReceivedOnce(server: FixtureServer, path: string): Promise<RecordedRequest> {
+  await expect.poll(() => server.received(path).length).toBe(1);
+  await new Promise((done) => setTimeout(done, 300)); // a duplicate would arrive within this
+  expect(server.received(path)).toHaveLength(1);
+  return server.received(path)[0]!;
+}
+
+interface WorkerFixtures {
+  server: FixtureServer;
+  extensionContext: BrowserContext;
+  extensionId: string;
+}
+
+interface TestFixtures {
+  panel: PanelPage;
+  agent: Page;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = (await startFixtureServer()) as FixtureServer;
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  extensionContext: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const dir = mkdtempSync(resolve(tmpdir(), 'countersign-e2e-'));
+      const context = await launchWithExtension(dir);
+      await use(context);
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  extensionId: [async ({ extensionContext }, use) => use(await extensionIdOf(extensionContext)), { scope: 'worker' }],
+  panel: async ({ extensionContext, extensionId }, use) => {
+    const page = await extensionContext.newPage();
+    await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    await use(new PanelPage(page));
+    await page.close();
+  },
+  agent: async ({ extensionContext, server }, use) => {
+    server.reset();
+    const page = await extensionContext.newPage();
+    await use(page);
+    await page.close();
+  },
+});
+
+export { expect };
