@@ -1,0 +1,76 @@
+import { expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
+
+test('closing the tab marks its held action abandoned and sends nothing', async ({ extensionContext, panel, server }) => {
+  server.reset();
+  const agent = await extensionContext.newPage();
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await expect(panel.card('Buy now')).toBeVisible();
+
+  await agent.close();
+  await expect(panel.card('Buy now')).toHaveCount(0);
+  const history = await panel.history();
+  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('abandoned by system (tab closed)');
+  await expectNothingReceived(server, '/api/spa/buy');
+});
+
+test('navigating away abandons the held action', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/role-button.html`);
+  await agent.getByLabel('Email').fill('nav@example.com');
+  await agent.getByRole('button', { name: 'Send invite' }).click();
+  await expect(panel.card('Send invite')).toBeVisible();
+
+  await agent.goto(`${server.origin}/index.html`);
+  await expect(panel.card('Send invite')).toHaveCount(0);
+  const history = await panel.history();
+  await expect(history.getByRole('row').filter({ hasText: 'Send invite' }).first()).toContainText('abandoned by system (page navigated away)');
+  await expectNothingReceived(server, '/api/invite');
+});
+
+test('a service worker restart loses nothing, and Approve still delivers exactly once', async ({
+  agent,
+  extensionContext,
+  panel,
+  server,
+}) => {
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await expect(panel.card('Buy now')).toBeVisible();
+
+  const cdp = await extensionContext.newCDPSession(panel.page);
+  const stopped = new Promise<void>((done) =>
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((version) => version.runningStatus === 'stopped')) done();
+    }),
+  );
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await expectNothingReceived(server, '/api/spa/buy');
+
+  await panel.page.reload();
+  await expect(panel.card('Buy now')).toBeVisible();
+  await panel.approve('Buy now');
+  const request = await expectReceivedOnce(server, '/api/spa/buy');
+  expect(JSON.parse(request.body)).toEqual({ sku: 'KETTLE-2', qty: 1 });
+});
+
+test('Approve sent from two panels at once delivers once', async ({ agent, extensionContext, extensionId, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await expect(panel.card('Buy now')).toBeVisible();
+  const second = await extensionContext.newPage();
+  await second.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+  await expect(second.getByRole('article').filter({ hasText: 'Buy now' })).toBeVisible();
+
+  const id = await panel.page.evaluate(async () => {
+    const queue = (await chrome.runtime.sendMessage({ type: 'queue' })) as { id: string; label: string }[];
+    return queue.find((record) => record.label === 'Buy now')!.id;
+  });
+  const approve = (id: string) => chrome.runtime.sendMessage({ type: 'decide', id, verdict: 'approve' });
+  const replies = await Promise.all([panel.page.evaluate(approve, id), second.evaluate(approve, id)]);
+
+  expect(replies.map((reply) => reply.ok).sort()).toEqual([false, true]);
+  await expectReceivedOnce(server, '/api/spa/buy');
+  await second.close();
+});
