@@ -2,7 +2,7 @@ import type { Amount } from './types';
 
 const SYMBOLS: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR' };
 const CODES = 'USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|MXN|BRL|CNY|HKD|SGD';
-const NUMBER = '\\d{1,3}(?:[.,\\u00a0\\u202f \']\\d{3})*(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?';
+const NUMBER = '(?:\\d{1,3}(?:[.,\\u00a0\\u202f \']\\d{3})*(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)(?!\\d)';
 const AMOUNT = new RegExp(
   `(?:(US\\$|C\\$|A\\$|[$€£¥₹]|\\b(?:${CODES})\\b)\\s?(${NUMBER}))|(?:(${NUMBER})\\s?([$€£¥₹]|\\b(?:${CODES})\\b))`,
   'u',

@@ -28,7 +28,7 @@ const PURCHASE = new RegExp(
     '^reserve\\b',
     '\\bdonate\\b',
     '\\bsubscribe\\b',
-    '\\bstart (my |your )?(subscription|membership|trial)',
+    '\\bstart (my |your )?(free )?(subscription|membership|trial)',
     '\\bupgrade (now|to|plan)',
     '\\bpre-?order\\b',
     '\\brent now\\b',

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { Broker, type BrokerPlatform, type Origin } from '@/lib/broker/broker';
+import { openCountersignDb } from '@/lib/db/open';
+import { ActionStore } from '@/lib/db/store';
+import type { TabMessage } from '@/lib/messaging/protocol';
+import { proposal } from './helpers';
+
+let dbCounter = 0;
+
+class FakePlatform implements BrokerPlatform {
+  attached = new Set<number>();
+  armed = new Set<number>();
+  tabs = new Set<number>([1, 2]);
+  sent: { tabId: number; message: TabMessage }[] = [];
+  /** What the page answers to a decision; throw to simulate a tab that is gone. */
+  answer: () => unknown = () => ({ delivered: true });
+  badge = 0;
+  panelsNotified = 0;
+  clock = 1000;
+
+  debuggerTabs = async () => new Set(this.attached);
+  armedTabs = async () => new Set(this.armed);
+  setArmedTabs = async (tabs: Set<number>) => void (this.armed = new Set(tabs));
+  openTabs = async () => new Set(this.tabs);
+  sendToFrame = async (origin: { tabId: number }, message: TabMessage) => {
+    this.sent.push({ tabId: origin.tabId, message });
+    return this.answer();
+  };
+  sendToTab = async (tabId: number, message: TabMessage) => void this.sent.push({ tabId, message });
+  setBadge = async (pending: number) => void (this.badge = pending);
+  notifyPanels = () => void this.panelsNotified++;
+  now = () => ++this.clock;
+}
+
+async function setup() {
+  const store = new ActionStore(await openCountersignDb(`broker-${dbCounter++}`));
+  const platform = new FakePlatform();
+  return { store, platform, broker: new Broker(store, platform) };
+}
+
+const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/checkout', tabTitle: 'Checkout' };
+const decisions = (platform: FakePlatform) => platform.sent.filter((s) => s.message.type === 'decision');
+
+describe('Broker', () => {
+  it('persists a held action as pending and counts it on the badge', async () => {
+    const { broker, store, platform } = await setup();
+    const action = proposal();
+    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    const stored = await store.get(action.id);
+    expect(stored).toMatchObject({ status: 'pending', site: 'https://shop.example', tabId: 1 });
+    await expect.poll(() => platform.badge).toBe(1);
+  });
+
+  it('refuses a second proposal with the same id instead of overwriting the first', async () => {
+    const { broker, store } = await setup();
+    const action = proposal();
+    await broker.hold(action, origin);
+    await broker.decide(action.id, 'reject');
+    await expect(broker.hold({ ...action, label: 'Other' }, origin)).rejects.toThrow();
+    expect((await store.get(action.id))?.status).toBe('rejected');
+  });
+
+  it('releases an unconfirmed hold in an unguarded tab, and logs it', async () => {
+    const { broker, store } = await setup();
+    const action = proposal({ signals: ['unconfirmed'] });
+    expect(await broker.hold(action, origin)).toEqual({ status: 'release' });
+    expect(await store.get(action.id)).toMatchObject({ status: 'released', decidedBy: 'system' });
+  });
+
+  it('keeps an unconfirmed hold when a debugger is attached to the tab', async () => {
+    const { broker, store, platform } = await setup();
+    platform.attached.add(1);
+    const action = proposal({ signals: ['unconfirmed'] });
+    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect((await store.get(action.id))?.signals).toEqual(['debugger']);
+  });
+
+  it('delivers an approval once, however often Approve arrives', async () => {
+    const { broker, store, platform } = await setup();
+    const action = proposal();
+    await broker.hold(action, origin);
+    const replies = await Promise.all([broker.decide(action.id, 'approve'), broker.decide(action.id, 'approve')]);
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
+    expect(decisions(platform)).toHaveLength(1);
+    expect(await store.get(action.id)).toMatchObject({ status: 'approved', decidedBy: 'person' });
+    expect((await store.get(action.id))?.deliveredAt).toBeTypeOf('number');
+  });
+
+  it('cannot approve what was rejected', async () => {
+    const { broker, platform } = await setup();
+    const action = proposal();
+    await broker.hold(action, origin);
+    expect(await broker.decide(action.id, 'reject', 'wrong address')).toEqual({ ok: true });
+    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect(decisions(platform).map((d) => d.message)).toEqual([
+      { type: 'decision', id: action.id, verdict: 'reject', note: 'wrong address' },
+    ]);
+  });
+
+  it('marks an approval the page can no longer carry out as abandoned', async () => {
+    const { broker, store, platform } = await setup();
+    platform.answer = () => {
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    };
+    const action = proposal();
+    await broker.hold(action, origin);
+    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect(await store.get(action.id)).toMatchObject({ status: 'abandoned' });
+  });
+
+  it('abandons the pending actions of a closed tab, and only those', async () => {
+    const { broker, store } = await setup();
+    const mine = proposal();
+    const other = proposal();
+    await broker.hold(mine, origin);
+    await broker.hold(other, { ...origin, tabId: 2 });
+    await broker.abandonTab(1, 'tab closed');
+    expect(await store.get(mine.id)).toMatchObject({ status: 'abandoned', reason: 'tab closed' });
+    expect((await store.get(other.id))?.status).toBe('pending');
+  });
+
+  it('abandons only the navigating frame, unless it is the top frame', async () => {
+    const { broker, store } = await setup();
+    const top = proposal();
+    const framed = proposal();
+    await broker.hold(top, origin);
+    await broker.hold(framed, { ...origin, frameId: 5 });
+    await broker.abandonTab(1, 'page navigated away', 5);
+    expect((await store.get(top.id))?.status).toBe('pending');
+    expect((await store.get(framed.id))?.status).toBe('abandoned');
+    await broker.abandonTab(1, 'page navigated away', 0);
+    expect((await store.get(top.id))?.status).toBe('abandoned');
+  });
+
+  it('after a restart, abandons pending actions whose tab is gone and keeps the rest', async () => {
+    const { broker, store, platform } = await setup();
+    const alive = proposal();
+    const orphan = proposal();
+    await broker.hold(alive, origin);
+    await broker.hold(orphan, { ...origin, tabId: 2 });
+    platform.tabs.delete(2);
+    const restarted = new Broker(store, platform);
+    await restarted.reconcile();
+    expect((await store.get(alive.id))?.status).toBe('pending');
+    expect((await store.get(orphan.id))?.status).toBe('abandoned');
+    expect((await restarted.queue()).map((r) => r.id)).toEqual([alive.id]);
+  });
+
+  it('tells a tab when a debugger attaches, and when the person arms it', async () => {
+    const { broker, platform } = await setup();
+    platform.attached.add(2);
+    await broker.refreshDebuggers();
+    expect(platform.sent).toContainEqual({ tabId: 2, message: { type: 'guard', guard: { mode: 'automation', armed: false, debugger: true } } });
+    expect(await broker.arm(1, true)).toEqual({ mode: 'automation', armed: true, debugger: false });
+  });
+
+  it('lists the queue oldest first', async () => {
+    const { broker } = await setup();
+    const first = proposal();
+    const second = proposal();
+    await broker.hold(first, origin);
+    await broker.hold(second, origin);
+    expect((await broker.queue()).map((r) => r.id)).toEqual([first.id, second.id]);
+    expect((await broker.history(10)).map((r) => r.id)).toEqual([second.id, first.id]);
+  });
+});

@@ -1,0 +1,66 @@
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { DB_VERSION, MIGRATIONS, openCountersignDb } from '@/lib/db/open';
+import type { ActionRecord } from '@/lib/db/schema';
+import { proposal } from './helpers';
+
+let counter = 0;
+const freshName = () => `countersign-test-${counter++}`;
+
+function record(over: Partial<ActionRecord> = {}): ActionRecord {
+  return {
+    ...proposal(),
+    tabId: 7,
+    frameId: 0,
+    tabUrl: 'https://shop.example/checkout',
+    tabTitle: 'Checkout',
+    site: 'https://shop.example',
+    status: 'pending',
+    createdAt: 1,
+    ...over,
+  };
+}
+
+function describeSchema(db: IDBDatabase) {
+  const tx = db.transaction([...db.objectStoreNames], 'readonly');
+  return [...db.objectStoreNames].map((name) => {
+    const store = tx.objectStore(name);
+    return { name, keyPath: store.keyPath, indexes: [...store.indexNames].map((i) => [i, store.index(i).keyPath]) };
+  });
+}
+
+describe('database migrations', () => {
+  it('the version is the number of migrations', () => {
+    expect(DB_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('upgrading from version 1 keeps every record and matches a fresh schema', async () => {
+    const name = freshName();
+    const v1 = await openCountersignDb(name, 1);
+    await v1.add('actions', record({ id: 'old-1' }));
+    await v1.add('actions', record({ id: 'old-2', status: 'approved', tabId: 9 }));
+    v1.close();
+
+    const upgraded = await openCountersignDb(name);
+    expect((await upgraded.getAll('actions')).map((r) => r.id).sort()).toEqual(['old-1', 'old-2']);
+    expect((await upgraded.getAllFromIndex('actions', 'byTab', 9)).map((r) => r.id)).toEqual(['old-2']);
+    await upgraded.put('settings', { guardMode: 'always' }, 'settings');
+
+    const fresh = await openCountersignDb(freshName());
+    expect(describeSchema(upgraded as unknown as IDBDatabase)).toEqual(describeSchema(fresh as unknown as IDBDatabase));
+    upgraded.close();
+    fresh.close();
+  });
+
+  it('each migration applies on top of the one before', async () => {
+    const name = freshName();
+    for (let version = 1; version <= DB_VERSION; version++) {
+      const db = await openCountersignDb(name, version);
+      expect(db.version).toBe(version);
+      db.close();
+    }
+    const raw = await openDB(name);
+    expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'settings']);
+    raw.close();
+  });
+});

@@ -1,0 +1,16 @@
+import type { ProposedAction } from '@/lib/actions/types';
+
+export function proposal(over: Partial<ProposedAction> = {}): ProposedAction {
+  return {
+    id: `a-${Math.random().toString(36).slice(2)}`,
+    kind: 'purchase',
+    trigger: 'click',
+    label: 'Place order',
+    frameUrl: 'https://shop.example/checkout',
+    frameTitle: 'Checkout',
+    fields: [{ name: 'name', label: 'Name', type: 'text', value: 'Ada' }],
+    signals: ['webdriver'],
+    heldAt: 1_700_000_000_000,
+    ...over,
+  };
+}

@@ -1,0 +1,130 @@
+import { Window as HappyWindow } from 'happy-dom';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ProposedAction } from '@/lib/actions/types';
+import type { TabGuard } from '@/lib/detect/signals';
+import { installInterceptor, type Interceptor } from '@/lib/intercept/interceptor';
+import type { HoldReply } from '@/lib/messaging/protocol';
+
+const DOM_CLASSES = [
+  'Element',
+  'HTMLElement',
+  'HTMLAnchorElement',
+  'HTMLButtonElement',
+  'HTMLInputElement',
+  'HTMLSelectElement',
+  'HTMLTextAreaElement',
+];
+
+// Each test gets its own window, so listeners from one never see another's clicks.
+let happy: HappyWindow;
+let win: Window & typeof globalThis;
+let document: Document;
+
+function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldReply> = async () => ({ status: 'held' })) {
+  happy = new HappyWindow({ url: 'https://shop.example/product' });
+  win = happy as unknown as Window & typeof globalThis;
+  document = win.document;
+  // lib/actions reads DOM classes from its own realm, as the content script does in the page.
+  for (const name of DOM_CLASSES) vi.stubGlobal(name, (happy as unknown as Record<string, unknown>)[name]);
+  const proposals: ProposedAction[] = [];
+  const clicks: string[] = [];
+  document.body.innerHTML = '<button id="buy" type="button">Buy now</button><button id="tab" role="tab">Reviews</button>';
+  for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
+  const interceptor: Interceptor = installInterceptor(win, {
+    hello: () => Promise.resolve(guard),
+    hold: (action) => {
+      proposals.push(action);
+      return reply();
+    },
+  });
+  return { proposals, clicks, interceptor };
+}
+
+const flush = () => new Promise((done) => setTimeout(done, 5));
+const click = (id: string) => document.getElementById(id)!.click();
+const statusText = () =>
+  document.querySelector('countersign-status')?.shadowRoot?.querySelector('[role=status]')?.textContent;
+
+describe('interceptor', () => {
+  afterEach(async () => {
+    vi.unstubAllGlobals();
+    await happy.happyDOM.close();
+  });
+
+  it('holds a synthetic purchase click before the page handler sees it', async () => {
+    const { proposals, clicks } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    await flush();
+    expect(clicks).toEqual([]);
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({ kind: 'purchase', label: 'Buy now', trigger: 'click' });
+    expect(proposals[0]!.signals).toContain('untrusted-event');
+    expect(statusText()).toBe('Held for review by a person');
+  });
+
+  it('replays an approved action exactly once', async () => {
+    const { proposals, clicks, interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    await flush();
+    const id = proposals[0]!.id;
+    expect(interceptor.receive({ type: 'decision', id, verdict: 'approve' })).toEqual({ delivered: true });
+    expect(interceptor.receive({ type: 'decision', id, verdict: 'approve' })).toEqual({ delivered: false });
+    await flush();
+    expect(clicks).toEqual(['buy']);
+    expect(proposals).toHaveLength(1); // the replay is not held again
+    expect(statusText()).toBe('Approved by reviewer');
+  });
+
+  it('drops a rejected action and tells the page why', async () => {
+    const { proposals, clicks, interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    await flush();
+    interceptor.receive({ type: 'decision', id: proposals[0]!.id, verdict: 'reject', note: 'too expensive' });
+    await flush();
+    expect(clicks).toEqual([]);
+    expect(statusText()).toBe('Rejected by reviewer: too expensive');
+  });
+
+  it('lets benign clicks through untouched', async () => {
+    const { proposals, clicks } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('tab');
+    expect(clicks).toEqual(['tab']);
+    expect(proposals).toEqual([]);
+  });
+
+  it('holds nothing when the guard is off', async () => {
+    const { proposals, clicks } = setup({ mode: 'off', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    expect(clicks).toEqual(['buy']);
+    expect(proposals).toEqual([]);
+  });
+
+  it('holds an action raised before the guard state is known, and releases it when the background says so', async () => {
+    const { proposals, clicks } = setup(new Promise<TabGuard>(() => undefined), async () => ({ status: 'release' }));
+    click('buy');
+    expect(clicks).toEqual([]);
+    await flush();
+    expect(proposals[0]!.signals).toContain('unconfirmed');
+    expect(clicks).toEqual(['buy']);
+  });
+
+  it('keeps the action held when the background cannot be reached', async () => {
+    const { clicks } = setup({ mode: 'automation', armed: false, debugger: false }, () => Promise.reject(new Error('gone')));
+    await flush();
+    click('buy');
+    await flush();
+    expect(clicks).toEqual([]);
+    expect(statusText()).toContain('nothing was sent');
+  });
+
+  it('ignores decisions for ids it never held', async () => {
+    const { interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
+    expect(interceptor.receive({ type: 'decision', id: 'forged', verdict: 'approve' })).toEqual({ delivered: false });
+    expect(interceptor.receive({ type: 'unknown' } as never)).toBeUndefined();
+  });
+});
