@@ -1,7 +1,10 @@
-// Prints the gzip size of the two content scripts, which run in every frame of every page.
+// Prints the gzip size of the two content scripts, which run in every frame of every page,
+// and fails the build when they outgrow their budget.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { contentScriptFiles } from './content-scripts.mjs';
+
+export const CONTENT_SCRIPT_BUDGET_GZ = 12_000;
 
 let total = 0;
 for (const file of contentScriptFiles()) {
@@ -10,4 +13,8 @@ for (const file of contentScriptFiles()) {
   total += gz;
   console.log(`content script ${file}: ${bytes.length} B, ${gz} B gzip`);
 }
-console.log(`content scripts total: ${total} B gzip`);
+console.log(`content scripts total: ${total} B gzip (budget ${CONTENT_SCRIPT_BUDGET_GZ} B)`);
+if (total > CONTENT_SCRIPT_BUDGET_GZ) {
+  console.error(`content scripts exceed their budget by ${total - CONTENT_SCRIPT_BUDGET_GZ} B gzip`);
+  process.exit(1);
+}

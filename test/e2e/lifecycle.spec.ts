@@ -1,4 +1,8 @@
+import type { DecideReply } from '@/lib/messaging/protocol';
 import { expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
+
+// Runs inside the side panel page, where the extension API is available.
+declare const chrome: { runtime: { sendMessage<T>(message: unknown): Promise<T> } };
 
 test('closing the tab marks its held action abandoned and sends nothing', async ({ extensionContext, panel, server }) => {
   server.reset();
@@ -64,10 +68,10 @@ test('Approve sent from two panels at once delivers once', async ({ agent, exten
   await expect(second.getByRole('article').filter({ hasText: 'Buy now' })).toBeVisible();
 
   const id = await panel.page.evaluate(async () => {
-    const queue = (await chrome.runtime.sendMessage({ type: 'queue' })) as { id: string; label: string }[];
+    const queue = await chrome.runtime.sendMessage<{ id: string; label: string }[]>({ type: 'queue' });
     return queue.find((record) => record.label === 'Buy now')!.id;
   });
-  const approve = (id: string) => chrome.runtime.sendMessage({ type: 'decide', id, verdict: 'approve' });
+  const approve = (id: string) => chrome.runtime.sendMessage<DecideReply>({ type: 'decide', id, verdict: 'approve' });
   const replies = await Promise.all([panel.page.evaluate(approve, id), second.evaluate(approve, id)]);
 
   expect(replies.map((reply) => reply.ok).sort()).toEqual([false, true]);
