@@ -79,11 +79,14 @@ export function composerSend(target: Element, event: KeyboardEvent): Classified 
   const editable = target instanceof HTMLTextAreaElement || (target instanceof HTMLElement && target.isContentEditable);
   if (!editable) return null;
   const modified = event.ctrlKey || event.metaKey;
-  const hint = `${target.getAttribute('aria-label') ?? ''} ${target.getAttribute('placeholder') ?? ''} ${target.getAttribute('name') ?? ''}`;
+  const name = target.getAttribute('aria-label') || target.getAttribute('placeholder') || target.getAttribute('name') || '';
+  const hint = `${name} ${target.getAttribute('placeholder') ?? ''} ${target.getAttribute('name') ?? ''}`;
+  const key = modified ? `${event.metaKey ? 'Cmd' : 'Ctrl'}+Enter` : 'Enter';
+  const label = normalizeLabel(name ? `${key} in ${name}` : key);
   const sendControl = nearbySendControl(target);
-  if (modified && (sendControl || COMPOSER_HINT.test(hint))) return { kind: 'send', label: sendControl ?? 'Ctrl+Enter' };
+  if (modified && (sendControl || COMPOSER_HINT.test(hint))) return { kind: 'send', label };
   const singleLine = target instanceof HTMLTextAreaElement ? target.rows <= 2 : true;
-  if (!modified && singleLine && COMPOSER_HINT.test(hint)) return { kind: 'send', label: sendControl ?? 'Enter' };
+  if (!modified && singleLine && COMPOSER_HINT.test(hint)) return { kind: 'send', label };
   return null;
 }
 

@@ -73,7 +73,7 @@ describe('composerSend', () => {
     const body = document.querySelector('textarea')!;
     expect(composerSend(body, enter())).toBeNull();
     expect(composerSend(body, enter({ ctrlKey: true }))?.kind).toBe('send');
-    expect(composerSend(body, enter({ metaKey: true }))?.label).toBe('Send');
+    expect(composerSend(body, enter({ metaKey: true }))?.label).toBe('Cmd+Enter in body');
   });
 
   it('ignores Enter in a plain text field (implicit submission is handled as a submit)', () => {
