@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test as base, chromium, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 // @ts-expect-error plain JS module shared with npm start
@@ -65,6 +66,50 @@ export async function launchWithExtension(userDataDir: string): Promise<BrowserC
   });
 }
 
+export interface PlainChromium {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A person's own browser with Countersign, started without automation flags and with a
+ * DevTools port an agent can attach to. Headless Chromium would report navigator.webdriver
+ * true, so the flag stealthy agents use turns that off, as in a headed browser.
+ */
+export async function launchPlainChromium(): Promise<PlainChromium> {
+  const dir = mkdtempSync(join(tmpdir(), 'countersign-plain-'));
+  const child = spawn(
+    await findChromium(),
+    [
+      ...QUIET_FLAGS,
+      ...extensionFlags(EXTENSION_DIR),
+      '--headless',
+      '--disable-blink-features=AutomationControlled',
+      `--user-data-dir=${dir}`,
+      '--remote-debugging-port=0',
+      'about:blank',
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const portFile = join(dir, 'DevToolsActivePort');
+  await expect
+    .poll(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), { timeout: 15_000 })
+    .toBe(true);
+  return {
+    port: Number(readFileSync(portFile, 'utf8').split('\n')[0]),
+    async close() {
+      const exited = new Promise((done) => child.once('exit', done));
+      process.kill(-child.pid!); // the whole process group: helpers too
+      await exited;
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        // a helper still flushing its profile; the directory is in tmp and not under test
+      }
+    },
+  };
+}
+
 export async function extensionIdOf(context: BrowserContext): Promise<string> {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   return new URL(worker.url()).host;
@@ -127,6 +172,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const page = await extensionContext.newPage();
     await use(page);
     await page.close();
+  },
+});
+
+/** For clients that bring their own browser: a recording server, and a plain browser on demand. */
+export const foreignClientTest = base.extend<{ server: FixtureServer; plainChromium: PlainChromium }>({
+  // eslint-disable-next-line no-empty-pattern
+  server: async ({}, use) => {
+    const server = (await startFixtureServer()) as FixtureServer;
+    await use(server);
+    await server.close();
+  },
+  // eslint-disable-next-line no-empty-pattern
+  plainChromium: async ({}, use) => {
+    const browser = await launchPlainChromium();
+    await use(browser);
+    await browser.close();
   },
 });
 

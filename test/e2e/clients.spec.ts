@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import puppeteer from 'puppeteer-core';
+import { Builder, By, until } from 'selenium-webdriver';
+import chrome from 'selenium-webdriver/chrome.js';
+import {
+  EXTENSION_DIR,
+  expect,
+  expectNothingReceived,
+  expectReceivedOnce,
+  extensionFlags,
+  findChromium,
+  foreignClientTest as test,
+  PanelPage,
+  QUIET_FLAGS,
+} from './fixtures';
+
+// The same agent journey under each client that drives browsers in the wild: open a
+// product page, click "Buy now"; the request must wait for a person's approval.
+const APPROVE = 'article button.approve';
+
+test('Puppeteer (puppeteer-core) is held', async ({ server }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'countersign-puppeteer-'));
+  const browser = await puppeteer.launch({
+    executablePath: await findChromium(),
+    headless: true,
+    userDataDir: dir,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR)],
+  });
+  try {
+    const worker = await browser.waitForTarget((target) => target.type() === 'service_worker');
+    const agent = await browser.newPage();
+    await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+    await agent.click('#buy');
+
+    const panel = await browser.newPage();
+    await panel.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
+    await panel.waitForSelector(APPROVE);
+    expect(await panel.$eval('article', (card) => card.textContent)).toContain('Buy now');
+    await expectNothingReceived(server, '/api/spa/buy');
+    await panel.click(APPROVE);
+    await expectReceivedOnce(server, '/api/spa/buy');
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Selenium with chromedriver is held', async ({ server }) => {
+  const chromedriver = process.env.CHROMEDRIVER_PATH ?? '/usr/bin/chromedriver';
+  expect(existsSync(chromedriver), `${chromedriver} (Debian's chromium-driver) is needed`).toBe(true);
+  const options = new chrome.Options()
+    .setChromeBinaryPath(await findChromium())
+    .addArguments('--headless', ...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR))
+    .excludeSwitches('disable-extensions');
+  const driver = await new Builder()
+    .forBrowser('chrome')
+    .setChromeOptions(options)
+    .setChromeService(new chrome.ServiceBuilder(chromedriver))
+    .build();
+  try {
+    await driver.get(`${server.origin}/cases/spa-fetch.html`);
+    const agentWindow = await driver.getWindowHandle();
+    await driver.findElement(By.id('buy')).click();
+
+    await driver.switchTo().newWindow('tab');
+    await driver.get('chrome://extensions');
+    const extensionId = await driver.executeScript<string>(
+      "return document.querySelector('extensions-manager').shadowRoot.querySelector('extensions-item-list').shadowRoot.querySelector('extensions-item').id",
+    );
+    await driver.get(`chrome-extension://${extensionId}/sidepanel.html`);
+    const approve = await driver.wait(until.elementLocated(By.css(APPROVE)), 10_000);
+    expect(await driver.findElement(By.css('article')).getText()).toContain('Buy now');
+    await expectNothingReceived(server, '/api/spa/buy');
+    await approve.click();
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await driver.switchTo().window(agentWindow);
+    await driver.wait(until.elementTextIs(driver.findElement(By.id('result')), 'Ordered'), 5_000);
+  } finally {
+    await driver.quit();
+  }
+});
+
+test('Playwright MCP attached to a person’s browser is held, and its snapshot shows why', async ({
+  plainChromium,
+  server,
+}) => {
+  const mcp = new McpClient(['--cdp-endpoint', `http://127.0.0.1:${plainChromium.port}`]);
+  try {
+    await mcp.initialize();
+    await mcp.call('browser_navigate', { url: `${server.origin}/cases/spa-fetch.html` });
+    const before = await mcp.call('browser_snapshot', {});
+    const ref = /button "Buy now" \[ref=(\w+)\]/.exec(before)?.[1];
+    expect(ref, before).toBeTruthy();
+    await mcp.call('browser_click', { element: 'Buy now button', target: ref });
+    await expectNothingReceived(server, '/api/spa/buy');
+    const after = await mcp.call('browser_snapshot', {});
+    expect(after).toContain('Held for review by a person');
+
+    const person = await chromium.connectOverCDP(`http://127.0.0.1:${plainChromium.port}`);
+    const context = person.contexts()[0]!;
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const panel = new PanelPage(await context.newPage());
+    await panel.page.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
+    await panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await person.close();
+  } finally {
+    await mcp.close();
+  }
+});
+
+/** A minimal MCP client over stdio: JSON-RPC requests, one per line. */
+class McpClient {
+  private readonly child;
+  private buffer = '';
+  private nextId = 1;
+  private readonly waiting = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [join('node_modules', '@playwright', 'mcp', 'cli.js'), ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let newline: number;
+      while ((newline = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, newline).trim();
+        this.buffer = this.buffer.slice(newline + 1);
+        if (!line) continue;
+        const message = JSON.parse(line) as { id?: number; result?: unknown; error?: unknown };
+        if (message.id !== undefined) this.waiting.get(message.id)?.(message);
+      }
+    });
+  }
+
+  private request(method: string, params: unknown): Promise<{ result?: unknown; error?: unknown }> {
+    const id = this.nextId++;
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+
+  async initialize(): Promise<void> {
+    const reply = await this.request('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'countersign-e2e', version: '1' },
+    });
+    expect(reply.error).toBeUndefined();
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  }
+
+  /** Calls a tool and returns its text output. */
+  async call(name: string, args: Record<string, unknown>): Promise<string> {
+    const reply = await this.request('tools/call', { name, arguments: args });
+    expect(reply.error, JSON.stringify(reply.error)).toBeUndefined();
+    const result = reply.result as { isError?: boolean; content?: { type: string; text?: string }[] };
+    const text = (result.content ?? []).map((part) => part.text ?? '').join('\n');
+    expect(result.isError, text).not.toBe(true);
+    return text;
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill();
+    await exited;
+  }
+}
