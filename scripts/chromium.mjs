@@ -30,6 +30,6 @@ export const QUIET_FLAGS = [
   '--no-default-browser-check',
 ];
 
-export function extensionFlags(dir) {
-  return [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`];
+export function extensionFlags(...dirs) {
+  return [`--disable-extensions-except=${dirs.join(',')}`, `--load-extension=${dirs.join(',')}`];
 }

@@ -53,10 +53,10 @@ test('Puppeteer (puppeteer-core) is held', async ({ server }) => {
 test('Selenium with chromedriver is held', async ({ server }) => {
   const chromedriver = process.env.CHROMEDRIVER_PATH ?? '/usr/bin/chromedriver';
   expect(existsSync(chromedriver), `${chromedriver} (Debian's chromium-driver) is needed`).toBe(true);
-  const options = new chrome.Options()
-    .setChromeBinaryPath(await findChromium())
-    .addArguments('--headless', ...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR))
-    .excludeSwitches('disable-extensions');
+  const options = new chrome.Options();
+  options.setChromeBinaryPath(await findChromium());
+  options.addArguments('--headless', ...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR));
+  options.excludeSwitches('disable-extensions'); // chromedriver adds it by default
   const driver = await new Builder()
     .forBrowser('chrome')
     .setChromeOptions(options)

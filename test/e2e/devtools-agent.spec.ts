@@ -1,5 +1,13 @@
+import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { expect, expectNothingReceived, expectReceivedOnce, foreignClientTest as test, PanelPage } from './fixtures';
+import {
+  expect,
+  expectNothingReceived,
+  expectReceivedOnce,
+  foreignClientTest as test,
+  launchPlainChromium,
+  PanelPage,
+} from './fixtures';
 
 test('an agent attached over the DevTools protocol is guarded although navigator.webdriver is false', async ({
   plainChromium,
@@ -25,4 +33,30 @@ test('an agent attached over the DevTools protocol is guarded although navigator
   await panel.approve('Buy now');
   await expectReceivedOnce(server, '/api/spa/buy');
   await browser.close();
+});
+
+test('an agent extension dispatching synthetic clicks is held, with no debugger involved', async ({ server }) => {
+  // The agent extension acts as soon as the page loads, before any DevTools client connects.
+  const browserWithAgent = await launchPlainChromium({
+    otherExtensions: [resolve('test/fixtures/agent-extension')],
+    url: `${server.origin}/cases/spa-fetch.html#agent-buy`,
+  });
+  try {
+    await expect.poll(() => server.received('/api/agent-acted').length, { timeout: 15_000 }).toBe(1);
+    await new Promise((done) => setTimeout(done, 500)); // the hold reaches the background
+    const browser = await chromium.connectOverCDP(`http://127.0.0.1:${browserWithAgent.port}`);
+    const context = browser.contexts()[0]!;
+    const worker = context.serviceWorkers().find((w) => w.url().endsWith('/background.js')) ?? (await context.waitForEvent('serviceworker'));
+    const panel = new PanelPage(await context.newPage());
+    await panel.page.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
+    const card = panel.card('Buy now');
+    await expect(card).toContainText('the event was synthetic, not a real input');
+    await expect(card).not.toContainText('DevTools-protocol client');
+    await expectNothingReceived(server, '/api/spa/buy');
+    await panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await browser.close();
+  } finally {
+    await browserWithAgent.close();
+  }
 });

@@ -76,18 +76,20 @@ export interface PlainChromium {
  * DevTools port an agent can attach to. Headless Chromium would report navigator.webdriver
  * true, so the flag stealthy agents use turns that off, as in a headed browser.
  */
-export async function launchPlainChromium(): Promise<PlainChromium> {
+export async function launchPlainChromium(
+  options: { otherExtensions?: string[]; url?: string } = {},
+): Promise<PlainChromium> {
   const dir = mkdtempSync(join(tmpdir(), 'countersign-plain-'));
   const child = spawn(
     await findChromium(),
     [
       ...QUIET_FLAGS,
-      ...extensionFlags(EXTENSION_DIR),
+      ...extensionFlags(EXTENSION_DIR, ...(options.otherExtensions ?? [])),
       '--headless',
       '--disable-blink-features=AutomationControlled',
       `--user-data-dir=${dir}`,
       '--remote-debugging-port=0',
-      'about:blank',
+      options.url ?? 'about:blank',
     ],
     { stdio: 'ignore', detached: true },
   );
