@@ -61,6 +61,17 @@ const cases: Case[] = [
     body: 'email=ada%40example.com',
   },
   {
+    name: 'form.requestSubmit()',
+    url: (s) => `${s.origin}/cases/form-submit.html`,
+    act: async (page) => {
+      await page.getByLabel('Email').fill('grace@example.com');
+      await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
+    },
+    path: '/cases/newsletter',
+    card: 'Join the newsletter',
+    body: 'email=grace%40example.com',
+  },
+  {
     name: 'single-page app button whose handler calls fetch',
     url: (s) => `${s.origin}/cases/spa-fetch.html`,
     act: (page) => page.getByRole('button', { name: 'Buy now' }).click(),
