@@ -39,3 +39,25 @@ test('a page cannot approve its own held action', async ({ agent, extensionId, p
   await expect(panel.card('Buy now')).toHaveCount(2);
   await expectNothingReceived(server, '/api/spa/buy', 800);
 });
+
+test('guard mode off lets an agent through, and automation mode holds it again', async ({ agent, panel, server }) => {
+  await panel.page.getByRole('tab', { name: 'Settings' }).click();
+  const mode = panel.page.getByLabel('Guard mode');
+  await mode.selectOption('off');
+  await expect(panel.page.getByRole('alert')).toHaveText('The guard is off: nothing is held.');
+
+  try {
+    await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+    await agent.getByRole('button', { name: 'Buy now' }).click();
+    await expectReceivedOnce(server, '/api/spa/buy');
+  } finally {
+    await mode.selectOption('automation');
+  }
+  await expect(panel.page.getByRole('alert')).toHaveCount(0);
+  server.reset();
+  await agent.reload();
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await panel.queue();
+  await expect(panel.card('Buy now')).toBeVisible();
+  await expectNothingReceived(server, '/api/spa/buy');
+});
