@@ -7,7 +7,10 @@ export default defineConfig({
     description: 'Hold what a browser-automation agent is about to send until a person approves it.',
     // debugger: only getTargets(), to see whether a DevTools-protocol client drives a tab.
     // webNavigation: a frame that navigates away abandons its held actions.
-    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation'],
+    // favicon: site icons served by the browser, so the panel never loads a page's URL.
+    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'favicon'],
+    // captureVisibleTab needs host access to picture the tab an action came from.
+    host_permissions: ['<all_urls>'],
     action: { default_title: 'Countersign' },
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'",

@@ -2,7 +2,9 @@ import { useCallback } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import { KIND_NAMES } from './ActionDetails';
+import { PageText } from './PageText';
 import { useBroker } from './useBroker';
+import { useScreenshot } from './useScreenshot';
 
 const HISTORY_LIMIT = 200;
 
@@ -20,17 +22,34 @@ export function HistoryView() {
           <th scope="col">Site</th>
           <th scope="col">Action</th>
           <th scope="col">Outcome</th>
+          <th scope="col">Screenshot</th>
         </tr>
       </thead>
       <tbody>
         {history.map((record) => (
           <tr key={record.id} data-status={record.status}>
             <td>{new Date(record.createdAt).toLocaleString()}</td>
-            <td>{record.site}</td>
             <td>
-              {KIND_NAMES[record.kind]}: {record.label}
+              <PageText text={record.site} />
             </td>
-            <td>{outcome(record)}</td>
+            <td>
+              {KIND_NAMES[record.kind]}: <PageText text={record.label} />
+            </td>
+            <td>
+              {outcome(record)}
+              {record.edits && (
+                <ul className="edits">
+                  {record.edits.map((edit, index) => (
+                    <li key={index}>
+                      <PageText text={edit.label} />: “<PageText text={edit.before} />” → “<PageText text={edit.after} />”
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td>
+              <Thumbnail record={record} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -38,8 +57,14 @@ export function HistoryView() {
   );
 }
 
+function Thumbnail({ record }: { record: ActionRecord }) {
+  const url = useScreenshot(record.id, record.screenshot === 'captured');
+  return url ? <img className="thumbnail" src={url} alt="Screenshot when held" /> : null;
+}
+
 function outcome(record: ActionRecord): string {
   const by = record.decidedBy ? ` by ${record.decidedBy}` : '';
+  if (record.edits) return `approved with edits${by}`;
   const why = record.reason ?? record.note;
   return `${record.status}${by}${why ? ` (${why})` : ''}`;
 }

@@ -15,7 +15,8 @@ export function QueueView() {
         {queue.length} waiting for review
       </h1>
       {queue.map((record) => (
-        <ActionCard key={record.id} record={record} />
+        // A card the page changed is a new review: fresh edit state.
+        <ActionCard key={`${record.id}:${record.changedSinceHeld ? 'changed' : 'held'}`} record={record} />
       ))}
     </section>
   );

@@ -1,6 +1,6 @@
 import { parseAmount } from './amount';
 import { maskSecret } from './secrets';
-import type { ActionKind, Amount, FieldSnapshot } from './types';
+import type { ActionKind, Amount, FieldSnapshot, Rect } from './types';
 import { classifyWording, normalizeLabel } from './wording';
 
 export const FIELD_LIMIT = 200;
@@ -64,6 +64,10 @@ export function classifyForm(form: HTMLFormElement, submitter: Element | null): 
   return { kind: 'submit', label };
 }
 
+export function formMethod(form: HTMLFormElement): string {
+  return (form.getAttribute('method') || 'get').toLowerCase().slice(0, 20);
+}
+
 function formName(form: HTMLFormElement): string {
   return normalizeLabel(form.getAttribute('aria-label') || form.getAttribute('name') || form.id || 'form');
 }
@@ -102,22 +106,73 @@ function nearbySendControl(target: Element): string | null {
 }
 
 type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+/** A form field, or a composer (contenteditable) standing in for one. */
+export type FieldTarget = FieldElement | HTMLElement;
 const SKIPPED_TYPES = new Set(['submit', 'button', 'image', 'reset', 'file']);
+
+/** The fields a form would submit, in order, capped at FIELD_LIMIT. */
+export function formFields(form: HTMLFormElement): { elements: FieldElement[]; truncated: boolean } {
+  const elements: FieldElement[] = [];
+  for (const element of Array.from(form.elements)) {
+    if (!isField(element) || SKIPPED_TYPES.has(element.type) || element.disabled) continue;
+    if ((element.type === 'checkbox' || element.type === 'radio') && !(element as HTMLInputElement).checked) continue;
+    if (elements.length >= FIELD_LIMIT) return { elements, truncated: true };
+    elements.push(element);
+  }
+  return { elements, truncated: false };
+}
 
 /** The fields of a form as the reviewer should see them: labelled, capped, secrets masked. */
 export function collectFields(form: HTMLFormElement): { fields: FieldSnapshot[]; truncated: boolean } {
-  const fields: FieldSnapshot[] = [];
-  let truncated = false;
-  for (const element of Array.from(form.elements)) {
-    if (!isField(element) || SKIPPED_TYPES.has(element.type)) continue;
-    if ((element.type === 'checkbox' || element.type === 'radio') && !(element as HTMLInputElement).checked) continue;
-    if (fields.length >= FIELD_LIMIT) {
-      truncated = true;
-      break;
-    }
-    fields.push(snapshotField(element));
+  const { elements, truncated } = formFields(form);
+  return { fields: elements.map((element) => snapshotField(element)), truncated };
+}
+
+export function readValue(target: FieldTarget): string {
+  return isField(target) ? target.value : (target.innerText ?? target.textContent ?? '');
+}
+
+/** Writes a reviewer's edit the way typing would, so page frameworks see the change. */
+export function writeValue(target: FieldTarget, value: string): void {
+  if (isField(target)) target.value = value;
+  else target.textContent = value;
+  target.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText' }));
+  target.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+/** The composer next to a send control or Enter key, when it is not a form field. */
+export function findComposer(near: Element): HTMLElement | null {
+  if (near instanceof HTMLTextAreaElement || (near instanceof HTMLElement && near.isContentEditable)) return near;
+  let container: Element | null = near.parentElement;
+  for (let depth = 0; container && depth < 5; depth++, container = container.parentElement) {
+    const composer = container.querySelector<HTMLElement>('textarea, [contenteditable=""], [contenteditable=true]');
+    if (composer) return composer;
   }
-  return { fields, truncated };
+  return null;
+}
+
+/** A field, or a composer with its accessible name as the label and its text as the value. */
+export function snapshotTarget(target: FieldTarget): FieldSnapshot {
+  if (isField(target)) return snapshotField(target);
+  const composer = target;
+  const text = readValue(composer);
+  const snapshot: FieldSnapshot = {
+    name: 'message',
+    label: normalizeLabel(composer.getAttribute('aria-label') || composer.getAttribute('placeholder') || 'Message'),
+    type: 'contenteditable',
+    value: text.slice(0, VALUE_LIMIT),
+  };
+  if (text.length > VALUE_LIMIT) snapshot.truncated = true;
+  return snapshot;
+}
+
+/** "#general" or "@ada" from a composer named "Message #general", else the thread's name. */
+export function channelOf(composer: HTMLElement | null, title: string): string | undefined {
+  const name = composer ? `${composer.getAttribute('aria-label') ?? ''} ${composer.getAttribute('placeholder') ?? ''}` : '';
+  const tagged = /[#@][\p{L}\p{N}_.-]+/u.exec(name);
+  if (tagged) return tagged[0];
+  const thread = normalizeLabel(title.split(/[–|-]/)[0] ?? '');
+  return thread || undefined;
 }
 
 function isField(element: Element): element is FieldElement {
@@ -168,13 +223,44 @@ export function messageOf(fields: FieldSnapshot[]): string | undefined {
   return fields.find((field) => field.type === 'textarea')?.value;
 }
 
-/** The amount from the control's own text first, then the form's text (its total line). */
+/**
+ * The amount from the control's own text first, then the nearest total line ("Order
+ * total", "Amount due"…) in the form or around the control, then the page's.
+ */
 export function amountOf(label: string, container: Element | null): Amount | undefined {
-  return parseAmount(label) ?? (container ? parseAmount(totalLine(container)) : undefined);
+  const own = parseAmount(label);
+  if (own) return own;
+  for (let scope = container; scope; scope = scope.parentElement) {
+    const total = totalLine(scope);
+    if (total) return total;
+  }
+  return container ? parseAmount((container.textContent ?? '').slice(0, 20000)) : undefined;
 }
 
-function totalLine(container: Element): string {
-  const text = (container.textContent ?? '').slice(0, 20000);
-  const total = /(order total|grand total|total|amount due|gesamt(summe|betrag)?|montant|importe)[^\d$€£¥₹]{0,40}[^\n]{0,40}/i.exec(text);
-  return total ? total[0] : text;
+const TOTAL_LABEL =
+  /(order total|grand total|total due|amount due|amount to pay|total|gesamtsumme|gesamtbetrag|gesamt|summe|montant total|total à payer|montant|importe total|total a pagar|importe)[^\d$€£¥₹]{0,30}/i;
+
+function totalLine(scope: Element): Amount | undefined {
+  const text = (scope.textContent ?? '').slice(0, 20000);
+  const match = TOTAL_LABEL.exec(text);
+  return match ? parseAmount(text.slice(match.index, match.index + match[0].length + 40)) : undefined;
+}
+
+/** The control's rectangle in the top window's viewport, when every frame on the way is same-origin. */
+export function targetRect(control: Element): Rect | undefined {
+  const rect = control.getBoundingClientRect();
+  let x = rect.x;
+  let y = rect.y;
+  try {
+    for (let view: Window | null = control.ownerDocument.defaultView; view && view !== view.top; view = view.parent) {
+      const frame = view.frameElement;
+      if (!frame) return undefined;
+      const outer = frame.getBoundingClientRect();
+      x += outer.x + frame.clientLeft;
+      y += outer.y + frame.clientTop;
+    }
+  } catch {
+    return undefined; // a cross-origin ancestor: its layout is not ours to read
+  }
+  return { x: Math.round(x), y: Math.round(y), width: Math.round(rect.width), height: Math.round(rect.height) };
 }

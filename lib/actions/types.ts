@@ -36,6 +36,29 @@ export interface ProposedAction {
   amount?: Amount;
   recipients?: string[];
   message?: string;
+  /** The control's rectangle in the top viewport, for highlighting it on the screenshot. */
+  target?: TargetBox;
+  /** Where masked fields sit in the top viewport, painted over before a screenshot is kept. */
+  redactions?: Rect[];
   signals: GuardSignal[];
   heldAt: number;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface TargetBox extends Rect {
+  viewportWidth: number;
+  viewportHeight: number;
+}
+
+/** A value that changed between hold and approval, as the reviewer may see it (secrets masked). */
+export interface FieldChange {
+  label: string;
+  before: string;
+  after: string;
 }

@@ -113,6 +113,13 @@ export function classifyWording(text: string): ActionKind | 'benign' | null {
 }
 
 const LABEL_LIMIT = 200;
+/** Browsers keep titles up to 4096 characters; a reviewer needs far fewer. */
+export const TITLE_LIMIT = 1000;
+
+/** Caps page text for display; the ellipsis makes the cut visible. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
 /** Collapses whitespace and caps length: labels are compared and displayed, never trusted. */
 export function normalizeLabel(text: string): string {

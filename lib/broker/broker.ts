@@ -1,8 +1,13 @@
-import type { ProposedAction } from '@/lib/actions/types';
-import type { ActionRecord, Settings } from '@/lib/db/schema';
+import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
+import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
+import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type GuardMode, type TabGuard } from '@/lib/detect/signals';
-import type { DecideReply, DecisionReply, HoldReply, TabMessage, Verdict } from '@/lib/messaging/protocol';
+import type { DecideReply, FieldEdit, HoldReply, RevealReply, TabMessage, Verdict } from '@/lib/messaging/protocol';
+import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
+import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
+
+const MASK = '••••••';
 
 /** Where a proposal came from, as the browser (not the page) reports it. */
 export interface Origin {
@@ -22,6 +27,11 @@ export interface BrokerPlatform {
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
+  /**
+   * A picture of the tab if it is the visible tab of its window (never another tab's pixels),
+   * with the given rectangles of its viewport painted over.
+   */
+  captureTab(tabId: number, redact: { rects: Rect[]; viewportWidth: number }): Promise<Blob | 'background'>;
   notifyPanels(): void;
   now(): number;
 }
@@ -53,10 +63,14 @@ export class Broker {
     const record: ActionRecord = {
       ...proposal,
       ...origin,
-      site: siteOf(origin.tabUrl),
+      tabUrl: clip(origin.tabUrl, 8192),
+      tabTitle: clip(origin.tabTitle, TITLE_LIMIT),
+      site: originOf(origin.tabUrl) ?? clip(origin.tabUrl, 200),
       status: 'pending',
       createdAt: this.platform.now(),
+      risks: riskReasons(proposal, origin.tabUrl),
     };
+    if (isCrossOriginFrame(proposal.frameUrl, origin.tabUrl)) record.frameCrossOrigin = true;
     await this.store.add(record);
     await this.refreshDebuggers();
     const signals = confirmedSignals(proposal.signals, await this.guardFor(origin.tabId));
@@ -70,40 +84,88 @@ export class Broker {
       this.changed();
       return { status: 'release' };
     }
-    if (signals.join() !== proposal.signals.join()) await this.store.update(record.id, { signals });
+    const screenshot = await this.capture(record);
+    await this.store.update(record.id, { signals, screenshot });
     this.changed();
     return { status: 'held' };
   }
 
+  private async capture({ id, tabId, fields, redactions, target }: ActionRecord): Promise<ScreenshotState> {
+    const secrets = fields.some((field) => field.masked && !field.hidden);
+    if (secrets && !(redactions && target)) return 'withheld';
+    try {
+      const picture = await this.platform.captureTab(tabId, {
+        rects: redactions ?? [],
+        viewportWidth: target?.viewportWidth ?? 1,
+      });
+      if (picture === 'background') return 'background';
+      await this.store.putScreenshot(id, { blob: picture, capturedAt: this.platform.now() });
+      return 'captured';
+    } catch {
+      return 'unavailable'; // capture is rate-limited and fails on browser pages; the hold stands
+    }
+  }
+
   /** Only extension pages reach this (background.ts checks the sender). */
-  async decide(id: string, verdict: Verdict, note?: string): Promise<DecideReply> {
-    const status = verdict === 'approve' ? 'approved' : 'rejected';
+  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = []): Promise<DecideReply> {
+    const current = await this.store.get(id);
+    const applied = verdict === 'approve' ? describeEdits(current?.fields ?? [], edits) : [];
     const decided = await this.store.settle(id, {
-      status,
+      status: verdict === 'approve' ? 'approved' : 'rejected',
       decidedAt: this.platform.now(),
       decidedBy: 'person',
       ...(note ? { note } : {}),
+      ...(applied.length ? { edits: applied } : {}),
     });
     if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
     this.changed();
-    const message: TabMessage = note ? { type: 'decision', id, verdict, note } : { type: 'decision', id, verdict };
-    let reply: DecisionReply | undefined;
+    const message: TabMessage = { type: 'decision', id, verdict };
+    if (note) message.note = note;
+    if (verdict === 'approve' && edits.length) message.edits = edits;
+    let raw: unknown;
     try {
-      reply = (await this.platform.sendToFrame(decided, message)) as DecisionReply | undefined;
+      raw = await this.platform.sendToFrame(decided, message);
     } catch {
-      reply = undefined;
+      raw = undefined;
     }
-    if (verdict === 'approve') {
-      if (reply?.delivered) {
-        await this.store.update(id, { deliveredAt: this.platform.now() });
-      } else {
-        await this.store.update(id, { status: 'abandoned', reason: 'approved, but the page no longer held it' });
-        this.changed();
-        return { ok: false, error: 'The page that held this action is gone; nothing was sent.' };
-      }
+    if (verdict === 'reject') return { ok: true };
+    const reply = parseDecisionReply(raw);
+    if (reply?.delivered) {
+      await this.store.update(id, { deliveredAt: this.platform.now() });
+      this.changed();
+      return { ok: true };
     }
+    if (reply?.changed?.length) {
+      // Bound approval: the page altered what the reviewer saw, so it goes back to the queue.
+      await this.store.update(id, {
+        status: 'pending',
+        decidedAt: undefined,
+        decidedBy: undefined,
+        note: undefined,
+        edits: undefined,
+        changedSinceHeld: reply.changed,
+        ...(reply.fields ? { fields: reply.fields } : {}),
+        amount: reply.amount ?? undefined,
+      });
+      this.changed();
+      return { ok: false, error: 'The page changed this action after it was held; nothing was sent. Review it again.' };
+    }
+    await this.store.update(id, { status: 'abandoned', reason: 'approved, but the page no longer held it' });
     this.changed();
-    return { ok: true };
+    return { ok: false, error: 'The page that held this action is gone; nothing was sent.' };
+  }
+
+  /** The real value of a masked field, fetched from the page for the reviewer; never stored. */
+  async reveal(id: string, index: number): Promise<RevealReply> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { error: 'Only a pending action can be revealed.' };
+    try {
+      return parseRevealReply(await this.platform.sendToFrame(record, { type: 'reveal', id, index })) ?? {
+        error: 'The page did not answer.',
+      };
+    } catch {
+      return { error: 'The page that held this action is gone.' };
+    }
   }
 
   async abandonTab(tabId: number, reason: string, frameId?: number): Promise<void> {
@@ -190,10 +252,11 @@ export class Broker {
   }
 }
 
-function siteOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url.slice(0, 200);
-  }
+/** Before and after for each edit; a masked field stays masked in the history. */
+function describeEdits(fields: ActionRecord['fields'], edits: FieldEdit[]): FieldChange[] {
+  return edits.flatMap(({ index, value }) => {
+    const field = fields[index];
+    if (!field || field.value === value) return [];
+    return [{ label: field.label || field.name, before: field.value, after: field.masked ? MASK : clip(value, 2000) }];
+  });
 }

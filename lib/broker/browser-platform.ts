@@ -1,6 +1,7 @@
 import type { browser as extensionBrowser } from 'wxt/browser';
 import type { PanelEvent, TabMessage } from '@/lib/messaging/protocol';
 import type { BrokerPlatform } from './broker';
+import { redact } from './redact';
 
 const ARMED_KEY = 'armedTabs';
 
@@ -29,6 +30,13 @@ export function browserPlatform(browser: typeof extensionBrowser): BrokerPlatfor
     async sendToTab(tabId, message: TabMessage) {
       // Tabs without our content script (chrome:// pages, the panel itself) have no receiver.
       await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
+    },
+    async captureTab(tabId, { rects, viewportWidth }) {
+      const tab = await browser.tabs.get(tabId);
+      const window = await browser.windows.get(tab.windowId);
+      if (!tab.active || window.state === 'minimized') return 'background';
+      const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'jpeg', quality: 70 });
+      return redact(await (await fetch(dataUrl)).blob(), rects, viewportWidth);
     },
     async setBadge(pending) {
       await browser.action.setBadgeText({ text: pending ? String(pending) : '' });

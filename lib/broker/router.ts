@@ -17,7 +17,9 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'history':
       return broker.history(request.limit);
     case 'decide':
-      return broker.decide(request.id, request.verdict, request.note);
+      return broker.decide(request.id, request.verdict, request.note, request.edits);
+    case 'reveal':
+      return broker.reveal(request.id, request.index);
     case 'settings':
       return broker.settings();
     case 'set-guard-mode':

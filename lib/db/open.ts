@@ -3,7 +3,7 @@ import type { CountersignSchema } from './schema';
 
 export const DB_NAME = 'countersign';
 
-type UpgradeTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings')[], 'versionchange'>;
+type UpgradeTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'screenshots')[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<CountersignSchema>, tx: UpgradeTx) => void;
 
 /** Migration N takes the database from version N to N+1. Never edit one that has shipped. */
@@ -18,14 +18,30 @@ export const MIGRATIONS: readonly Migration[] = [
     // Closing a tab abandons its pending actions without scanning the history.
     tx.objectStore('actions').createIndex('byTab', 'tabId');
   },
+  (db) => {
+    // Blobs apart from the records, so listing history never loads images.
+    db.createObjectStore('screenshots');
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
 
-export function openCountersignDb(name = DB_NAME, version = DB_VERSION): Promise<IDBPDatabase<CountersignSchema>> {
-  return openDB<CountersignSchema>(name, version, {
+/**
+ * Opens the database, migrating it first. Readers (the side panel) pass `yieldToUpgrades`
+ * so an updated background is never blocked by a panel left open on the old version.
+ */
+export function openCountersignDb(
+  name = DB_NAME,
+  version = DB_VERSION,
+  { yieldToUpgrades = false } = {},
+): Promise<IDBPDatabase<CountersignSchema>> {
+  const opening = openDB<CountersignSchema>(name, version, {
     upgrade(db, oldVersion, newVersion, tx) {
       for (const migrate of MIGRATIONS.slice(oldVersion, newVersion ?? version)) migrate(db, tx);
     },
+    blocking() {
+      if (yieldToUpgrades) void opening.then((db) => db.close());
+    },
   });
+  return opening;
 }

@@ -1,5 +1,6 @@
 import type { DBSchema } from 'idb';
-import type { ProposedAction } from '@/lib/actions/types';
+import type { FieldChange, ProposedAction } from '@/lib/actions/types';
+import type { RiskReason } from '@/lib/policy/risk';
 import type { GuardMode } from '@/lib/detect/signals';
 
 export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released';
@@ -22,6 +23,23 @@ export interface ActionRecord extends ProposedAction {
   reason?: string;
   /** When the approval reached the page, which replays it at once. */
   deliveredAt?: number;
+  risks: RiskReason[];
+  /** The action runs in a frame whose origin differs from the tab's. */
+  frameCrossOrigin?: boolean;
+  /** Whether the card has a picture: only of the tab that was visible when the action was held. */
+  screenshot?: ScreenshotState;
+  /** The reviewer's edits, secrets masked. */
+  edits?: FieldChange[];
+  /** Set when the page altered the action after an approval was given: it is back for review. */
+  changedSinceHeld?: FieldChange[];
+}
+
+/** `withheld`: secrets on the page could not all be located, so no picture was kept. */
+export type ScreenshotState = 'captured' | 'background' | 'unavailable' | 'withheld';
+
+export interface ScreenshotRecord {
+  blob: Blob;
+  capturedAt: number;
 }
 
 export interface Settings {
@@ -35,6 +53,10 @@ export interface CountersignSchema extends DBSchema {
     key: string;
     value: ActionRecord;
     indexes: { byStatusCreated: [string, number]; byCreated: number; byTab: number };
+  };
+  screenshots: {
+    key: string;
+    value: ScreenshotRecord;
   };
   settings: {
     key: string;

@@ -1,5 +1,5 @@
 import type { IDBPDatabase } from 'idb';
-import type { ActionRecord, CountersignSchema, Settings } from './schema';
+import type { ActionRecord, CountersignSchema, ScreenshotRecord, Settings } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 
 type Db = IDBPDatabase<CountersignSchema>;
@@ -31,11 +31,24 @@ export class ActionStore {
     return next;
   }
 
+  /** Merges `change` into the record; keys set to undefined are removed. */
   async update(id: string, change: Partial<ActionRecord>): Promise<void> {
     const tx = this.db.transaction('actions', 'readwrite');
     const record = await tx.store.get(id);
-    if (record) await tx.store.put({ ...record, ...change });
+    if (record) {
+      const next: Record<string, unknown> = { ...record, ...change };
+      for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+      await tx.store.put(next as unknown as ActionRecord);
+    }
     await tx.done;
+  }
+
+  async putScreenshot(id: string, screenshot: ScreenshotRecord): Promise<void> {
+    await this.db.put('screenshots', screenshot, id);
+  }
+
+  screenshot(id: string): Promise<ScreenshotRecord | undefined> {
+    return this.db.get('screenshots', id);
   }
 
   /** Pending actions, oldest first. */

@@ -1,19 +1,38 @@
 import {
   amountOf,
+  channelOf,
   classifyClick,
   classifyForm,
-  collectFields,
   composerSend,
+  findComposer,
   findControl,
+  formFields,
+  formMethod,
   isSubmitButton,
   messageOf,
+  readValue,
   recipientsOf,
+  snapshotTarget,
+  targetRect,
   VALUE_LIMIT,
+  writeValue,
   type Classified,
+  type FieldTarget,
 } from '@/lib/actions/dom';
-import type { FieldSnapshot, GuardSignal, ProposedAction, Trigger } from '@/lib/actions/types';
+import { maskSecret } from '@/lib/actions/secrets';
+import type {
+  Amount,
+  FieldChange,
+  FieldSnapshot,
+  GuardSignal,
+  ProposedAction,
+  Rect,
+  TargetBox,
+  Trigger,
+} from '@/lib/actions/types';
+import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import { contentSignals, type TabGuard } from '@/lib/detect/signals';
-import type { HoldReply, TabMessage } from '@/lib/messaging/protocol';
+import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
 import { FORM_SUBMIT_EVENT } from './page-hook';
 import { createStatus } from './status';
 
@@ -22,8 +41,19 @@ export interface Transport {
   hold(action: ProposedAction): Promise<HoldReply>;
 }
 
-interface Held {
-  replay: () => void;
+interface BoundState {
+  label: string;
+  action: string;
+  frameUrl: string;
+  amount: string;
+  values: string[];
+}
+
+interface Held extends HoldSpec {
+  /** The elements whose values the reviewer sees, in the order of the proposal's fields. */
+  targets: FieldTarget[];
+  truncated: boolean;
+  baseline: BoundState;
 }
 
 interface HoldSpec extends Classified {
@@ -36,7 +66,7 @@ interface HoldSpec extends Classified {
 
 export interface Interceptor {
   /** Handles a message from the background; returns the reply for decisions. */
-  receive(message: TabMessage): { delivered: boolean } | undefined;
+  receive(message: TabMessage): DecisionReply | RevealReply | undefined;
   heldCount(): number;
 }
 
@@ -157,57 +187,115 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
 
   function hold(spec: HoldSpec): void {
     const id = win.crypto.randomUUID();
-    held.set(id, { replay: spec.replay });
+    const { targets, truncated } = fieldTargets(spec);
+    const entry: Held = { ...spec, targets, truncated, baseline: boundState(spec, targets) };
+    held.set(id, entry);
     status.show('Held for review by a person');
-    transport.hold(describe(id, spec)).then(
+    transport.hold(describe(id, entry)).then(
       (reply) => {
-        if (reply?.status === 'release') release(id, null);
+        if (reply?.status === 'release') release(id, null, []);
       },
       () => status.show('Held: Countersign could not reach its reviewer; nothing was sent'),
     );
   }
 
-  function describe(id: string, spec: HoldSpec): ProposedAction {
+  function fieldTargets(spec: HoldSpec): { targets: FieldTarget[]; truncated: boolean } {
+    if (spec.form) {
+      const { elements, truncated } = formFields(spec.form);
+      return { targets: elements, truncated };
+    }
+    const composer = spec.kind === 'send' ? findComposer(spec.near) : null;
+    return { targets: composer ? [composer] : [], truncated: false };
+  }
+
+  function snapshots(entry: Held): FieldSnapshot[] {
+    return entry.targets.map(snapshotTarget);
+  }
+
+  function currentAmount(entry: Held): Amount | undefined {
+    return amountOf(entry.label, entry.form ?? entry.near.parentElement);
+  }
+
+  function describe(id: string, entry: Held): ProposedAction {
+    const fields = snapshots(entry);
     const action: ProposedAction = {
       id,
-      kind: spec.kind,
-      trigger: spec.trigger,
-      label: spec.label,
-      frameUrl: win.location.href.slice(0, 8192),
-      frameTitle: doc.title.slice(0, 4096),
-      fields: [],
-      signals: spec.signals,
+      kind: entry.kind,
+      trigger: entry.trigger,
+      label: entry.label,
+      frameUrl: clip(win.location.href, 8192),
+      frameTitle: clip(doc.title, TITLE_LIMIT),
+      fields,
+      signals: entry.signals,
       heldAt: Date.now(),
     };
-    let fields: FieldSnapshot[] = [];
-    if (spec.form) {
-      const collected = collectFields(spec.form);
-      fields = collected.fields;
-      action.fields = fields;
-      if (collected.truncated) action.fieldsTruncated = true;
-      action.form = {
-        action: spec.form.action.slice(0, 8192),
-        method: (spec.form.getAttribute('method') || 'get').toLowerCase().slice(0, 20),
-      };
-    }
-    const amount = amountOf(spec.label, spec.form ?? spec.near.parentElement);
+    if (entry.truncated) action.fieldsTruncated = true;
+    if (entry.form) action.form = { action: clip(entry.form.action, 8192), method: formMethod(entry.form) };
+    const amount = currentAmount(entry);
     if (amount) action.amount = amount;
-    if (spec.kind === 'send') {
+    if (entry.kind === 'send') {
       const recipients = recipientsOf(fields);
-      if (recipients.length) action.recipients = recipients;
-      const message = messageOf(fields) ?? composerText(spec.near);
-      if (message) action.message = message.slice(0, VALUE_LIMIT);
+      const composer = entry.form ? null : entry.targets[0] ?? null;
+      const channel = recipients.length ? undefined : channelOf(composer as HTMLElement | null, doc.title);
+      if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
+      const message = messageOf(fields);
+      if (message) action.message = message;
     }
+    const target = targetBox(entry.near);
+    if (target) action.target = target;
+    const secrets = entry.targets.filter((_, index) => fields[index]?.masked && !fields[index]?.hidden);
+    const redactions = secrets.map(targetRect);
+    // Every secret located, or none listed: the background then keeps no picture at all.
+    if (target && redactions.every(Boolean)) action.redactions = redactions as Rect[];
     return action;
   }
 
-  function composerText(near: Element): string | undefined {
-    let container: Element | null = near;
-    for (let depth = 0; container && depth < 5; depth++, container = container.parentElement) {
-      const composer = container.querySelector('textarea, [contenteditable=""], [contenteditable=true]');
-      if (composer) return composer instanceof win.HTMLTextAreaElement ? composer.value : composer.textContent ?? '';
+  function targetBox(control: Element): TargetBox | undefined {
+    const rect = targetRect(control);
+    if (!rect) return undefined;
+    try {
+      const top = win.top ?? win;
+      return { ...rect, viewportWidth: top.innerWidth, viewportHeight: top.innerHeight };
+    } catch {
+      return undefined;
     }
-    return undefined;
+  }
+
+  /** What an approval is bound to: where the data goes, every value, the amount, the control. */
+  function boundState(spec: HoldSpec, targets: FieldTarget[]): BoundState {
+    return {
+      label: spec.label,
+      action: spec.form ? `${formMethod(spec.form)} ${spec.form.action}` : '',
+      frameUrl: win.location.href,
+      amount: amountOf(spec.label, spec.form ?? spec.near.parentElement)?.text ?? '',
+      values: targets.map(readValue),
+    };
+  }
+
+  function changesSince(entry: Held): FieldChange[] {
+    const now = boundState(entry, entry.targets);
+    const before = entry.baseline;
+    const fields = snapshots(entry);
+    const changes: FieldChange[] = [];
+    if (now.action !== before.action) changes.push({ label: 'Form target', before: before.action, after: now.action });
+    if (now.frameUrl !== before.frameUrl) changes.push({ label: 'Page', before: before.frameUrl, after: now.frameUrl });
+    if (now.amount !== before.amount) changes.push({ label: 'Amount', before: before.amount, after: now.amount });
+    now.values.forEach((value, index) => {
+      if (value === before.values[index]) return;
+      const field = fields[index]!;
+      const shown = (raw: string) => (field.masked ? maskedLike(entry.targets[index]!, raw) : clip(raw, VALUE_LIMIT));
+      changes.push({ label: field.label || field.name, before: shown(before.values[index] ?? ''), after: shown(value) });
+    });
+    return changes;
+  }
+
+  function maskedLike(target: FieldTarget, raw: string): string {
+    const identity = {
+      type: (target as HTMLInputElement).type ?? '',
+      name: `${(target as HTMLInputElement).name ?? ''} ${target.id}`,
+      autocomplete: target.getAttribute('autocomplete') ?? '',
+    };
+    return maskSecret(identity, raw).value;
   }
 
   function runReplay(replay: () => void): void {
@@ -219,15 +307,33 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }
   }
 
-  function release(id: string, statusText: string | null): boolean {
+  /** Removes the entry before replaying, so a second decision for the same id finds nothing. */
+  function release(id: string, statusText: string | null, edits: FieldEdit[]): boolean {
     const entry = held.get(id);
     if (!entry) return false;
-    held.delete(id); // before replaying: a second decision for the same id finds nothing
+    held.delete(id);
+    for (const edit of edits) {
+      const target = entry.targets[edit.index];
+      if (target) writeValue(target, edit.value);
+    }
     if (statusText) status.show(statusText);
     else if (!held.size) status.hide();
     // After the reply has gone back: a replayed submission may unload this page.
     win.setTimeout(() => runReplay(entry.replay), 0);
     return true;
+  }
+
+  function approve(id: string, edits: FieldEdit[]): DecisionReply {
+    const entry = held.get(id);
+    if (!entry) return { delivered: false };
+    const changed = changesSince(entry);
+    if (changed.length) {
+      // Not what the reviewer saw: send nothing, and show them the action as it is now.
+      entry.baseline = boundState(entry, entry.targets);
+      status.show('Held for review by a person: the page changed this action, so it must be reviewed again');
+      return { delivered: false, changed, fields: snapshots(entry), amount: currentAmount(entry) ?? null };
+    }
+    return { delivered: release(id, 'Approved by reviewer', edits) };
   }
 
   win.addEventListener('click', onClick, true);
@@ -238,12 +344,16 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
 
   return {
     receive(message) {
-      if (message?.type !== 'guard' && message?.type !== 'decision') return undefined;
+      if (message?.type !== 'guard' && message?.type !== 'decision' && message?.type !== 'reveal') return undefined;
       if (message.type === 'guard') {
         guard = message.guard;
         return undefined;
       }
-      if (message.verdict === 'approve') return { delivered: release(message.id, 'Approved by reviewer') };
+      if (message.type === 'reveal') {
+        const target = held.get(message.id)?.targets[message.index];
+        return target ? { value: readValue(target) } : { error: 'The page no longer holds this action.' };
+      }
+      if (message.verdict === 'approve') return approve(message.id, message.edits ?? []);
       if (!held.delete(message.id)) return { delivered: false };
       status.show(`Rejected by reviewer${message.note ? `: ${message.note}` : ''}`);
       return { delivered: true };

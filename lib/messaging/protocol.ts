@@ -1,4 +1,4 @@
-import type { ProposedAction } from '@/lib/actions/types';
+import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
 import type { GuardMode, TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 
@@ -15,7 +15,8 @@ export type Verdict = 'approve' | 'reject';
 export type PanelRequest =
   | { type: 'queue' }
   | { type: 'history'; limit: number }
-  | { type: 'decide'; id: string; verdict: Verdict; note?: string }
+  | { type: 'decide'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[] }
+  | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
   | { type: 'set-guard-mode'; mode: GuardMode }
   | { type: 'tab-guard'; tabId: number }
@@ -27,20 +28,37 @@ export interface PanelReplies {
   queue: ActionRecord[];
   history: ActionRecord[];
   decide: DecideReply;
+  reveal: RevealReply;
   settings: Settings;
   'set-guard-mode': Settings;
   'tab-guard': TabGuard;
   arm: TabGuard;
 }
 
+/** A reviewer's new value for field `index` of the action's `fields`. */
+export interface FieldEdit {
+  index: number;
+  value: string;
+}
+
 /** Background to a tab's frames. */
 export type TabMessage =
   | { type: 'guard'; guard: TabGuard }
-  | { type: 'decision'; id: string; verdict: Verdict; note?: string };
+  | { type: 'decision'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[] }
+  | { type: 'reveal'; id: string; index: number };
 
+/**
+ * The frame's answer to a decision. `changed` means the page altered the action since it
+ * was held: nothing was sent, and `fields`/`amount` describe it as it is now.
+ */
 export interface DecisionReply {
   delivered: boolean;
+  changed?: FieldChange[];
+  fields?: FieldSnapshot[];
+  amount?: Amount | null;
 }
+
+export type RevealReply = { value: string } | { error: string };
 
 /** Background to extension pages: something in the queue or history changed. */
 export type PanelEvent = { type: 'changed' };

@@ -1,6 +1,16 @@
-import type { ActionKind, Amount, FieldSnapshot, GuardSignal, ProposedAction, Trigger } from '@/lib/actions/types';
+import type {
+  ActionKind,
+  Amount,
+  FieldChange,
+  FieldSnapshot,
+  GuardSignal,
+  ProposedAction,
+  Rect,
+  TargetBox,
+  Trigger,
+} from '@/lib/actions/types';
 import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
-import type { ContentRequest, PanelRequest } from './protocol';
+import type { ContentRequest, DecisionReply, FieldEdit, PanelRequest, RevealReply } from './protocol';
 
 // Runtime validators for everything the background accepts. They build fresh objects with
 // only the known keys, so nothing a page smuggles into a message reaches storage.
@@ -14,6 +24,7 @@ const MAX_VALUE = 2000;
 const MAX_TEXT = 4096;
 const MAX_URL = 8192;
 const MAX_MESSAGE = 20000;
+const MAX_EDIT = 100_000;
 
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,8 +61,18 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       const id = str(message.id, 100);
       const verdict = oneOf(message.verdict, ['approve', 'reject'] as const);
       const note = message.note === undefined ? undefined : str(message.note, MAX_TEXT);
-      if (!id || !verdict || (message.note !== undefined && note === undefined)) return null;
-      return note === undefined ? { type: 'decide', id, verdict } : { type: 'decide', id, verdict, note };
+      const edits = message.edits === undefined ? [] : parseEdits(message.edits);
+      if (!id || !verdict || (message.note !== undefined && note === undefined) || !edits) return null;
+      const request: PanelRequest = { type: 'decide', id, verdict };
+      if (note !== undefined) request.note = note;
+      if (edits.length) request.edits = edits;
+      return request;
+    }
+    case 'reveal': {
+      const id = str(message.id, 100);
+      const index = message.index;
+      if (!id || !Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= MAX_FIELDS) return null;
+      return { type: 'reveal', id, index: index as number };
     }
     case 'set-guard-mode': {
       const mode = oneOf<GuardMode>(message.mode, GUARD_MODES);
@@ -70,6 +91,75 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     default:
       return null;
   }
+}
+
+function parseEdits(value: unknown): FieldEdit[] | null {
+  if (!Array.isArray(value) || value.length > MAX_FIELDS) return null;
+  const edits: FieldEdit[] = [];
+  for (const edit of value) {
+    if (!isObj(edit) || !Number.isSafeInteger(edit.index) || (edit.index as number) < 0) return null;
+    const text = str(edit.value, MAX_EDIT);
+    if (text === undefined || (edit.index as number) >= MAX_FIELDS) return null;
+    edits.push({ index: edit.index as number, value: text });
+  }
+  return edits;
+}
+
+/** What a frame answers to a decision; anything else counts as no answer. */
+export function parseDecisionReply(value: unknown): DecisionReply | null {
+  if (!isObj(value) || typeof value.delivered !== 'boolean') return null;
+  const reply: DecisionReply = { delivered: value.delivered };
+  if (value.changed !== undefined) {
+    if (!Array.isArray(value.changed) || value.changed.length > MAX_FIELDS + 3) return null;
+    const changed = value.changed.map(parseChange);
+    if (changed.some((change) => change === null)) return null;
+    reply.changed = changed as FieldChange[];
+  }
+  if (value.fields !== undefined) {
+    if (!Array.isArray(value.fields) || value.fields.length > MAX_FIELDS) return null;
+    const fields = value.fields.map(parseField);
+    if (fields.some((field) => field === null)) return null;
+    reply.fields = fields as FieldSnapshot[];
+  }
+  if (value.amount !== undefined) {
+    const amount = value.amount === null ? null : parseAmountValue(value.amount);
+    if (amount === null && value.amount !== null) return null;
+    reply.amount = amount;
+  }
+  return reply;
+}
+
+export function parseRevealReply(value: unknown): RevealReply | null {
+  if (!isObj(value)) return null;
+  const text = str(value.value, 10 * MAX_EDIT);
+  if (text !== undefined) return { value: text };
+  const error = str(value.error, MAX_TEXT);
+  return error === undefined ? null : { error };
+}
+
+function parseChange(value: unknown): FieldChange | null {
+  if (!isObj(value)) return null;
+  const label = str(value.label, MAX_TEXT);
+  const before = str(value.before, MAX_URL);
+  const after = str(value.after, MAX_URL);
+  return label === undefined || before === undefined || after === undefined ? null : { label, before, after };
+}
+
+function numbers<K extends string>(value: unknown, keys: readonly K[]): Record<K, number> | null {
+  if (!isObj(value)) return null;
+  if (!keys.every((key) => typeof value[key] === 'number' && Number.isFinite(value[key]))) return null;
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Record<K, number>;
+}
+
+const RECT_KEYS = ['x', 'y', 'width', 'height'] as const;
+
+function parseRect(value: unknown): Rect | null {
+  return numbers(value, RECT_KEYS);
+}
+
+function parseTarget(value: unknown): TargetBox | null {
+  const box = numbers(value, [...RECT_KEYS, 'viewportWidth', 'viewportHeight'] as const);
+  return box && box.viewportWidth > 0 && box.viewportHeight > 0 ? box : null;
 }
 
 export function parseProposedAction(value: unknown): ProposedAction | null {
@@ -124,6 +214,17 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
     const message = str(value.message, MAX_MESSAGE);
     if (message === undefined) return null;
     action.message = message;
+  }
+  if (value.target !== undefined) {
+    const target = parseTarget(value.target);
+    if (!target) return null;
+    action.target = target;
+  }
+  if (value.redactions !== undefined) {
+    if (!Array.isArray(value.redactions) || value.redactions.length > MAX_FIELDS) return null;
+    const rects = value.redactions.map(parseRect);
+    if (rects.some((rect) => rect === null)) return null;
+    action.redactions = rects as Rect[];
   }
   return action;
 }

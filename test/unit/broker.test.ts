@@ -14,6 +14,7 @@ class FakePlatform implements BrokerPlatform {
   sent: { tabId: number; message: TabMessage }[] = [];
   /** What the page answers to a decision; throw to simulate a tab that is gone. */
   answer: () => unknown = () => ({ delivered: true });
+  visibleTabs = new Set<number>([1]);
   badge = 0;
   panelsNotified = 0;
   clock = 1000;
@@ -28,6 +29,7 @@ class FakePlatform implements BrokerPlatform {
   };
   sendToTab = async (tabId: number, message: TabMessage) => void this.sent.push({ tabId, message });
   setBadge = async (pending: number) => void (this.badge = pending);
+  captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
   now = () => ++this.clock;
 }
@@ -162,5 +164,119 @@ describe('Broker', () => {
     await broker.hold(second, origin);
     expect((await broker.queue()).map((r) => r.id)).toEqual([first.id, second.id]);
     expect((await broker.history(10)).map((r) => r.id)).toEqual([second.id, first.id]);
+  });
+
+  it('pictures the visible tab only, and says when the tab was in the background', async () => {
+    const { broker, store } = await setup();
+    const visible = proposal();
+    const hidden = proposal();
+    await broker.hold(visible, origin);
+    await broker.hold(hidden, { ...origin, tabId: 2 });
+    expect((await store.get(visible.id))?.screenshot).toBe('captured');
+    expect(await store.screenshot(visible.id)).toMatchObject({ capturedAt: expect.any(Number) });
+    expect((await store.get(hidden.id))?.screenshot).toBe('background');
+    expect(await store.screenshot(hidden.id)).toBeUndefined();
+  });
+
+  it('keeps the hold when the capture fails', async () => {
+    const { broker, store, platform } = await setup();
+    platform.captureTab = async () => {
+      throw new Error('MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND');
+    };
+    const action = proposal();
+    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect(await store.get(action.id)).toMatchObject({ status: 'pending', screenshot: 'unavailable' });
+  });
+
+  it('keeps no picture when secrets on the page cannot all be covered', async () => {
+    const { broker, store } = await setup();
+    const secretField = { name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true };
+    const located = proposal({
+      fields: [secretField],
+      target: { x: 1, y: 1, width: 10, height: 10, viewportWidth: 800, viewportHeight: 600 },
+      redactions: [{ x: 5, y: 5, width: 100, height: 20 }],
+    });
+    const unlocated = proposal({ fields: [secretField] });
+    await broker.hold(located, origin);
+    await broker.hold(unlocated, origin);
+    expect((await store.get(located.id))?.screenshot).toBe('captured');
+    expect((await store.get(unlocated.id))?.screenshot).toBe('withheld');
+    expect(await store.screenshot(unlocated.id)).toBeUndefined();
+  });
+
+  it('records risk reasons and a cross-origin frame', async () => {
+    const { broker, store } = await setup();
+    const action = proposal({
+      frameUrl: 'https://pay.example/widget',
+      form: { action: 'https://collector.example/steal', method: 'post' },
+      fields: [{ name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true }],
+      amount: { value: 10, currency: 'USD', text: '$10' },
+    });
+    await broker.hold(action, origin);
+    expect(await store.get(action.id)).toMatchObject({
+      frameCrossOrigin: true,
+      risks: ['sensitive-fields', 'cross-origin-post', 'amount', 'cross-origin-frame'],
+    });
+  });
+
+  it('sends the reviewer’s edits to the page and keeps before and after, secrets masked', async () => {
+    const { broker, store, platform } = await setup();
+    const action = proposal({
+      fields: [
+        { name: 'qty', label: 'Quantity', type: 'text', value: '10' },
+        { name: 'pw', label: 'Password', type: 'password', value: '••••••', masked: true },
+      ],
+    });
+    await broker.hold(action, origin);
+    const edits = [
+      { index: 0, value: '1' },
+      { index: 1, value: 'correct horse' },
+    ];
+    expect(await broker.decide(action.id, 'approve', undefined, edits)).toEqual({ ok: true });
+    expect(decisions(platform)[0]!.message).toEqual({ type: 'decision', id: action.id, verdict: 'approve', edits });
+    const stored = await store.get(action.id);
+    expect(stored?.edits).toEqual([
+      { label: 'Quantity', before: '10', after: '1' },
+      { label: 'Password', before: '••••••', after: '••••••' },
+    ]);
+    expect(JSON.stringify(stored)).not.toContain('correct horse');
+  });
+
+  it('puts an action the page changed after the hold back in the queue, with the differences', async () => {
+    const { broker, store, platform } = await setup();
+    const action = proposal();
+    await broker.hold(action, origin);
+    const changed = [{ label: 'Name', before: 'Ada', after: 'Eve' }];
+    const fields = [{ name: 'name', label: 'Name', type: 'text', value: 'Eve' }];
+    platform.answer = () => ({ delivered: false, changed, fields, amount: null });
+    const reply = await broker.decide(action.id, 'approve');
+    expect(reply.ok).toBe(false);
+    const stored = await store.get(action.id);
+    expect(stored).toMatchObject({ status: 'pending', changedSinceHeld: changed, fields });
+    expect(stored).not.toHaveProperty('decidedBy');
+    expect((await broker.queue()).map((r) => r.id)).toEqual([action.id]);
+
+    platform.answer = () => ({ delivered: true });
+    expect(await broker.decide(action.id, 'approve')).toEqual({ ok: true });
+    expect(decisions(platform)).toHaveLength(2);
+  });
+
+  it('treats a malformed answer from the page as no delivery', async () => {
+    const { broker, store, platform } = await setup();
+    platform.answer = () => ({ delivered: 'yes' });
+    const action = proposal();
+    await broker.hold(action, origin);
+    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect((await store.get(action.id))?.status).toBe('abandoned');
+  });
+
+  it('reveals a masked value only while the action is pending', async () => {
+    const { broker, platform } = await setup();
+    const action = proposal();
+    await broker.hold(action, origin);
+    platform.answer = () => ({ value: 'secret' });
+    expect(await broker.reveal(action.id, 0)).toEqual({ value: 'secret' });
+    await broker.decide(action.id, 'reject');
+    expect(await broker.reveal(action.id, 0)).toEqual({ error: 'Only a pending action can be revealed.' });
   });
 });

@@ -17,6 +17,7 @@ function record(over: Partial<ActionRecord> = {}): ActionRecord {
     site: 'https://shop.example',
     status: 'pending',
     createdAt: 1,
+    risks: [],
     ...over,
   };
 }
@@ -52,6 +53,21 @@ describe('database migrations', () => {
     fresh.close();
   });
 
+  it.each(Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1))(
+    'upgrading from version %i keeps pending actions in the queue',
+    async (from) => {
+      const name = freshName();
+      const old = await openCountersignDb(name, from);
+      await old.add('actions', record({ id: `from-${from}` }));
+      old.close();
+      const db = await openCountersignDb(name);
+      expect(db.version).toBe(DB_VERSION);
+      const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
+      expect((await db.getAllFromIndex('actions', 'byStatusCreated', range)).map((r) => r.id)).toEqual([`from-${from}`]);
+      db.close();
+    },
+  );
+
   it('each migration applies on top of the one before', async () => {
     const name = freshName();
     for (let version = 1; version <= DB_VERSION; version++) {
@@ -60,7 +76,7 @@ describe('database migrations', () => {
       db.close();
     }
     const raw = await openDB(name);
-    expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'settings']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'screenshots', 'settings']);
     raw.close();
   });
 });
