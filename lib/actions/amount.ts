@@ -2,9 +2,9 @@ import type { Amount } from './types';
 
 const SYMBOLS: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR' };
 const CODES = 'USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|MXN|BRL|CNY|HKD|SGD';
-const NUMBER = '(?:\\d{1,3}(?:[.,\\u00a0\\u202f \']\\d{3})*(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)(?!\\d)';
+const NUMBER = '(?:\\d{1,2}(?:,\\d{2})+,\\d{3}(?:\\.\\d{1,2})?|\\d{1,3}(?:[.,\\u00a0\\u202f \']\\d{3})*(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)(?!\\d)';
 const AMOUNT = new RegExp(
-  `(?:(US\\$|C\\$|A\\$|[$€£¥₹]|\\b(?:${CODES})\\b)\\s?(${NUMBER}))|(?:(${NUMBER})\\s?([$€£¥₹]|\\b(?:${CODES})\\b))`,
+  `(?:(US\\$|C\\$|A\\$|R\\$|[$€£¥₹]|\\b(?:${CODES})\\b)\\s?(${NUMBER}))|(?:(${NUMBER})\\s?([$€£¥₹]|\\b(?:${CODES})\\b))`,
   'u',
 );
 
@@ -23,6 +23,7 @@ function currencyOf(symbol: string): string {
   if (symbol === 'US$') return 'USD';
   if (symbol === 'C$') return 'CAD';
   if (symbol === 'A$') return 'AUD';
+  if (symbol === 'R$') return 'BRL';
   return SYMBOLS[symbol] ?? symbol.toUpperCase();
 }
 

@@ -220,7 +220,7 @@ export function recipientsOf(fields: FieldSnapshot[]): string[] {
 }
 
 export function messageOf(fields: FieldSnapshot[]): string | undefined {
-  return fields.find((field) => field.type === 'textarea')?.value;
+  return fields.find((field) => field.type === 'textarea' || field.type === 'contenteditable')?.value;
 }
 
 /**

@@ -192,3 +192,50 @@ test('a hostile page cannot run code in the panel, and its card stays usable', a
   expect(await agent.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
 });
+
+test('a form posting to another site and a frame of another site are flagged', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/cross-post.html`);
+  await agent.getByLabel('Email').fill('ada@example.com');
+  await agent.getByRole('button', { name: 'Submit answers' }).click();
+  const card = panel.card('Submit answers');
+  await expect(card).toContainText(`POST ${server.otherOrigin}/cases/collect`);
+  await expect(card).toContainText(`another site than the page (${server.otherOrigin})`);
+  await expect(card).toContainText('the form sends its data to another site');
+  await panel.reject('Submit answers');
+
+  await agent.goto(`${server.origin}/cases/iframe-cross.html`);
+  await agent.frameLocator('iframe').getByRole('button', { name: 'Pay now' }).click();
+  const framed = panel.card('Pay now');
+  await expect(framed).toContainText(`${server.otherOrigin}/cases/inner-form.html`);
+  await expect(framed).toContainText('another site’s frame');
+  await expect(framed).toContainText('it comes from a frame of another site');
+  await panel.reject('Pay now');
+});
+
+test('the in-page status never takes a click from the page’s own controls', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/cross-post.html`);
+  await agent.getByRole('button', { name: 'Submit answers' }).click();
+  await expect(panel.card('Submit answers')).toBeVisible();
+  const status = agent.getByRole('status', { name: 'Countersign' });
+  await expect(status).toHaveText('Held for review by a person');
+  const help = agent.getByRole('button', { name: 'Help' });
+  const [statusBox, helpBox] = [await status.boundingBox(), await help.boundingBox()];
+  // The status sits over the corner button, yet a click there still reaches the button.
+  expect(statusBox!.x + statusBox!.width).toBeGreaterThan(helpBox!.x);
+  expect(statusBox!.y + statusBox!.height).toBeGreaterThan(helpBox!.y);
+  await agent.mouse.click(statusBox!.x + statusBox!.width / 2, statusBox!.y + statusBox!.height / 2);
+  await expect.poll(() => server.received('/api/help').length).toBe(1);
+  await panel.reject('Submit answers');
+});
+
+test('a composer’s message can be edited before it is sent', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/contenteditable.html`);
+  await agent.getByRole('textbox', { name: 'Reply' }).fill('We will pay double');
+  await agent.getByRole('button', { name: 'Send' }).click();
+  const card = panel.card('We will pay double');
+  await card.getByRole('button', { name: 'Edit values' }).click();
+  await card.getByRole('textbox', { name: 'Reply' }).fill('We will pay the quoted price');
+  await card.getByRole('button', { name: /^Approve send with edits/ }).click();
+  const request = await expectReceivedOnce(server, '/api/thread/reply');
+  expect(JSON.parse(request.body)).toEqual({ text: 'We will pay the quoted price' });
+});
