@@ -8,10 +8,12 @@ export default defineConfig({
     // debugger: only getTargets(), to see whether a DevTools-protocol client drives a tab.
     // webNavigation: a frame that navigates away abandons its held actions.
     // favicon: site icons served by the browser, so the panel never loads a page's URL.
-    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'favicon'],
+    // alarms: pending actions time out and grants expire even after the worker slept.
+    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'favicon', 'alarms'],
     // captureVisibleTab needs host access to picture the tab an action came from.
     host_permissions: ['<all_urls>'],
     action: { default_title: 'Countersign' },
+    storage: { managed_schema: 'managed_schema.json' },
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'",
     },

@@ -9,12 +9,22 @@ import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
 const DEBUGGER_POLL_MS = 1000;
 
 export default defineBackground(() => {
-  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser)));
+  const onTimer = (name: string) => void withBroker((broker) => broker.onTimer(name));
+  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser, onTimer)));
   const origin = browser.runtime.getURL('/');
   const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
+  const syncManaged = () =>
+    withBroker(async (broker) => {
+      const { rules } = await browser.storage.managed.get('rules').catch(() => ({ rules: [] }));
+      for (const problem of await broker.rules.syncManaged(rules)) console.warn(`managed policy: ${problem}`);
+    });
 
   void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
-  void withBroker((broker) => broker.reconcile());
+  void syncManaged().then(() => withBroker((broker) => broker.reconcile()));
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void syncManaged();
+  });
+  browser.alarms.onAlarm.addListener((alarm) => onTimer(alarm.name));
   // Also keeps the worker awake: each extension API call resets its idle timer.
   setInterval(() => void withBroker((broker) => broker.refreshDebuggers()), DEBUGGER_POLL_MS);
 

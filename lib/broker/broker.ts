@@ -6,6 +6,11 @@ import { confirmedSignals, type GuardMode, type TabGuard } from '@/lib/detect/si
 import type { DecideReply, FieldEdit, HoldReply, RevealReply, TabMessage, Verdict } from '@/lib/messaging/protocol';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
+import type { ActionKind } from '@/lib/actions/types';
+import { RuleBook } from './rulebook';
+
+const TIMEOUT_TIMER = 'timeout:';
+const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
 
@@ -27,6 +32,9 @@ export interface BrokerPlatform {
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
+  /** A durable timer (it must survive the worker sleeping); the same name replaces it. */
+  setTimer(name: string, when: number): void;
+  newId(): string;
   /**
    * A picture of the tab if it is the visible tab of its window (never another tab's pixels),
    * with the given rectangles of its viewport painted over.
@@ -42,11 +50,14 @@ export interface BrokerPlatform {
  */
 export class Broker {
   private debuggerTabs = new Set<number>();
+  readonly rules: RuleBook;
 
   constructor(
     private readonly store: ActionStore,
     private readonly platform: BrokerPlatform,
-  ) {}
+  ) {
+    this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
+  }
 
   async guardFor(tabId: number): Promise<TabGuard> {
     const [settings, armed] = await Promise.all([this.store.settings(), this.platform.armedTabs()]);
@@ -84,10 +95,55 @@ export class Broker {
       this.changed();
       return { status: 'release' };
     }
+    const settings = await this.store.settings();
+    const policy = await this.rules.evaluate({ ...record, signals }, settings);
+    if (policy.verdict !== 'ask' && policy.rule) {
+      const allow = policy.verdict === 'allow';
+      await this.store.settle(record.id, {
+        signals,
+        status: allow ? 'approved' : 'rejected',
+        decidedAt: this.platform.now(),
+        decidedBy: 'rule',
+        ruleId: policy.rule.id,
+        policyReasons: policy.reasons,
+        ...(allow ? { deliveredAt: this.platform.now() } : {}),
+      });
+      await this.rules.noteApplied(policy.rule);
+      this.changed();
+      return allow ? { status: 'release' } : { status: 'blocked', reason: policy.reasons.join('; ') };
+    }
     const screenshot = await this.capture(record);
-    await this.store.update(record.id, { signals, screenshot });
+    await this.store.update(record.id, { signals, screenshot, policyReasons: policy.reasons });
+    this.platform.setTimer(`${TIMEOUT_TIMER}${record.id}`, record.createdAt + settings.timeoutSeconds * 1000);
     this.changed();
     return { status: 'held' };
+  }
+
+  /** A timer fired: a pending action timed out, or a grant ran out. */
+  async onTimer(name: string): Promise<void> {
+    if (name.startsWith(TIMEOUT_TIMER)) await this.expire(name.slice(TIMEOUT_TIMER.length));
+    if (name.startsWith(GRANT_TIMER) && (await this.rules.expireGrant(name.slice(GRANT_TIMER.length)))) this.changed();
+  }
+
+  /** Timeout means reject, logged as `timeout`, never as a person's decision. */
+  private async expire(id: string): Promise<void> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return;
+    const settings = await this.store.settings();
+    if (record.createdAt + settings.timeoutSeconds * 1000 > this.platform.now()) {
+      this.platform.setTimer(`${TIMEOUT_TIMER}${id}`, record.createdAt + settings.timeoutSeconds * 1000);
+      return;
+    }
+    const note = `no decision within ${formatDuration(settings.timeoutSeconds)}`;
+    const expired = await this.store.settle(id, {
+      status: 'rejected',
+      decidedAt: this.platform.now(),
+      decidedBy: 'timeout',
+      note,
+    });
+    if (!expired) return;
+    this.changed();
+    await this.platform.sendToFrame(expired, { type: 'decision', id, verdict: 'reject', note, by: 'timeout' }).catch(() => undefined);
   }
 
   private async capture({ id, tabId, fields, redactions, target }: ActionRecord): Promise<ScreenshotState> {
@@ -187,8 +243,54 @@ export class Broker {
     const open = await this.platform.openTabs();
     for (const record of await this.store.pending()) {
       if (!open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
+      else await this.expire(record.id); // expires it, or re-arms its timer
+    }
+    for (const rule of await this.rules.list()) {
+      if (rule.expiresAt !== undefined) this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt);
     }
     await this.updateBadge();
+  }
+
+  /** "Always allow/block <kind> on <site>": the rule decides from the next action; this one is the person's. */
+  async always(id: string, level: 'trust' | 'block'): Promise<DecideReply> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
+    await this.rules.setKindLevel(record.site, record.kind, level, 'person');
+    return this.decide(id, level === 'trust' ? 'approve' : 'reject', level === 'block' ? `${record.kind} blocked on this site` : undefined);
+  }
+
+  /** Trust this site in this tab for a while, starting with this action. */
+  async grant(id: string, durationMs: number): Promise<DecideReply> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
+    const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
+    this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
+    return this.decide(id, 'approve');
+  }
+
+  async suggestions() {
+    return this.rules.suggestions(await this.store.recent(500), await this.store.settings());
+  }
+
+  async answerSuggestion(site: string, kind: ActionKind, accept: boolean): Promise<{ ok: true }> {
+    if (accept) await this.rules.setKindLevel(site, kind, 'trust', 'suggestion');
+    else {
+      const settings = await this.store.settings();
+      const key = `${site} ${kind}`;
+      if (!settings.silencedSuggestions.includes(key)) {
+        await this.store.saveSettings({ ...settings, silencedSuggestions: [...settings.silencedSuggestions, key] });
+      }
+    }
+    this.changed();
+    return { ok: true };
+  }
+
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const settings = { ...(await this.store.settings()), ...change };
+    await this.store.saveSettings(settings);
+    if (change.guardMode) await this.pushGuardToAllTabs();
+    this.changed();
+    return settings;
   }
 
   queue(): Promise<ActionRecord[]> {
@@ -203,11 +305,8 @@ export class Broker {
     return this.store.settings();
   }
 
-  async setGuardMode(mode: GuardMode): Promise<Settings> {
-    const settings = { ...(await this.store.settings()), guardMode: mode };
-    await this.store.saveSettings(settings);
-    await this.pushGuardToAllTabs();
-    return settings;
+  setGuardMode(mode: GuardMode): Promise<Settings> {
+    return this.updateSettings({ guardMode: mode });
   }
 
   async arm(tabId: number, armed: boolean): Promise<TabGuard> {
@@ -242,6 +341,10 @@ export class Broker {
     }
   }
 
+  notifyChanged(): void {
+    this.changed();
+  }
+
   private changed(): void {
     void this.updateBadge();
     this.platform.notifyPanels();
@@ -259,4 +362,9 @@ function describeEdits(fields: ActionRecord['fields'], edits: FieldEdit[]): Fiel
     if (!field || field.value === value) return [];
     return [{ label: field.label || field.name, before: field.value, after: field.masked ? MASK : clip(value, 2000) }];
   });
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

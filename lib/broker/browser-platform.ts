@@ -5,9 +5,26 @@ import { redact } from './redact';
 
 const ARMED_KEY = 'armedTabs';
 
-/** The real browser behind the broker's platform interface. */
-export function browserPlatform(browser: typeof extensionBrowser): BrokerPlatform {
+// Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
+const ALARM_FLOOR_MS = 30_000;
+
+/** The real browser behind the broker's platform interface. `onTimer` receives fired timers. */
+export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name: string) => void): BrokerPlatform {
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
   return {
+    setTimer(name, when) {
+      clearTimeout(timers.get(name));
+      const delay = Math.max(0, when - Date.now());
+      timers.set(
+        name,
+        setTimeout(() => {
+          timers.delete(name);
+          onTimer(name);
+        }, delay),
+      );
+      void browser.alarms.create(name, { when: Math.max(when, Date.now() + ALARM_FLOOR_MS) });
+    },
+    newId: () => crypto.randomUUID(),
     async debuggerTabs() {
       const targets = await browser.debugger.getTargets();
       return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));

@@ -28,7 +28,33 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
       return broker.guardFor(request.tabId);
     case 'arm':
       return broker.arm(request.tabId, request.armed);
+    case 'set-settings':
+      return broker.updateSettings(request.settings);
+    case 'always':
+      return broker.always(request.id, request.level);
+    case 'grant':
+      return broker.grant(request.id, request.durationMs);
+    case 'suggestions':
+      return broker.suggestions();
+    case 'answer-suggestion':
+      return broker.answerSuggestion(request.site, request.kind, request.accept);
+    case 'rules':
+      return broker.rules.list();
+    case 'save-rule':
+      return withChange(broker, broker.rules.save(request.id, request.spec));
+    case 'delete-rule':
+      return withChange(broker, broker.rules.remove(request.id));
+    case 'import-rules':
+      return withChange(broker, broker.rules.import(request.text));
+    case 'export-rules':
+      return broker.rules.export();
   }
+}
+
+async function withChange<T>(broker: Broker, work: Promise<T>): Promise<T> {
+  const result = await work;
+  broker.notifyChanged();
+  return result;
 }
 
 interface ContentSender extends SenderInfo {

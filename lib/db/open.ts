@@ -3,7 +3,7 @@ import type { CountersignSchema } from './schema';
 
 export const DB_NAME = 'countersign';
 
-type UpgradeTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'screenshots')[], 'versionchange'>;
+type UpgradeTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'screenshots' | 'rules')[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<CountersignSchema>, tx: UpgradeTx) => void;
 
 /** Migration N takes the database from version N to N+1. Never edit one that has shipped. */
@@ -21,6 +21,12 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     // Blobs apart from the records, so listing history never loads images.
     db.createObjectStore('screenshots');
+  },
+  (db, tx) => {
+    const rules = db.createObjectStore('rules', { keyPath: 'id' });
+    rules.createIndex('byPattern', 'pattern');
+    // Per-site history: known recipients, runs of approvals for suggestions.
+    tx.objectStore('actions').createIndex('bySiteCreated', ['site', 'createdAt']);
   },
 ];
 

@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb';
 import type { FieldChange, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
+import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { GuardMode } from '@/lib/detect/signals';
 
 export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released';
@@ -18,6 +19,10 @@ export interface ActionRecord extends ProposedAction {
   createdAt: number;
   decidedAt?: number;
   decidedBy?: Decider;
+  /** The rule that decided, when a rule did. */
+  ruleId?: string;
+  /** Why the policy asked, allowed or blocked. */
+  policyReasons?: string[];
   note?: string;
   /** Why the system closed it (abandoned, released), or why an approval could not be delivered. */
   reason?: string;
@@ -44,15 +49,33 @@ export interface ScreenshotRecord {
 
 export interface Settings {
   guardMode: GuardMode;
+  /** A pending action not decided within this time is rejected, logged as `timeout`. */
+  timeoutSeconds: number;
+  /** Consecutive unedited approvals of one kind on one site before a rule is suggested. */
+  suggestAfter: number;
+  defaultThreshold: Threshold;
+  /** `site kind` pairs whose suggestion the person declined. */
+  silencedSuggestions: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { guardMode: 'automation' };
+export const DEFAULT_SETTINGS: Settings = {
+  guardMode: 'automation',
+  timeoutSeconds: 600,
+  suggestAfter: 5,
+  defaultThreshold: { amount: 100, currency: 'USD' },
+  silencedSuggestions: [],
+};
 
 export interface CountersignSchema extends DBSchema {
   actions: {
     key: string;
     value: ActionRecord;
-    indexes: { byStatusCreated: [string, number]; byCreated: number; byTab: number };
+    indexes: { byStatusCreated: [string, number]; byCreated: number; byTab: number; bySiteCreated: [string, number] };
+  };
+  rules: {
+    key: string;
+    value: Rule;
+    indexes: { byPattern: string };
   };
   screenshots: {
     key: string;

@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import type { Rule } from '@/lib/policy/rules';
 import type { ActionRecord, CountersignSchema, ScreenshotRecord, Settings } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 
@@ -76,6 +77,45 @@ export class ActionStore {
       cursor = await cursor.continue();
     }
     return records;
+  }
+
+  /** Decided actions of one site, newest first, at most `limit`. */
+  async siteHistory(site: string, limit: number): Promise<ActionRecord[]> {
+    const records: ActionRecord[] = [];
+    const range = IDBKeyRange.bound([site, -Infinity], [site, Infinity]);
+    let cursor = await this.db.transaction('actions').store.index('bySiteCreated').openCursor(range, 'prev');
+    while (cursor && records.length < limit) {
+      records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return records;
+  }
+
+  rules(): Promise<Rule[]> {
+    return this.db.getAll('rules');
+  }
+
+  async putRule(rule: Rule): Promise<void> {
+    await this.db.put('rules', rule);
+  }
+
+  async deleteRule(id: string): Promise<void> {
+    await this.db.delete('rules', id);
+  }
+
+  /** Writes every rule or none: one transaction. */
+  async putRules(rules: Rule[]): Promise<void> {
+    const tx = this.db.transaction('rules', 'readwrite');
+    for (const rule of rules) await tx.store.put(rule);
+    await tx.done;
+  }
+
+  /** Swaps the whole set of managed rules for the administrator's current list. */
+  async replaceManagedRules(rules: Rule[]): Promise<void> {
+    const tx = this.db.transaction('rules', 'readwrite');
+    for (const rule of await tx.store.getAll()) if (rule.createdBy === 'managed') await tx.store.delete(rule.id);
+    for (const rule of rules) await tx.store.put(rule);
+    await tx.done;
   }
 
   async settings(): Promise<Settings> {

@@ -194,6 +194,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     transport.hold(describe(id, entry)).then(
       (reply) => {
         if (reply?.status === 'release') release(id, null, []);
+        if (reply?.status === 'blocked' && held.delete(id)) status.show(`Blocked by a Countersign rule: ${reply.reason}`);
       },
       () => status.show('Held: Countersign could not reach its reviewer; nothing was sent'),
     );
@@ -355,7 +356,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       }
       if (message.verdict === 'approve') return approve(message.id, message.edits ?? []);
       if (!held.delete(message.id)) return { delivered: false };
-      status.show(`Rejected by reviewer${message.note ? `: ${message.note}` : ''}`);
+      const who = message.by === 'timeout' ? 'Rejected, timed out' : 'Rejected by reviewer';
+      status.show(`${who}${message.note ? `: ${message.note}` : ''}`);
       return { delivered: true };
     },
     heldCount: () => held.size,

@@ -1,6 +1,9 @@
 import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
 import type { GuardMode, TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
+import type { Rule, RuleSpec } from '@/lib/policy/rules';
+import type { RulesFile } from '@/lib/policy/rules-file';
+import type { ActionKind } from '@/lib/actions/types';
 
 /**
  * Every message, its payload and who may send it. Content scripts may only propose
@@ -8,7 +11,7 @@ import type { ActionRecord, Settings } from '@/lib/db/schema';
  */
 export type ContentRequest = { type: 'hello' } | { type: 'hold'; action: ProposedAction };
 
-export type HoldReply = { status: 'held' } | { status: 'release' };
+export type HoldReply = { status: 'held' } | { status: 'release' } | { status: 'blocked'; reason: string };
 
 export type Verdict = 'approve' | 'reject';
 
@@ -19,10 +22,29 @@ export type PanelRequest =
   | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
   | { type: 'set-guard-mode'; mode: GuardMode }
+  | { type: 'set-settings'; settings: Partial<Omit<Settings, 'silencedSuggestions'>> }
+  | { type: 'always'; id: string; level: 'trust' | 'block' }
+  | { type: 'grant'; id: string; durationMs: number }
+  | { type: 'suggestions' }
+  | { type: 'answer-suggestion'; site: string; kind: ActionKind; accept: boolean }
+  | { type: 'rules' }
+  | { type: 'save-rule'; id?: string; spec: RuleSpec }
+  | { type: 'delete-rule'; id: string }
+  | { type: 'import-rules'; text: string }
+  | { type: 'export-rules' }
   | { type: 'tab-guard'; tabId: number }
   | { type: 'arm'; tabId: number; armed: boolean };
 
 export type DecideReply = { ok: true } | { ok: false; error: string };
+
+export type RuleChangeReply = { ok: true } | { ok: false; errors: string[] };
+
+/** A rule the panel offers after a run of unedited approvals; never created by itself. */
+export interface Suggestion {
+  site: string;
+  kind: ActionKind;
+  approvals: number;
+}
 
 export interface PanelReplies {
   queue: ActionRecord[];
@@ -31,6 +53,16 @@ export interface PanelReplies {
   reveal: RevealReply;
   settings: Settings;
   'set-guard-mode': Settings;
+  'set-settings': Settings;
+  always: DecideReply;
+  grant: DecideReply;
+  suggestions: Suggestion[];
+  'answer-suggestion': { ok: true };
+  rules: Rule[];
+  'save-rule': RuleChangeReply;
+  'delete-rule': RuleChangeReply;
+  'import-rules': RuleChangeReply;
+  'export-rules': RulesFile;
   'tab-guard': TabGuard;
   arm: TabGuard;
 }
@@ -44,7 +76,7 @@ export interface FieldEdit {
 /** Background to a tab's frames. */
 export type TabMessage =
   | { type: 'guard'; guard: TabGuard }
-  | { type: 'decision'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[] }
+  | { type: 'decision'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[]; by?: 'timeout' }
   | { type: 'reveal'; id: string; index: number };
 
 /**

@@ -10,6 +10,7 @@ import type {
   Trigger,
 } from '@/lib/actions/types';
 import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
+import type { Settings } from '@/lib/db/schema';
 import type { ContentRequest, DecisionReply, FieldEdit, PanelRequest, RevealReply } from './protocol';
 
 // Runtime validators for everything the background accepts. They build fresh objects with
@@ -25,6 +26,8 @@ const MAX_TEXT = 4096;
 const MAX_URL = 8192;
 const MAX_MESSAGE = 20000;
 const MAX_EDIT = 100_000;
+const MAX_RULES_FILE = 5_000_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,6 +77,44 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       if (!id || !Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= MAX_FIELDS) return null;
       return { type: 'reveal', id, index: index as number };
     }
+    case 'set-settings':
+      return parseSettingsChange(message.settings);
+    case 'always': {
+      const id = str(message.id, 100);
+      const level = oneOf(message.level, ['trust', 'block'] as const);
+      return id && level ? { type: 'always', id, level } : null;
+    }
+    case 'grant': {
+      const id = str(message.id, 100);
+      const duration = message.durationMs;
+      const valid = Number.isSafeInteger(duration) && (duration as number) >= 1000 && (duration as number) <= DAY_MS;
+      return id && valid ? { type: 'grant', id, durationMs: duration as number } : null;
+    }
+    case 'suggestions':
+    case 'rules':
+    case 'export-rules':
+      return { type: message.type };
+    case 'answer-suggestion': {
+      const site = str(message.site, MAX_URL);
+      const kind = oneOf(message.kind, KINDS);
+      return site && kind && typeof message.accept === 'boolean'
+        ? { type: 'answer-suggestion', site, kind, accept: message.accept }
+        : null;
+    }
+    case 'save-rule': {
+      const id = message.id === undefined ? undefined : str(message.id, 100);
+      if (message.id !== undefined && !id) return null;
+      // The spec itself is validated by the rule book, which reports what is wrong.
+      return isObj(message.spec) ? { type: 'save-rule', ...(id ? { id } : {}), spec: message.spec as never } : null;
+    }
+    case 'delete-rule': {
+      const id = str(message.id, 100);
+      return id ? { type: 'delete-rule', id } : null;
+    }
+    case 'import-rules': {
+      const text = str(message.text, MAX_RULES_FILE);
+      return text === undefined ? null : { type: 'import-rules', text };
+    }
     case 'set-guard-mode': {
       const mode = oneOf<GuardMode>(message.mode, GUARD_MODES);
       return mode ? { type: 'set-guard-mode', mode } : null;
@@ -91,6 +132,33 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     default:
       return null;
   }
+}
+
+function parseSettingsChange(value: unknown): PanelRequest | null {
+  if (!isObj(value)) return null;
+  const settings: Partial<Omit<Settings, 'silencedSuggestions'>> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (key === 'guardMode') {
+      const mode = oneOf<GuardMode>(entry, GUARD_MODES);
+      if (!mode) return null;
+      settings.guardMode = mode;
+    } else if (key === 'timeoutSeconds' && Number.isSafeInteger(entry) && (entry as number) >= 1 && (entry as number) <= 86_400) {
+      settings.timeoutSeconds = entry as number;
+    } else if (key === 'suggestAfter' && Number.isSafeInteger(entry) && (entry as number) >= 1 && (entry as number) <= 100) {
+      settings.suggestAfter = entry as number;
+    } else if (
+      key === 'defaultThreshold' &&
+      isObj(entry) &&
+      typeof entry.amount === 'number' &&
+      Number.isFinite(entry.amount) &&
+      entry.amount >= 0 &&
+      typeof entry.currency === 'string' &&
+      /^[A-Z]{3}$/.test(entry.currency)
+    ) {
+      settings.defaultThreshold = { amount: entry.amount, currency: entry.currency };
+    } else return null;
+  }
+  return { type: 'set-settings', settings };
 }
 
 function parseEdits(value: unknown): FieldEdit[] | null {

@@ -29,6 +29,10 @@ class FakePlatform implements BrokerPlatform {
   };
   sendToTab = async (tabId: number, message: TabMessage) => void this.sent.push({ tabId, message });
   setBadge = async (pending: number) => void (this.badge = pending);
+  timers = new Map<string, number>();
+  setTimer = (name: string, when: number) => void this.timers.set(name, when);
+  ids = 0;
+  newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
   now = () => ++this.clock;

@@ -76,7 +76,7 @@ describe('database migrations', () => {
       db.close();
     }
     const raw = await openDB(name);
-    expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'screenshots', 'settings']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'rules', 'screenshots', 'settings']);
     raw.close();
   });
 });

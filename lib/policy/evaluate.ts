@@ -1,0 +1,107 @@
+import type { ActionKind, Amount } from '@/lib/actions/types';
+import type { RiskReason } from './risk';
+import { isLive, levelFor, specificity, type Rule, type Threshold, type TrustLevel } from './rules';
+
+export type Verdict = 'allow' | 'ask' | 'block';
+
+export interface PolicyAction {
+  kind: ActionKind;
+  site: string;
+  tabId: number;
+  risks: readonly RiskReason[];
+  amount?: Amount;
+  recipients?: readonly string[];
+}
+
+export interface PolicySettings {
+  defaultThreshold: Threshold;
+}
+
+export interface PolicyStats {
+  /** Recipients of sends already approved on this site. */
+  knownRecipients: ReadonlySet<string>;
+}
+
+export interface PolicyResult {
+  verdict: Verdict;
+  reasons: string[];
+  rule?: Rule;
+}
+
+const VERDICT_WEIGHT: Record<Verdict, number> = { block: 3, ask: 2, allow: 1 };
+// A grant for one tab is narrower than any site rule.
+const GRANT_BONUS = 10_000;
+
+/**
+ * Decides whether a guarded action may go through on its own. Precedence: managed rules
+ * first; then the most specific pattern; at equal specificity block beats ask beats allow;
+ * no rule means ask. Some risks always ask, even on a trusted site.
+ */
+export function evaluate(
+  action: PolicyAction,
+  rules: readonly Rule[],
+  settings: PolicySettings,
+  stats: PolicyStats,
+  now: number,
+): PolicyResult {
+  const live = rules.filter((rule) => isLive(rule, now, action.tabId));
+  const managed = live.filter((rule) => rule.createdBy === 'managed');
+  const rule = mostSpecific(managed, action) ?? mostSpecific(live, action);
+  if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'] };
+
+  const level = levelFor(rule, action.kind);
+  const verdict = verdictFor(level, action, rule, settings, stats);
+  return { ...verdict, rule };
+}
+
+function mostSpecific(rules: readonly Rule[], action: PolicyAction): Rule | undefined {
+  let best: { rule: Rule; score: number; weight: number } | undefined;
+  for (const rule of rules) {
+    const base = specificity(rule.pattern, action.site);
+    if (base < 0) continue;
+    const score = base + (rule.tabId !== undefined ? GRANT_BONUS : 0);
+    const weight = VERDICT_WEIGHT[plainVerdict(levelFor(rule, action.kind))];
+    if (!best || score > best.score || (score === best.score && weight > best.weight)) best = { rule, score, weight };
+  }
+  return best?.rule;
+}
+
+function plainVerdict(level: TrustLevel): Verdict {
+  if (level === 'block') return 'block';
+  return level === 'trust' ? 'allow' : 'ask';
+}
+
+function verdictFor(
+  level: TrustLevel,
+  action: PolicyAction,
+  rule: Rule,
+  settings: PolicySettings,
+  stats: PolicyStats,
+): { verdict: Verdict; reasons: string[] } {
+  if (level === 'block') return { verdict: 'block', reasons: [`blocked by the rule for ${rule.pattern}`] };
+  if (level === 'ask') return { verdict: 'ask', reasons: [`the rule for ${rule.pattern} asks`] };
+  const always = alwaysAsk(action, rule, settings, stats);
+  if (always.length) return { verdict: 'ask', reasons: always };
+  if (level === 'ask-risky' && action.risks.includes('sensitive-fields')) {
+    return { verdict: 'ask', reasons: ['it carries passwords, card numbers or codes'] };
+  }
+  return { verdict: 'allow', reasons: [`allowed by the rule for ${rule.pattern}`] };
+}
+
+/** Risks that ask even on a trusted site. */
+function alwaysAsk(action: PolicyAction, rule: Rule, settings: PolicySettings, stats: PolicyStats): string[] {
+  const reasons: string[] = [];
+  if (action.risks.includes('cross-origin-post')) reasons.push('the form sends its data to another site');
+  const threshold = rule.threshold ?? settings.defaultThreshold;
+  if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {
+    reasons.push(`the amount is over ${threshold.amount} ${threshold.currency}`);
+  }
+  const fresh = (action.recipients ?? []).filter((recipient) => !stats.knownRecipients.has(recipient.toLowerCase()));
+  if (action.kind === 'send' && fresh.length) reasons.push(`first send to ${fresh.join(', ')}`);
+  return reasons;
+}
+
+/** An amount in another currency than the threshold's cannot be compared, so it counts as over. */
+function overThreshold(amount: Amount, threshold: Threshold): boolean {
+  return amount.currency !== threshold.currency || amount.value > threshold.amount;
+}

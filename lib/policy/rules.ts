@@ -1,0 +1,70 @@
+import type { ActionKind } from '@/lib/actions/types';
+
+export type TrustLevel = 'block' | 'ask' | 'ask-risky' | 'trust';
+export const TRUST_LEVELS: readonly TrustLevel[] = ['block', 'ask', 'ask-risky', 'trust'];
+export const KINDS: readonly ActionKind[] = ['purchase', 'send', 'submit'];
+
+export type RuleSource = 'person' | 'suggestion' | 'import' | 'managed';
+
+export interface Threshold {
+  amount: number;
+  currency: string;
+}
+
+/** What a person (or an administrator) decided about a site. */
+export interface RuleSpec {
+  /** An exact origin (`https://shop.example`) or a domain and its subdomains (`*.example.com`). */
+  pattern: string;
+  trust: TrustLevel;
+  kinds?: Partial<Record<ActionKind, TrustLevel>>;
+  threshold?: Threshold;
+  note?: string;
+}
+
+export interface Rule extends RuleSpec {
+  id: string;
+  createdBy: RuleSource;
+  createdAt: number;
+  updatedAt: number;
+  applied: number;
+  lastApplied?: number;
+  /** Time-boxed grants: only this tab, only until then. */
+  tabId?: number;
+  expiresAt?: number;
+}
+
+const ORIGIN = /^(https?):\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:]+\])(:\d{1,5})?$/;
+const DOMAIN = /^\*\.([a-z0-9-]+(\.[a-z0-9-]+)+)$/;
+
+/** Normalises a pattern, or explains what is wrong with it. */
+export function parsePattern(input: string): { pattern: string } | { error: string } {
+  const pattern = input.trim().toLowerCase().replace(/\/$/, '');
+  if (ORIGIN.test(pattern) || DOMAIN.test(pattern)) return { pattern };
+  return { error: 'must be an origin like https://shop.example or a domain like *.example.com' };
+}
+
+/**
+ * How closely a pattern names a site, or -1 when it does not match: an exact origin beats
+ * any domain, and a longer domain beats a shorter one.
+ */
+export function specificity(pattern: string, origin: string): number {
+  if (pattern === origin) return 1000;
+  const domain = DOMAIN.exec(pattern)?.[1];
+  if (!domain) return -1;
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return -1;
+  }
+  return host === domain || host.endsWith(`.${domain}`) ? domain.split('.').length : -1;
+}
+
+export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {
+  return rule.kinds?.[kind] ?? rule.trust;
+}
+
+export function isLive(rule: Rule, now: number, tabId: number): boolean {
+  if (rule.expiresAt !== undefined && rule.expiresAt <= now) return false;
+  return rule.tabId === undefined || rule.tabId === tabId;
+}
