@@ -43,6 +43,17 @@ export function ActionCard({ record }: { record: ActionRecord }) {
     }
   }
 
+  async function run(work: () => Promise<{ ok: boolean; error?: string }>) {
+    setBusy(true);
+    setError(null);
+    try {
+      const reply = await work();
+      if (!reply.ok) setError(reply.error ?? 'Nothing was changed.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function reveal(index: number) {
     const reply = await request({ type: 'reveal', id: record.id, index });
     if ('value' in reply) setRevealed((current) => ({ ...current, [index]: reply.value }));
@@ -96,8 +107,39 @@ export function ActionCard({ record }: { record: ActionRecord }) {
           </button>
         )}
       </div>
+      <details className="rule-actions">
+        <summary>Rules for {record.site}</summary>
+        <div className="decide">
+          <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'trust' }))}>
+            Always allow {kindPlural(record.kind)} on {record.site}
+          </button>
+          <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
+            Always block {kindPlural(record.kind)} on {record.site}
+          </button>
+        </div>
+        <div className="decide">
+          {GRANTS.map(({ label, ms }) => (
+            <button
+              key={ms}
+              disabled={busy}
+              onClick={() => void run(() => request({ type: 'grant', id: record.id, durationMs: ms }))}
+            >
+              Allow everything on this site in this tab for {label}
+            </button>
+          ))}
+        </div>
+      </details>
     </article>
   );
+}
+
+const GRANTS = [
+  { label: '15 minutes', ms: 15 * 60 * 1000 },
+  { label: '1 hour', ms: 60 * 60 * 1000 },
+];
+
+function kindPlural(kind: ActionRecord['kind']): string {
+  return { purchase: 'purchases', send: 'sends', submit: 'form submissions' }[kind];
 }
 
 function EditableField(props: {

@@ -1,15 +1,25 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import { request } from '@/lib/messaging/client';
 import { HistoryView } from './HistoryView';
 import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
+import { SitesView } from './SitesView';
+import { useBroker } from './useBroker';
 
-const VIEWS = ['Queue', 'History', 'Settings'] as const;
+const VIEWS = ['Queue', 'History', 'Sites', 'Settings'] as const;
 type View = (typeof VIEWS)[number];
 
 export function App() {
   const [view, setView] = useState<View>('Queue');
+  const load = useCallback(() => request({ type: 'settings' }), []);
+  const { data: settings } = useBroker(load);
   return (
     <div className="app">
+      {settings?.guardMode === 'off' && (
+        <p role="alert" className="banner">
+          The guard is off: nothing is held.
+        </p>
+      )}
       <nav role="tablist" aria-label="Countersign views">
         {VIEWS.map((name) => (
           <button key={name} role="tab" aria-selected={view === name} onClick={() => setView(name)}>
@@ -20,6 +30,7 @@ export function App() {
       <main>
         {view === 'Queue' && <QueueView />}
         {view === 'History' && <HistoryView />}
+        {view === 'Sites' && <SitesView />}
         {view === 'Settings' && <SettingsView />}
       </main>
     </div>

@@ -63,6 +63,11 @@ function Thumbnail({ record }: { record: ActionRecord }) {
 }
 
 function outcome(record: ActionRecord): string {
+  if (record.decidedBy === 'rule') {
+    const name = record.status === 'approved' ? 'allowed by rule' : 'blocked by rule';
+    return `${name}${record.policyReasons?.length ? ` (${record.policyReasons.join('; ')})` : ''}`;
+  }
+  if (record.decidedBy === 'timeout') return `timeout (${record.note ?? 'no decision in time'})`;
   const by = record.decidedBy ? ` by ${record.decidedBy}` : '';
   if (record.edits) return `approved with edits${by}`;
   const why = record.reason ?? record.note;

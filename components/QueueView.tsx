@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { request } from '@/lib/messaging/client';
 import { ActionCard } from './ActionCard';
+import { Suggestions } from './Suggestions';
 import { useBroker } from './useBroker';
 
 export function QueueView() {
@@ -8,9 +9,17 @@ export function QueueView() {
   const { data: queue, error } = useBroker(load);
   if (error) return <p role="alert">Could not load the queue: {error}</p>;
   if (!queue) return <p>Loading…</p>;
-  if (!queue.length) return <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>;
+  if (!queue.length) {
+    return (
+      <>
+        <Suggestions />
+        <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
+      </>
+    );
+  }
   return (
     <section aria-label="Pending actions">
+      <Suggestions />
       <h1>
         {queue.length} waiting for review
       </h1>

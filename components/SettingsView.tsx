@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
+import type { Settings } from '@/lib/db/schema';
 import { GUARD_MODES, type GuardMode, type TabGuard } from '@/lib/detect/signals';
 import { request } from '@/lib/messaging/client';
 import { useBroker } from './useBroker';
@@ -10,10 +11,13 @@ const MODE_NAMES: Record<GuardMode, string> = {
   off: 'Off: hold nothing',
 };
 
+type Change = Partial<Omit<Settings, 'silencedSuggestions'>>;
+
 export function SettingsView() {
   const load = useCallback(() => request({ type: 'settings' }), []);
-  const { data: settings, reload } = useBroker(load);
+  const { data: settings } = useBroker(load);
   const [tab, setTab] = useState<{ id: number; guard: TabGuard } | null>(null);
+  const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     void browser.tabs.query({ active: true, lastFocusedWindow: true }).then(async ([active]) => {
@@ -22,18 +26,17 @@ export function SettingsView() {
     });
   }, []);
 
+  async function save(change: Change) {
+    const saved = await request({ type: 'set-settings', settings: change });
+    setError(saved ? null : 'That value is out of range; nothing was changed.');
+  }
+
   if (!settings) return <p>Loading…</p>;
   return (
-    <section aria-label="Settings">
-      {settings.guardMode === 'off' && <p role="alert" className="banner">The guard is off: nothing is held.</p>}
+    <section aria-label="Settings" className="settings">
       <label>
         Guard mode{' '}
-        <select
-          value={settings.guardMode}
-          onChange={(e) =>
-            void request({ type: 'set-guard-mode', mode: e.target.value as GuardMode }).then(reload)
-          }
-        >
+        <select value={settings.guardMode} onChange={(e) => void save({ guardMode: e.target.value as GuardMode })}>
           {GUARD_MODES.map((mode) => (
             <option key={mode} value={mode}>
               {MODE_NAMES[mode]}
@@ -41,6 +44,32 @@ export function SettingsView() {
           ))}
         </select>
       </label>
+      <NumberSetting
+        label="Reject pending actions after (seconds)"
+        value={settings.timeoutSeconds}
+        onSave={(timeoutSeconds) => save({ timeoutSeconds })}
+      />
+      <NumberSetting
+        label="Suggest a rule after this many approvals in a row"
+        value={settings.suggestAfter}
+        onSave={(suggestAfter) => save({ suggestAfter })}
+      />
+      <NumberSetting
+        label={`Ask for purchases over (${settings.defaultThreshold.currency})`}
+        value={settings.defaultThreshold.amount}
+        onSave={(amount) => save({ defaultThreshold: { ...settings.defaultThreshold, amount } })}
+      />
+      <label>
+        Threshold currency{' '}
+        <input
+          defaultValue={settings.defaultThreshold.currency}
+          size={4}
+          onBlur={(e) =>
+            void save({ defaultThreshold: { ...settings.defaultThreshold, currency: e.target.value.trim().toUpperCase() } })
+          }
+        />
+      </label>
+      {error && <p role="alert">{error}</p>}
       {tab && (
         <label>
           <input
@@ -56,5 +85,23 @@ export function SettingsView() {
         </label>
       )}
     </section>
+  );
+}
+
+function NumberSetting(props: { label: string; value: number; onSave: (value: number) => Promise<void> }) {
+  const [draft, setDraft] = useState(String(props.value));
+  useEffect(() => setDraft(String(props.value)), [props.value]);
+  return (
+    <label>
+      {props.label}{' '}
+      <input
+        inputMode="decimal"
+        value={draft}
+        size={8}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => void props.onSave(Number(draft))}
+        onKeyDown={(e) => e.key === 'Enter' && void props.onSave(Number(draft))}
+      />
+    </label>
   );
 }

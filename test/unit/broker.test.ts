@@ -283,4 +283,72 @@ describe('Broker', () => {
     await broker.decide(action.id, 'reject');
     expect(await broker.reveal(action.id, 0)).toEqual({ error: 'Only a pending action can be revealed.' });
   });
+
+  it('lets a rule allow or block, logging the rule as the decider and counting it', async () => {
+    const { broker, store } = await setup();
+    await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust', kinds: { send: 'block' } });
+    const allowed = proposal({ kind: 'submit' });
+    const blocked = proposal({ kind: 'send' });
+    expect(await broker.hold(allowed, origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
+    const [rule] = await broker.rules.list();
+    expect(await store.get(allowed.id)).toMatchObject({ status: 'approved', decidedBy: 'rule', ruleId: rule!.id });
+    expect(await store.get(blocked.id)).toMatchObject({ status: 'rejected', decidedBy: 'rule', ruleId: rule!.id });
+    expect(rule!.applied).toBe(2);
+    expect(await broker.queue()).toEqual([]);
+  });
+
+  it('rejects a pending action when its time runs out, logged as timeout', async () => {
+    const { broker, store, platform } = await setup();
+    await broker.updateSettings({ timeoutSeconds: 5 });
+    const action = proposal();
+    await broker.hold(action, origin);
+    const timer = `timeout:${action.id}`;
+    expect(platform.timers.get(timer)).toBe((await store.get(action.id))!.createdAt + 5000);
+    await broker.onTimer(timer); // too early: re-armed, not expired
+    expect((await store.get(action.id))?.status).toBe('pending');
+    platform.clock += 5000;
+    await broker.onTimer(timer);
+    expect(await store.get(action.id)).toMatchObject({ status: 'rejected', decidedBy: 'timeout', note: 'no decision within 5 seconds' });
+    expect(decisions(platform).at(-1)!.message).toMatchObject({ verdict: 'reject', by: 'timeout' });
+    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+  });
+
+  it('expires overdue actions when the worker starts again', async () => {
+    const { broker, store, platform } = await setup();
+    await broker.updateSettings({ timeoutSeconds: 1 });
+    const action = proposal();
+    await broker.hold(action, origin);
+    platform.clock += 60_000;
+    await new Broker(store, platform).reconcile();
+    expect((await store.get(action.id))?.decidedBy).toBe('timeout');
+  });
+
+  it('grants a tab a time-boxed trust that ends by itself', async () => {
+    const { broker, platform, store } = await setup();
+    const first = proposal({ kind: 'submit' });
+    await broker.hold(first, origin);
+    expect(await broker.grant(first.id, 60_000)).toEqual({ ok: true });
+    expect((await store.get(first.id))?.status).toBe('approved');
+    const second = proposal({ kind: 'submit' });
+    expect(await broker.hold(second, origin)).toEqual({ status: 'release' });
+    const otherTab = proposal({ kind: 'submit' });
+    expect(await broker.hold(otherTab, { ...origin, tabId: 2 })).toEqual({ status: 'held' });
+    const [grant] = await broker.rules.list();
+    platform.clock += 60_000;
+    await broker.onTimer(`grant:${grant!.id}`);
+    expect(await broker.rules.list()).toEqual([]);
+    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'held' });
+  });
+
+  it('"Always allow" decides this action as the person and the next ones by rule', async () => {
+    const { broker, store } = await setup();
+    const first = proposal({ kind: 'submit' });
+    await broker.hold(first, origin);
+    expect(await broker.always(first.id, 'trust')).toEqual({ ok: true });
+    expect((await store.get(first.id))?.decidedBy).toBe('person');
+    const next = proposal({ kind: 'submit' });
+    expect(await broker.hold(next, origin)).toEqual({ status: 'release' });
+    expect((await store.get(next.id))?.decidedBy).toBe('rule');
+  });
 });

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { RuleBook } from '@/lib/broker/rulebook';
+import { openCountersignDb } from '@/lib/db/open';
+import { DEFAULT_SETTINGS, type ActionRecord } from '@/lib/db/schema';
+import { ActionStore } from '@/lib/db/store';
+import { exportRules, parseRulesFile } from '@/lib/policy/rules-file';
+import { proposal } from './helpers';
+
+let dbCounter = 0;
+
+async function setup() {
+  const store = new ActionStore(await openCountersignDb(`rules-${dbCounter++}`));
+  let ids = 0;
+  let now = 1000;
+  const clock = { now: () => now, newId: () => `r${++ids}`, advance: (ms: number) => (now += ms) };
+  return { store, clock, book: new RuleBook(store, clock) };
+}
+
+const file = (rules: unknown[], over: object = {}) =>
+  JSON.stringify({ schema: 'countersign-rules', version: 1, exportedAt: '2026-11-21T00:00:00Z', rules, ...over });
+
+describe('rules file', () => {
+  it('reads a valid file and normalises patterns', () => {
+    expect(parseRulesFile(file([{ pattern: 'HTTPS://Shop.Example/', trust: 'trust', kinds: { send: 'block' } }]))).toEqual({
+      rules: [{ pattern: 'https://shop.example', trust: 'trust', kinds: { send: 'block' } }],
+    });
+  });
+
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['a list instead of an object', '[]', /JSON object/],
+    ['a wrong schema', file([], { schema: 'other' }), /schema/],
+    ['a newer version', file([], { version: 2 }), /version: expected 1/],
+    ['rules that are not a list', file([], { rules: {} }), /rules: expected a list/],
+    ['a bad pattern', file([{ pattern: 'shop.example', trust: 'trust' }]), /rules\[0\]\.pattern/],
+    ['a bad trust level', file([{ pattern: 'https://a.example', trust: 'always' }]), /rules\[0\]\.trust/],
+    ['an unknown kind', file([{ pattern: 'https://a.example', trust: 'ask', kinds: { refund: 'trust' } }]), /kinds\.refund/],
+    ['a negative threshold', file([{ pattern: 'https://a.example', trust: 'ask', threshold: { amount: -1, currency: 'USD' } }]), /threshold/],
+    ['an unknown field', file([{ pattern: 'https://a.example', trust: 'ask', createdBy: 'managed' }]), /createdBy: unknown field/],
+    ['a hostile note', file([{ pattern: 'https://a.example', trust: 'ask', note: 'x'.repeat(5000) }]), /note/],
+  ])('refuses %s with a clear reason', (_name, text, reason) => {
+    const parsed = parseRulesFile(text);
+    expect(parsed).toHaveProperty('errors');
+    expect((parsed as { errors: string[] }).errors.join('\n')).toMatch(reason);
+  });
+
+  it('lists every problem, not just the first', () => {
+    const parsed = parseRulesFile(file([{ pattern: 'x', trust: 'y' }, { pattern: 'https://ok.example', trust: 'ask' }, 5]));
+    expect((parsed as { errors: string[] }).errors).toEqual([
+      'rules[0].pattern: must be an origin like https://shop.example or a domain like *.example.com',
+      'rules[0].trust: expected one of block, ask, ask-risky, trust',
+      'rules[2]: expected an object',
+    ]);
+  });
+
+  it('round-trips through export, leaving out managed rules and grants', () => {
+    const base = { createdAt: 0, updatedAt: 0, applied: 3 };
+    const exported = exportRules(
+      [
+        { ...base, id: '1', pattern: 'https://a.example', trust: 'trust', createdBy: 'person', threshold: { amount: 50, currency: 'EUR' } },
+        { ...base, id: '2', pattern: '*.corp.example', trust: 'block', createdBy: 'managed' },
+        { ...base, id: '3', pattern: 'https://b.example', trust: 'trust', createdBy: 'person', tabId: 4, expiresAt: 9 },
+      ],
+      new Date(0),
+    );
+    expect(parseRulesFile(JSON.stringify(exported))).toEqual({
+      rules: [{ pattern: 'https://a.example', trust: 'trust', threshold: { amount: 50, currency: 'EUR' } }],
+    });
+  });
+});
+
+describe('RuleBook', () => {
+  it('imports all or nothing', async () => {
+    const { book } = await setup();
+    expect(await book.import(file([{ pattern: 'https://a.example', trust: 'trust' }]))).toEqual({ ok: true });
+    const before = await book.list();
+    const reply = await book.import(file([{ pattern: 'https://b.example', trust: 'trust' }, { pattern: 'bad', trust: 'trust' }]));
+    expect(reply.ok).toBe(false);
+    expect(await book.list()).toEqual(before);
+  });
+
+  it('replaces the person’s rule for the same pattern on import, keeping its counters', async () => {
+    const { book } = await setup();
+    await book.save(undefined, { pattern: 'https://a.example', trust: 'block' });
+    const [saved] = await book.list();
+    await book.noteApplied(saved!);
+    await book.import(file([{ pattern: 'https://a.example', trust: 'trust' }]));
+    const rules = await book.list();
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ pattern: 'https://a.example', trust: 'trust', applied: 1, createdBy: 'import' });
+  });
+
+  it('keeps managed rules locked', async () => {
+    const { book } = await setup();
+    expect(await book.syncManaged([{ pattern: '*.corp.example', trust: 'block' }, { pattern: 'nope' }])).toHaveLength(2);
+    const [managed] = await book.list();
+    expect(managed).toMatchObject({ createdBy: 'managed', pattern: '*.corp.example' });
+    expect((await book.remove(managed!.id)).ok).toBe(false);
+    expect((await book.save(managed!.id, { pattern: '*.corp.example', trust: 'trust' })).ok).toBe(false);
+    await book.syncManaged([]);
+    expect(await book.list()).toEqual([]);
+  });
+
+  it('sets one kind on the site’s own rule for “Always allow/block”', async () => {
+    const { book } = await setup();
+    await book.setKindLevel('https://a.example', 'send', 'trust', 'person');
+    await book.setKindLevel('https://a.example', 'purchase', 'block', 'person');
+    const rules = await book.list();
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ trust: 'ask', kinds: { send: 'trust', purchase: 'block' } });
+  });
+
+  it('expires a grant only once its time has come', async () => {
+    const { book, clock } = await setup();
+    const grant = await book.grant('https://a.example', 3, clock.now() + 5000);
+    expect(await book.expireGrant(grant.id)).toBe(false);
+    clock.advance(5000);
+    expect(await book.expireGrant(grant.id)).toBe(true);
+    expect(await book.list()).toEqual([]);
+  });
+
+  it('suggests a rule after N unedited approvals in a row, and never after an edit or a rejection', async () => {
+    const { book } = await setup();
+    const decided = (status: ActionRecord['status'], over: Partial<ActionRecord> = {}): ActionRecord => ({
+      ...proposal({ kind: 'send' }),
+      tabId: 1,
+      frameId: 0,
+      tabUrl: 'https://a.example/',
+      tabTitle: '',
+      site: 'https://a.example',
+      status,
+      decidedBy: 'person',
+      createdAt: 0,
+      risks: [],
+      ...over,
+    });
+    const settings = { ...DEFAULT_SETTINGS, suggestAfter: 3 };
+    const run = [decided('approved'), decided('approved'), decided('approved'), decided('rejected')];
+    expect(await book.suggestions(run, settings)).toEqual([{ site: 'https://a.example', kind: 'send', approvals: 3 }]);
+    const edited = [decided('approved'), decided('approved', { edits: [{ label: 'a', before: 'b', after: 'c' }] }), decided('approved')];
+    expect(await book.suggestions(edited, settings)).toEqual([]);
+    expect(await book.suggestions(run, { ...settings, silencedSuggestions: ['https://a.example send'] })).toEqual([]);
+    await book.setKindLevel('https://a.example', 'send', 'trust', 'suggestion');
+    expect(await book.suggestions(run, settings)).toEqual([]);
+  });
+});
