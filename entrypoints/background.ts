@@ -15,8 +15,7 @@ export default defineBackground(() => {
   const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
   const syncManaged = () =>
     withBroker(async (broker) => {
-      const { rules } = await browser.storage.managed.get('rules').catch(() => ({ rules: [] }));
-      for (const problem of await broker.rules.syncManaged(rules)) console.warn(`managed policy: ${problem}`);
+      for (const problem of await broker.syncManaged()) console.warn(`managed policy: ${problem}`);
     });
 
   void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });

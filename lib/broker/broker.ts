@@ -32,6 +32,8 @@ export interface BrokerPlatform {
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
+  /** The administrator's rules, as `storage.managed` holds them now. */
+  managedRules(): Promise<unknown>;
   /** A durable timer (it must survive the worker sleeping); the same name replaces it. */
   setTimer(name: string, when: number): void;
   newId(): string;
@@ -50,6 +52,7 @@ export interface BrokerPlatform {
  */
 export class Broker {
   private debuggerTabs = new Set<number>();
+  private lastManaged: string | null = null;
   readonly rules: RuleBook;
 
   constructor(
@@ -96,6 +99,7 @@ export class Broker {
       return { status: 'release' };
     }
     const settings = await this.store.settings();
+    await this.syncManaged();
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
     if (policy.verdict !== 'ask' && policy.rule) {
       const allow = policy.verdict === 'allow';
@@ -266,6 +270,25 @@ export class Broker {
     const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
     this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
     return this.decide(id, 'approve');
+  }
+
+  /**
+   * Brings managed rules in line with `storage.managed`. Policies can arrive after the
+   * worker starts without a change event, so this runs before each evaluation too.
+   */
+  async syncManaged(): Promise<string[]> {
+    const managed = await this.platform.managedRules().catch(() => undefined);
+    const text = JSON.stringify(managed ?? null);
+    if (text === this.lastManaged) return [];
+    this.lastManaged = text;
+    const problems = await this.rules.syncManaged(managed);
+    this.changed();
+    return problems;
+  }
+
+  async listRules() {
+    await this.syncManaged();
+    return this.rules.list();
   }
 
   async suggestions() {

@@ -25,6 +25,9 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
       void browser.alarms.create(name, { when: Math.max(when, Date.now() + ALARM_FLOOR_MS) });
     },
     newId: () => crypto.randomUUID(),
+    async managedRules() {
+      return (await browser.storage.managed.get('rules')).rules;
+    },
     async debuggerTabs() {
       const targets = await browser.debugger.getTargets();
       return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));

@@ -39,7 +39,7 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'answer-suggestion':
       return broker.answerSuggestion(request.site, request.kind, request.accept);
     case 'rules':
-      return broker.rules.list();
+      return broker.listRules();
     case 'save-rule':
       return withChange(broker, broker.rules.save(request.id, request.spec));
     case 'delete-rule':

@@ -56,6 +56,25 @@ export class PanelPage {
   async queue(): Promise<void> {
     await this.page.getByRole('tab', { name: 'Queue' }).click();
   }
+
+  /** Sends a request to the broker the way the panel's own code does. */
+  send<T>(message: unknown): Promise<T> {
+    return this.page.evaluate((m) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(m), message) as Promise<T>;
+  }
+
+  /** Back to a fresh install: no rules of the person's, default settings. */
+  async resetPolicy(): Promise<void> {
+    const rules = await this.send<{ id: string; createdBy: string }[]>({ type: 'rules' });
+    for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
+    await this.send({
+      type: 'set-settings',
+      settings: { guardMode: 'automation', timeoutSeconds: 600, suggestAfter: 5, defaultThreshold: { amount: 100, currency: 'USD' } },
+    });
+  }
+}
+
+interface ChromeGlobal {
+  chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
 }
 
 export async function launchWithExtension(userDataDir: string): Promise<BrowserContext> {

@@ -31,6 +31,8 @@ class FakePlatform implements BrokerPlatform {
   setBadge = async (pending: number) => void (this.badge = pending);
   timers = new Map<string, number>();
   setTimer = (name: string, when: number) => void this.timers.set(name, when);
+  managed: unknown = undefined;
+  managedRules = async () => this.managed;
   ids = 0;
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));

@@ -64,6 +64,10 @@ describe('database migrations', () => {
       expect(db.version).toBe(DB_VERSION);
       const range = IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
       expect((await db.getAllFromIndex('actions', 'byStatusCreated', range)).map((r) => r.id)).toEqual([`from-${from}`]);
+      // Indexes added later cover records written before them.
+      const site = IDBKeyRange.bound(['https://shop.example', -Infinity], ['https://shop.example', Infinity]);
+      expect((await db.getAllFromIndex('actions', 'bySiteCreated', site)).map((r) => r.id)).toEqual([`from-${from}`]);
+      expect(await db.getAll('rules')).toEqual([]);
       db.close();
     },
   );

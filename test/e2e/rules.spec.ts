@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import {
+  EXTENSION_DIR,
+  expect,
+  expectNothingReceived,
+  expectReceivedOnce,
+  launchPlainChromium,
+  PanelPage,
+  startFixtureServer,
+  test,
+  type FixtureServer,
+} from './fixtures';
+
+test.afterEach(async ({ panel }) => panel.resetPolicy());
+
+test('“Always allow” lets the next identical action through with no card, and logs the rule', async ({
+  agent,
+  panel,
+  server,
+}) => {
+  await agent.goto(`${server.origin}/cases/enter-submit.html`);
+  await agent.getByLabel('Comment', { exact: true }).fill('first');
+  await agent.getByLabel('Comment', { exact: true }).press('Enter');
+  const card = panel.card('Post a comment');
+  await card.getByText(`Rules for ${server.origin}`).click();
+  await card.getByRole('button', { name: `Always allow sends on ${server.origin}` }).click();
+  await expectReceivedOnce(server, '/cases/comment');
+
+  server.reset();
+  await agent.goto(`${server.origin}/cases/enter-submit.html`);
+  await agent.getByLabel('Comment', { exact: true }).fill('second');
+  await agent.getByLabel('Comment', { exact: true }).press('Enter');
+  const request = await expectReceivedOnce(server, '/cases/comment');
+  expect(request.body).toBe('comment=second');
+  await expect(panel.page.getByRole('article')).toHaveCount(0);
+
+  const history = await panel.history();
+  await expect(history.getByRole('row').filter({ hasText: 'Post a comment' }).first()).toContainText('allowed by rule');
+  await panel.page.getByRole('tab', { name: 'Sites' }).click();
+  const row = panel.page.getByRole('row').filter({ hasText: server.origin });
+  await expect(row).toContainText('send: Trust');
+  await expect(row).toContainText('1 time');
+});
+
+test('a trusted site still asks for a form that posts to another site', async ({ agent, panel, server }) => {
+  await panel.page.getByRole('tab', { name: 'Sites' }).click();
+  await panel.page.getByRole('button', { name: 'Add a rule' }).click();
+  await panel.page.getByRole('textbox', { name: 'Site', exact: true }).fill(server.origin);
+  await panel.page.getByLabel('Trust', { exact: true }).selectOption('trust');
+  await panel.page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(panel.page.getByRole('row').filter({ hasText: server.origin })).toContainText('Trust');
+
+  await agent.goto(`${server.origin}/cases/form-submit.html`);
+  await agent.getByLabel('Email').fill('ada@example.com');
+  await agent.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
+  await expectReceivedOnce(server, '/cases/newsletter'); // trusted: no card
+
+  await agent.goto(`${server.origin}/cases/cross-post.html`);
+  await agent.getByLabel('Email').fill('ada@example.com');
+  await agent.getByRole('button', { name: 'Submit answers' }).click();
+  await panel.queue();
+  await expect(panel.card('Submit answers')).toBeVisible();
+  await expectNothingReceived(server, '/cases/collect');
+  await panel.reject('Submit answers');
+});
+
+test('a time-boxed grant for the tab expires by itself', async ({ agent, panel, server }) => {
+  const join = async () => {
+    await agent.goto(`${server.origin}/cases/form-submit.html`);
+    await agent.getByLabel('Email').fill('ada@example.com');
+    await agent.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
+  };
+  await join();
+  await expect(panel.card('Join the newsletter')).toBeVisible();
+  const [held] = await panel.send<{ id: string }[]>({ type: 'queue' });
+  // The card offers 15 minutes and 1 hour; the same request with 3 seconds keeps the test short.
+  expect(await panel.send({ type: 'grant', id: held!.id, durationMs: 3000 })).toEqual({ ok: true });
+  await expectReceivedOnce(server, '/cases/newsletter');
+
+  server.reset();
+  await join();
+  await expectReceivedOnce(server, '/cases/newsletter'); // within the grant: no card
+
+  await expect.poll(() => panel.send<unknown[]>({ type: 'rules' }), { timeout: 10_000 }).toEqual([]);
+  server.reset();
+  await join();
+  await expect(panel.card('Join the newsletter')).toBeVisible();
+  await expectNothingReceived(server, '/cases/newsletter');
+  await panel.reject('Join the newsletter');
+});
+
+test('a pending action times out: rejected, logged as timeout, nothing sent', async ({ agent, panel, server }) => {
+  await panel.page.getByRole('tab', { name: 'Settings' }).click();
+  const timeout = panel.page.getByLabel('Reject pending actions after (seconds)');
+  await timeout.fill('2');
+  await timeout.press('Enter');
+  await expect.poll(async () => (await panel.send<{ timeoutSeconds: number }>({ type: 'settings' })).timeoutSeconds).toBe(2);
+
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText(
+    'Rejected, timed out: no decision within 2 seconds',
+    { timeout: 10_000 },
+  );
+  const history = await panel.history();
+  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('timeout');
+  await expectNothingReceived(server, '/api/spa/buy');
+});
+
+test('importing a malformed rules file changes no rule and says what is wrong', async ({ panel, server }) => {
+  await panel.page.getByRole('tab', { name: 'Sites' }).click();
+  const importInput = panel.page.locator('input[type=file]');
+  const good = { schema: 'countersign-rules', version: 1, exportedAt: '', rules: [{ pattern: server.origin, trust: 'ask-risky' }] };
+  await importInput.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+  await expect(panel.page.getByRole('row').filter({ hasText: server.origin })).toContainText('Ask when risky');
+  const before = await panel.send<unknown[]>({ type: 'rules' });
+
+  const bad = { ...good, rules: [{ pattern: 'https://fine.example', trust: 'trust' }, { pattern: 'not a site', trust: 'trust' }] };
+  await importInput.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await expect(panel.page.getByRole('alert')).toContainText('Nothing was changed');
+  await expect(panel.page.getByRole('alert')).toContainText('rules[1].pattern');
+  expect(await panel.send<unknown[]>({ type: 'rules' })).toEqual(before);
+  await expect(panel.page.getByRole('row').filter({ hasText: 'fine.example' })).toHaveCount(0);
+
+  const download = panel.page.waitForEvent('download');
+  await panel.page.getByRole('button', { name: 'Export rules' }).click();
+  const exported = JSON.parse(await streamText(await (await download).createReadStream()));
+  expect(exported).toMatchObject({ schema: 'countersign-rules', version: 1, rules: [{ pattern: server.origin, trust: 'ask-risky' }] });
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// Chromium on Linux reads administrator policies from here; extensions get theirs as storage.managed.
+const POLICY_DIR = '/etc/chromium/policies/managed';
+
+/** Chromium's id for an unpacked extension: its path's SHA-256, hex digits mapped to a–p. */
+function unpackedExtensionId(path: string): string {
+  const hex = createHash('sha256').update(path).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+test('a managed rule wins over the person’s own rule and shows as locked', async ({ extensionId }) => {
+  expect(unpackedExtensionId(EXTENSION_DIR)).toBe(extensionId);
+  // A server of its own, so the administrator's rule names an origin no other test uses.
+  const server: FixtureServer = await startFixtureServer();
+  const policyFile = `${POLICY_DIR}/countersign-e2e-${process.pid}.json`;
+  mkdirSync(POLICY_DIR, { recursive: true });
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ '3rdparty': { extensions: { [extensionId]: { rules: [{ pattern: server.origin, trust: 'block', note: 'IT says no' }] } } } }),
+  );
+  const browserProcess = await launchPlainChromium();
+  try {
+    const browser = await chromium.connectOverCDP(`http://127.0.0.1:${browserProcess.port}`);
+    const context = browser.contexts()[0]!;
+    const panel = new PanelPage(await context.newPage());
+    await panel.page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    await panel.page.getByRole('tab', { name: 'Sites' }).click();
+    const managedRow = panel.page.getByRole('row').filter({ hasText: 'locked by your administrator' });
+    await expect(managedRow).toContainText(server.origin, { timeout: 15_000 });
+    await expect(managedRow.getByRole('button')).toHaveCount(0);
+
+    expect(await panel.send({ type: 'save-rule', spec: { pattern: server.origin, trust: 'trust' } })).toEqual({ ok: true });
+    const agent = await context.newPage();
+    await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+    await agent.getByRole('button', { name: 'Buy now' }).click();
+    await expect(agent.getByRole('status', { name: 'Countersign' })).toContainText('Blocked by a Countersign rule');
+    await expectNothingReceived(server, '/api/spa/buy');
+    await panel.page.getByRole('tab', { name: 'History' }).click();
+    await expect(panel.page.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('blocked by rule');
+    await browser.close();
+  } finally {
+    rmSync(policyFile, { force: true });
+    await browserProcess.close();
+    await server.close();
+  }
+});
