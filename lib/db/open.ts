@@ -1,10 +1,11 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { CountersignSchema } from './schema';
+import { withDerived } from './derived';
 
 export const DB_NAME = 'countersign';
 
 type UpgradeTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'screenshots' | 'rules')[], 'versionchange'>;
-type Migration = (db: IDBPDatabase<CountersignSchema>, tx: UpgradeTx) => void;
+type Migration = (db: IDBPDatabase<CountersignSchema>, tx: UpgradeTx) => void | Promise<void>;
 
 /** Migration N takes the database from version N to N+1. Never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,6 +29,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // Per-site history: known recipients, runs of approvals for suggestions.
     tx.objectStore('actions').createIndex('bySiteCreated', ['site', 'createdAt']);
   },
+  async (_db, tx) => {
+    // History filters and search, each served by an index; older records get their fields now.
+    const actions = tx.objectStore('actions');
+    actions.createIndex('byOutcomeCreated', ['outcome', 'createdAt']);
+    actions.createIndex('byKindCreated', ['kind', 'createdAt']);
+    actions.createIndex('byWord', 'words', { multiEntry: true });
+    for (let cursor = await actions.openCursor(); cursor; cursor = await cursor.continue()) {
+      await cursor.update(withDerived(cursor.value));
+    }
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -43,7 +54,12 @@ export function openCountersignDb(
 ): Promise<IDBPDatabase<CountersignSchema>> {
   const opening = openDB<CountersignSchema>(name, version, {
     upgrade(db, oldVersion, newVersion, tx) {
-      for (const migrate of MIGRATIONS.slice(oldVersion, newVersion ?? version)) migrate(db, tx);
+      // In order, inside the one upgrade transaction: after an async step the rest wait for it.
+      let running: Promise<void> | null = null;
+      for (const migrate of MIGRATIONS.slice(oldVersion, newVersion ?? version)) {
+        if (running) running = running.then(() => migrate(db, tx));
+        else running = migrate(db, tx) ?? null;
+      }
     },
     blocking() {
       if (yieldToUpgrades) void opening.then((db) => db.close());

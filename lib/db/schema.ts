@@ -2,6 +2,7 @@ import type { DBSchema } from 'idb';
 import type { FieldChange, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
+import type { Outcome } from '@/lib/history/outcome';
 import type { GuardMode } from '@/lib/detect/signals';
 
 export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released';
@@ -37,6 +38,9 @@ export interface ActionRecord extends ProposedAction {
   edits?: FieldChange[];
   /** Set when the page altered the action after an approval was given: it is back for review. */
   changedSinceHeld?: FieldChange[];
+  /** Derived on every write, for the history's indexes. */
+  outcome?: Outcome;
+  words?: string[];
 }
 
 /** `withheld`: secrets on the page could not all be located, so no picture was kept. */
@@ -56,6 +60,11 @@ export interface Settings {
   defaultThreshold: Threshold;
   /** `site kind` pairs whose suggestion the person declined. */
   silencedSuggestions: string[];
+  /** Retention: decided actions beyond these are removed, oldest first; pending ones never. */
+  historyMaxEntries: number;
+  historyMaxDays: number;
+  /** Only the newest this many screenshots are kept: pictures go before records do. */
+  screenshotMaxCount: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -64,13 +73,24 @@ export const DEFAULT_SETTINGS: Settings = {
   suggestAfter: 5,
   defaultThreshold: { amount: 100, currency: 'USD' },
   silencedSuggestions: [],
+  historyMaxEntries: 100_000,
+  historyMaxDays: 365,
+  screenshotMaxCount: 500,
 };
 
 export interface CountersignSchema extends DBSchema {
   actions: {
     key: string;
     value: ActionRecord;
-    indexes: { byStatusCreated: [string, number]; byCreated: number; byTab: number; bySiteCreated: [string, number] };
+    indexes: {
+      byStatusCreated: [string, number];
+      byCreated: number;
+      byTab: number;
+      bySiteCreated: [string, number];
+      byOutcomeCreated: [string, number];
+      byKindCreated: [string, number];
+      byWord: string;
+    };
   };
   rules: {
     key: string;

@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import type { Rule } from '@/lib/policy/rules';
 import type { ActionRecord, CountersignSchema, ScreenshotRecord, Settings } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
+import { withDerived } from './derived';
 
 type Db = IDBPDatabase<CountersignSchema>;
 
@@ -11,7 +12,7 @@ export class ActionStore {
 
   /** Fails when the id exists: a proposal can never overwrite a record. */
   async add(record: ActionRecord): Promise<void> {
-    await this.db.add('actions', record);
+    await this.db.add('actions', withDerived(record));
   }
 
   get(id: string): Promise<ActionRecord | undefined> {
@@ -26,7 +27,7 @@ export class ActionStore {
       await tx.done;
       return null;
     }
-    const next = { ...record, ...change };
+    const next = withDerived({ ...record, ...change });
     await tx.store.put(next);
     await tx.done;
     return next;
@@ -39,7 +40,7 @@ export class ActionStore {
     if (record) {
       const next: Record<string, unknown> = { ...record, ...change };
       for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-      await tx.store.put(next as unknown as ActionRecord);
+      await tx.store.put(withDerived(next as unknown as ActionRecord));
     }
     await tx.done;
   }

@@ -1,0 +1,71 @@
+import type { ActionRecord } from '@/lib/db/schema';
+import { outcomeOf } from '@/lib/history/outcome';
+
+/** An action as exports show it: stable names, ISO times, no internal index fields. */
+export interface ExportedAction {
+  id: string;
+  heldAt: string;
+  decidedAt: string | null;
+  heldToDecidedMs: number | null;
+  outcome: string;
+  decidedBy: string | null;
+  ruleId: string | null;
+  site: string;
+  url: string;
+  title: string;
+  frameUrl: string;
+  kind: string;
+  trigger: string;
+  label: string;
+  amount: { value: number; currency: string; text: string } | null;
+  recipients: string[];
+  message: string | null;
+  form: { action: string; method: string } | null;
+  fields: { label: string; name: string; type: string; value: string; masked: boolean; hidden: boolean }[];
+  signals: string[];
+  risks: string[];
+  policyReasons: string[];
+  note: string | null;
+  reason: string | null;
+  edits: { label: string; before: string; after: string }[];
+  screenshot?: string;
+}
+
+const iso = (time: number | undefined) => (time === undefined ? null : new Date(time).toISOString());
+
+export function exportedAction(record: ActionRecord): ExportedAction {
+  return {
+    id: record.id,
+    heldAt: new Date(record.createdAt).toISOString(),
+    decidedAt: iso(record.decidedAt),
+    heldToDecidedMs: record.decidedAt === undefined ? null : record.decidedAt - record.createdAt,
+    outcome: outcomeOf(record),
+    decidedBy: record.decidedBy ?? null,
+    ruleId: record.ruleId ?? null,
+    site: record.site,
+    url: record.tabUrl,
+    title: record.tabTitle,
+    frameUrl: record.frameUrl,
+    kind: record.kind,
+    trigger: record.trigger,
+    label: record.label,
+    amount: record.amount ?? null,
+    recipients: record.recipients ?? [],
+    message: record.message ?? null,
+    form: record.form ?? null,
+    fields: record.fields.map((field) => ({
+      label: field.label,
+      name: field.name,
+      type: field.type,
+      value: field.value,
+      masked: Boolean(field.masked),
+      hidden: Boolean(field.hidden),
+    })),
+    signals: record.signals,
+    risks: record.risks ?? [],
+    policyReasons: record.policyReasons ?? [],
+    note: record.note ?? null,
+    reason: record.reason ?? null,
+    edits: record.edits ?? [],
+  };
+}

@@ -1,0 +1,144 @@
+import type { IDBPDatabase } from 'idb';
+import type { ActionKind } from '@/lib/actions/types';
+import type { ActionRecord, CountersignSchema } from '@/lib/db/schema';
+import type { Outcome } from './outcome';
+
+type Db = IDBPDatabase<CountersignSchema>;
+type IndexName = 'bySiteCreated' | 'byOutcomeCreated' | 'byKindCreated' | 'byCreated' | 'byWord';
+
+export interface HistoryFilter {
+  text?: string;
+  site?: string;
+  kind?: ActionKind;
+  outcome?: Outcome;
+  /** Inclusive bounds on when the action was held, in ms since the epoch. */
+  from?: number;
+  to?: number;
+}
+
+interface Plan {
+  index: IndexName;
+  range: IDBKeyRange | null;
+  /** Filters the index does not cover, checked on each record in its range. */
+  check: ((record: ActionRecord) => boolean) | null;
+  /** Whether the index yields records newest first (byWord does not). */
+  ordered: boolean;
+}
+
+const TEXT_RESULT_LIMIT = 10_000;
+
+export function searchTokens(text: string | undefined): string[] {
+  return (text ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * Picks one index to walk (site, then outcome, then kind, then search word, then date) so
+ * that no filter scans the whole history; the other filters are checked within its range.
+ */
+export function planQuery(filter: HistoryFilter): Plan {
+  const from = filter.from ?? -Infinity;
+  const to = filter.to ?? Infinity;
+  const tokens = searchTokens(filter.text);
+  const checks: ((record: ActionRecord) => boolean)[] = [];
+  const within = (key: string) => IDBKeyRange.bound([key, from], [key, to]);
+  let plan: Omit<Plan, 'check'> | null = null;
+
+  if (filter.site) plan = { index: 'bySiteCreated', range: within(filter.site), ordered: true };
+  if (filter.outcome) {
+    if (plan) checks.push((record) => record.outcome === filter.outcome);
+    else plan = { index: 'byOutcomeCreated', range: within(filter.outcome), ordered: true };
+  }
+  if (filter.kind) {
+    if (plan) checks.push((record) => record.kind === filter.kind);
+    else plan = { index: 'byKindCreated', range: within(filter.kind), ordered: true };
+  }
+  if (tokens.length) {
+    checks.push((record) => tokens.every((token) => (record.words ?? []).some((word) => word.startsWith(token))));
+    if (!plan) {
+      const longest = tokens.reduce((a, b) => (b.length > a.length ? b : a));
+      plan = { index: 'byWord', range: IDBKeyRange.bound(longest, `${longest}\uffff`), ordered: false };
+      if (filter.from !== undefined || filter.to !== undefined) {
+        checks.push((record) => record.createdAt >= from && record.createdAt <= to);
+      }
+    }
+  }
+  plan ??= {
+    index: 'byCreated',
+    range: filter.from !== undefined || filter.to !== undefined ? IDBKeyRange.bound(from, to) : null,
+    ordered: true,
+  };
+  return { ...plan, check: checks.length ? (record) => checks.every((check) => check(record)) : null };
+}
+
+const BATCH = 500;
+
+/**
+ * Matching records, newest first. Read in batches, each in its own short transaction and
+ * resumed where the last stopped, so a consumer may await anything between records.
+ */
+export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerator<ActionRecord> {
+  const plan = planQuery(filter);
+  if (!plan.ordered) {
+    yield* await collectUnordered(db, plan);
+    return;
+  }
+  let resume: { key: IDBValidKey; primaryKey: IDBValidKey } | null = null;
+  for (;;) {
+    let cursor = await db.transaction('actions').store.index(plan.index).openCursor(plan.range, 'prev');
+    if (cursor && resume) {
+      cursor = await cursor.continuePrimaryKey(resume.key as never, resume.primaryKey as string);
+      if (cursor && indexedDB.cmp(cursor.key, resume.key) === 0 && cursor.primaryKey === resume.primaryKey) {
+        cursor = await cursor.continue();
+      }
+    }
+    const batch: ActionRecord[] = [];
+    while (cursor && batch.length < BATCH) {
+      batch.push(cursor.value);
+      resume = { key: cursor.key, primaryKey: cursor.primaryKey };
+      cursor = await cursor.continue();
+    }
+    for (const record of batch) if (!plan.check || plan.check(record)) yield record;
+    if (!cursor) return;
+  }
+}
+
+/** A word can match one record several times and yields key order: gather, de-duplicate, sort. */
+async function collectUnordered(db: Db, plan: Plan): Promise<ActionRecord[]> {
+  const found = new Map<string, ActionRecord>();
+  let cursor = await db.transaction('actions').store.index(plan.index).openCursor(plan.range);
+  while (cursor && found.size < TEXT_RESULT_LIMIT) {
+    if (!plan.check || plan.check(cursor.value)) found.set(cursor.value.id, cursor.value);
+    cursor = await cursor.continue();
+  }
+  return [...found.values()].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function countHistory(db: Db, filter: HistoryFilter): Promise<number> {
+  const plan = planQuery(filter);
+  if (!plan.check && plan.ordered) return db.transaction('actions').store.index(plan.index).count(plan.range ?? undefined);
+  let count = 0;
+  for await (const record of queryHistory(db, filter)) if (record) count++;
+  return count;
+}
+
+/** One page of matches, newest first; without extra checks the cursor skips ahead natively. */
+export async function pageHistory(db: Db, filter: HistoryFilter, offset: number, limit: number): Promise<ActionRecord[]> {
+  const plan = planQuery(filter);
+  const page: ActionRecord[] = [];
+  if (plan.ordered && !plan.check) {
+    let cursor = await db.transaction('actions').store.index(plan.index).openCursor(plan.range, 'prev');
+    if (cursor && offset > 0) cursor = await cursor.advance(offset);
+    while (cursor && page.length < limit) {
+      page.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return page;
+  }
+  let skipped = 0;
+  for await (const record of queryHistory(db, filter)) {
+    if (skipped++ < offset) continue;
+    page.push(record);
+    if (page.length >= limit) break;
+  }
+  return page;
+}
