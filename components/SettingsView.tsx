@@ -69,6 +69,20 @@ export function SettingsView() {
           }
         />
       </label>
+      <fieldset>
+        <legend>History retention</legend>
+        <NumberSetting
+          label="Keep at most this many entries"
+          value={settings.historyMaxEntries}
+          onSave={(historyMaxEntries) => save({ historyMaxEntries })}
+        />
+        <NumberSetting label="Keep entries for (days)" value={settings.historyMaxDays} onSave={(historyMaxDays) => save({ historyMaxDays })} />
+        <NumberSetting
+          label="Keep screenshots of the newest (entries)"
+          value={settings.screenshotMaxCount}
+          onSave={(screenshotMaxCount) => save({ screenshotMaxCount })}
+        />
+      </fieldset>
       {error && <p role="alert">{error}</p>}
       {tab && (
         <label>

@@ -1,10 +1,5 @@
 import { useEffect, useState } from 'react';
-import { openCountersignDb } from '@/lib/db/open';
-import { ActionStore } from '@/lib/db/store';
-
-// Pictures are read straight from IndexedDB: runtime messages cannot carry Blobs.
-let store: Promise<ActionStore> | null = null;
-const screenshots = () => (store ??= openCountersignDb(undefined, undefined, { yieldToUpgrades: true }).then((db) => new ActionStore(db)));
+import { historyDb } from './historyDb';
 
 /** An object URL for the action's screenshot, revoked when the card goes away. */
 export function useScreenshot(id: string, captured: boolean): string | null {
@@ -13,8 +8,8 @@ export function useScreenshot(id: string, captured: boolean): string | null {
     if (!captured) return;
     let objectUrl: string | null = null;
     let live = true;
-    void screenshots()
-      .then((s) => s.screenshot(id))
+    void historyDb()
+      .then((db) => db.get('screenshots', id))
       .then((shot) => {
         if (!shot || !live) return;
         objectUrl = URL.createObjectURL(shot.blob);

@@ -10,6 +10,8 @@ import type { ActionKind } from '@/lib/actions/types';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
+const PRUNE_INTERVAL_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -53,6 +55,7 @@ export interface BrokerPlatform {
 export class Broker {
   private debuggerTabs = new Set<number>();
   private lastManaged: string | null = null;
+  private lastPrune = -Infinity;
   readonly rules: RuleBook;
 
   constructor(
@@ -120,6 +123,7 @@ export class Broker {
     await this.store.update(record.id, { signals, screenshot, policyReasons: policy.reasons });
     this.platform.setTimer(`${TIMEOUT_TIMER}${record.id}`, record.createdAt + settings.timeoutSeconds * 1000);
     this.changed();
+    void this.prune();
     return { status: 'held' };
   }
 
@@ -253,6 +257,7 @@ export class Broker {
       if (rule.expiresAt !== undefined) this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt);
     }
     await this.updateBadge();
+    await this.prune(true);
   }
 
   /** "Always allow/block <kind> on <site>": the rule decides from the next action; this one is the person's. */
@@ -312,6 +317,7 @@ export class Broker {
     const settings = { ...(await this.store.settings()), ...change };
     await this.store.saveSettings(settings);
     if (change.guardMode) await this.pushGuardToAllTabs();
+    if (change.historyMaxEntries || change.historyMaxDays || change.screenshotMaxCount !== undefined) await this.prune(true);
     this.changed();
     return settings;
   }
@@ -320,8 +326,25 @@ export class Broker {
     return this.store.pending();
   }
 
-  history(limit: number): Promise<ActionRecord[]> {
-    return this.store.recent(limit);
+  /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */
+  async prune(force = false): Promise<number> {
+    const now = this.platform.now();
+    if (!force && now - this.lastPrune < PRUNE_INTERVAL_MS) return 0;
+    this.lastPrune = now;
+    const settings = await this.store.settings();
+    const { removed } = await this.store.prune({
+      keepScreenshots: settings.screenshotMaxCount,
+      maxEntries: settings.historyMaxEntries,
+      before: now - settings.historyMaxDays * DAY_MS,
+    });
+    if (removed) this.changed();
+    return removed;
+  }
+
+  async clearHistory(): Promise<{ removed: number }> {
+    const removed = await this.store.clearDecided();
+    this.changed();
+    return { removed };
   }
 
   settings(): Promise<Settings> {

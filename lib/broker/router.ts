@@ -14,8 +14,8 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
   switch (request.type) {
     case 'queue':
       return broker.queue();
-    case 'history':
-      return broker.history(request.limit);
+    case 'clear-history':
+      return broker.clearHistory();
     case 'decide':
       return broker.decide(request.id, request.verdict, request.note, request.edits);
     case 'reveal':

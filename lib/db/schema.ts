@@ -44,7 +44,7 @@ export interface ActionRecord extends ProposedAction {
 }
 
 /** `withheld`: secrets on the page could not all be located, so no picture was kept. */
-export type ScreenshotState = 'captured' | 'background' | 'unavailable' | 'withheld';
+export type ScreenshotState = 'captured' | 'background' | 'unavailable' | 'withheld' | 'pruned';
 
 export interface ScreenshotRecord {
   blob: Blob;

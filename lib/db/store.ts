@@ -92,6 +92,50 @@ export class ActionStore {
     return records;
   }
 
+  /**
+   * Retention: keeps only the newest `keepScreenshots` pictures, then removes decided actions
+   * older than `before` or beyond the newest `maxEntries`, oldest first. Pending ones stay.
+   */
+  async prune({ keepScreenshots, maxEntries, before }: { keepScreenshots: number; maxEntries: number; before: number }) {
+    const tx = this.db.transaction(['actions', 'screenshots'], 'readwrite');
+    const actions = tx.objectStore('actions');
+    const screenshots = tx.objectStore('screenshots');
+    let total = await actions.count();
+    let removed = 0;
+    let pictures = 0;
+    for (let cursor = await actions.index('byCreated').openCursor(null, 'prev'); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.screenshot === 'captured' && ++pictures > keepScreenshots) {
+        await screenshots.delete(cursor.value.id);
+        await cursor.update(withDerived({ ...cursor.value, screenshot: 'pruned' }));
+      }
+    }
+    for (let cursor = await actions.index('byCreated').openCursor(); cursor; cursor = await cursor.continue()) {
+      const old = cursor.value.createdAt < before;
+      if (!old && total <= maxEntries) break;
+      if (cursor.value.status === 'pending') continue;
+      await screenshots.delete(cursor.value.id);
+      await cursor.delete();
+      total--;
+      removed++;
+    }
+    await tx.done;
+    return { removed };
+  }
+
+  /** Removes every decided action and its picture; pending actions stay in the queue. */
+  async clearDecided(): Promise<number> {
+    const tx = this.db.transaction(['actions', 'screenshots'], 'readwrite');
+    let removed = 0;
+    for (let cursor = await tx.objectStore('actions').openCursor(); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.status === 'pending') continue;
+      await tx.objectStore('screenshots').delete(cursor.value.id);
+      await cursor.delete();
+      removed++;
+    }
+    await tx.done;
+    return removed;
+  }
+
   rules(): Promise<Rule[]> {
     return this.db.getAll('rules');
   }

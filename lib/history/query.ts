@@ -142,3 +142,15 @@ export async function pageHistory(db: Db, filter: HistoryFilter, offset: number,
   }
   return page;
 }
+
+/** Every site in the history, from the site index, jumping from one site to the next. */
+export async function distinctSites(db: Db, limit = 500): Promise<string[]> {
+  const sites: string[] = [];
+  let cursor = await db.transaction('actions').store.index('bySiteCreated').openKeyCursor();
+  while (cursor && sites.length < limit) {
+    const site = (cursor.key as [string, number])[0];
+    sites.push(site);
+    cursor = await cursor.continue([site, Infinity]);
+  }
+  return sites;
+}

@@ -17,7 +17,7 @@ export type Verdict = 'approve' | 'reject';
 
 export type PanelRequest =
   | { type: 'queue' }
-  | { type: 'history'; limit: number }
+  | { type: 'clear-history' }
   | { type: 'decide'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[] }
   | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
@@ -48,7 +48,7 @@ export interface Suggestion {
 
 export interface PanelReplies {
   queue: ActionRecord[];
-  history: ActionRecord[];
+  'clear-history': { removed: number };
   decide: DecideReply;
   reveal: RevealReply;
   settings: Settings;

@@ -54,12 +54,8 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     case 'queue':
     case 'settings':
       return { type: message.type };
-    case 'history': {
-      const limit = message.limit;
-      return Number.isSafeInteger(limit) && (limit as number) > 0 && (limit as number) <= 1000
-        ? { type: 'history', limit: limit as number }
-        : null;
-    }
+    case 'clear-history':
+      return { type: 'clear-history' };
     case 'decide': {
       const id = str(message.id, 100);
       const verdict = oneOf(message.verdict, ['approve', 'reject'] as const);
@@ -134,6 +130,9 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
   }
 }
 
+const inRange = (value: unknown, min: number, max: number) =>
+  Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+
 function parseSettingsChange(value: unknown): PanelRequest | null {
   if (!isObj(value)) return null;
   const settings: Partial<Omit<Settings, 'silencedSuggestions'>> = {};
@@ -146,6 +145,12 @@ function parseSettingsChange(value: unknown): PanelRequest | null {
       settings.timeoutSeconds = entry as number;
     } else if (key === 'suggestAfter' && Number.isSafeInteger(entry) && (entry as number) >= 1 && (entry as number) <= 100) {
       settings.suggestAfter = entry as number;
+    } else if (key === 'historyMaxEntries' && inRange(entry, 1, 1_000_000)) {
+      settings.historyMaxEntries = entry as number;
+    } else if (key === 'historyMaxDays' && inRange(entry, 1, 3650)) {
+      settings.historyMaxDays = entry as number;
+    } else if (key === 'screenshotMaxCount' && inRange(entry, 0, 100_000)) {
+      settings.screenshotMaxCount = entry as number;
     } else if (
       key === 'defaultThreshold' &&
       isObj(entry) &&

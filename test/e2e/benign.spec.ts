@@ -7,11 +7,11 @@ test('benign actions reach the server untouched and no card appears', async ({ a
   await agent.getByRole('button', { name: 'Search' }).click();
   await expect.poll(() => server.received('/shop/search', 'GET').map((r) => r.query)).toEqual(['?q=green+tea']);
 
-  await agent.goBack();
+  await agent.goto(`${server.origin}/shop/checkout.html`);
   await agent.getByRole('button', { name: 'Add to cart' }).click();
   await expect.poll(() => server.received('/shop/cart', 'POST').map((r) => r.body)).toEqual(['sku=TEA-01']);
 
-  await agent.goBack();
+  await agent.goto(`${server.origin}/shop/checkout.html`);
   await agent.getByRole('tab', { name: 'Reviews' }).click();
   await expect.poll(() => server.received('/api/tab').map((r) => r.query)).toEqual(['?name=tab-reviews']);
 

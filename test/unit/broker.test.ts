@@ -169,7 +169,43 @@ describe('Broker', () => {
     await broker.hold(first, origin);
     await broker.hold(second, origin);
     expect((await broker.queue()).map((r) => r.id)).toEqual([first.id, second.id]);
-    expect((await broker.history(10)).map((r) => r.id)).toEqual([second.id, first.id]);
+  });
+
+  it('prunes screenshots first, then the oldest decided actions, and never pending ones', async () => {
+    const { broker, store, platform } = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const action = proposal();
+      ids.push(action.id);
+      await broker.hold(action, origin);
+      platform.clock += 1000;
+      if (i < 5) await broker.decide(action.id, 'reject');
+    }
+    await broker.updateSettings({ screenshotMaxCount: 2 });
+    expect((await Promise.all(ids.map((id) => store.get(id)))).map((r) => r?.screenshot)).toEqual([
+      'pruned', 'pruned', 'pruned', 'pruned', 'captured', 'captured',
+    ]);
+    expect(await store.screenshot(ids[0]!)).toBeUndefined();
+    await broker.updateSettings({ historyMaxEntries: 3 });
+    expect((await store.recent(10)).map((r) => r.id)).toEqual([ids[5], ids[4], ids[3]]);
+    await broker.updateSettings({ historyMaxEntries: 1 });
+    // The pending one stays whatever the limit; the decided ones go.
+    expect((await store.recent(10)).map((r) => r.id)).toEqual([ids[5]]);
+    expect(await broker.clearHistory()).toEqual({ removed: 0 });
+    expect((await broker.queue()).map((r) => r.id)).toEqual([ids[5]]);
+  });
+
+  it('prunes actions older than the age limit', async () => {
+    const { broker, store, platform } = await setup();
+    const old = proposal();
+    await broker.hold(old, origin);
+    await broker.decide(old.id, 'reject');
+    platform.clock += 3 * 24 * 60 * 60 * 1000;
+    const recent = proposal();
+    await broker.hold(recent, origin);
+    await broker.decide(recent.id, 'reject');
+    await broker.updateSettings({ historyMaxDays: 2 });
+    expect((await store.recent(10)).map((r) => r.id)).toEqual([recent.id]);
   });
 
   it('pictures the visible tab only, and says when the tab was in the background', async () => {
