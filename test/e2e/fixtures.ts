@@ -68,7 +68,15 @@ export class PanelPage {
     for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
     await this.send({
       type: 'set-settings',
-      settings: { guardMode: 'automation', timeoutSeconds: 600, suggestAfter: 5, defaultThreshold: { amount: 100, currency: 'USD' } },
+      settings: {
+        guardMode: 'automation',
+        timeoutSeconds: 600,
+        suggestAfter: 5,
+        defaultThreshold: { amount: 100, currency: 'USD' },
+        historyMaxEntries: 100_000,
+        historyMaxDays: 365,
+        screenshotMaxCount: 500,
+      },
     });
   }
 }
