@@ -37,6 +37,9 @@ export default defineBackground(() => {
     return undefined;
   });
 
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'update') void withBroker((broker) => broker.abandonAll('extension reloaded or updated'));
+  });
   browser.tabs.onRemoved.addListener((tabId) => {
     void withBroker(async (broker) => {
       await broker.abandonTab(tabId, 'tab closed');

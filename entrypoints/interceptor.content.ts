@@ -14,6 +14,7 @@ export default defineContentScript({
     const interceptor = installInterceptor(window, {
       hello: () => send({ type: 'hello' }) as Promise<TabGuard>,
       hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
+      alive: () => Boolean(browser.runtime?.id),
     });
     browser.runtime.onMessage.addListener((message) => {
       const reply = interceptor.receive(message as TabMessage);

@@ -246,6 +246,11 @@ export class Broker {
     if (affected.length) this.changed();
   }
 
+  /** After an extension reload or update no old content script can be reached: abandon everything pending. */
+  async abandonAll(reason: string): Promise<void> {
+    for (const record of await this.store.pending()) await this.abandonTab(record.tabId, reason);
+  }
+
   /** After a service worker start: pending actions of tabs that no longer exist are abandoned. */
   async reconcile(): Promise<void> {
     const open = await this.platform.openTabs();

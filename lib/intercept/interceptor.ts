@@ -39,7 +39,11 @@ import { createStatus } from './status';
 export interface Transport {
   hello(): Promise<TabGuard>;
   hold(action: ProposedAction): Promise<HoldReply>;
+  /** False once the extension was reloaded or updated: this script can no longer be reached. */
+  alive(): boolean;
 }
+
+const ORPHAN_CHECK_MS = 1000;
 
 interface BoundState {
   label: string;
@@ -185,7 +189,23 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }
   }
 
+  // A reloaded extension cannot deliver decisions to this script: keep holding, and say so.
+  let orphanCheck: number | undefined;
+  function watchForOrphaning(): void {
+    if (orphanCheck !== undefined) return;
+    orphanCheck = win.setInterval(() => {
+      if (!held.size) {
+        win.clearInterval(orphanCheck);
+        orphanCheck = undefined;
+      } else if (!transport.alive()) {
+        win.clearInterval(orphanCheck);
+        status.show('Held: Countersign was reloaded, so these actions were not sent. Reload the page to try again.');
+      }
+    }, ORPHAN_CHECK_MS);
+  }
+
   function hold(spec: HoldSpec): void {
+    watchForOrphaning();
     const id = win.crypto.randomUUID();
     const { targets, truncated } = fieldTargets(spec);
     const entry: Held = { ...spec, targets, truncated, baseline: boundState(spec, targets) };

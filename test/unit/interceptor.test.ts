@@ -32,6 +32,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
   const interceptor: Interceptor = installInterceptor(win, {
     hello: () => Promise.resolve(guard),
+    alive: () => alive,
     hold: (action) => {
       proposals.push(action);
       return reply();
@@ -40,6 +41,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   return { proposals, clicks, interceptor };
 }
 
+let alive = true;
 const flush = () => new Promise((done) => setTimeout(done, 5));
 const click = (id: string) => document.getElementById(id)!.click();
 const statusText = () =>
@@ -126,5 +128,18 @@ describe('interceptor', () => {
     const { interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
     expect(interceptor.receive({ type: 'decision', id: 'forged', verdict: 'approve' })).toEqual({ delivered: false });
     expect(interceptor.receive({ type: 'unknown' } as never)).toBeUndefined();
+  });
+
+  it('keeps holding when the extension is reloaded, and tells the page', async () => {
+    alive = true;
+    const { clicks } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    await flush();
+    alive = false;
+    await new Promise((done) => setTimeout(done, 1100));
+    expect(statusText()).toContain('Countersign was reloaded, so these actions were not sent');
+    expect(clicks).toEqual([]);
+    alive = true;
   });
 });

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+import {
+  expect,
+  expectNothingReceived,
+  extensionIdOf,
+  launchWithExtension,
+  PanelPage,
+  startFixtureServer,
+  type FixtureServer,
+} from './fixtures';
+
+// Faults change the extension itself, so each test gets a browser of its own.
+const test = base.extend<{ server: FixtureServer; browser: { context: Awaited<ReturnType<typeof launchWithExtension>>; id: string } }>({
+  // eslint-disable-next-line no-empty-pattern
+  server: async ({}, use) => {
+    const server = (await startFixtureServer()) as FixtureServer;
+    await use(server);
+    await server.close();
+  },
+  // eslint-disable-next-line no-empty-pattern
+  browser: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'countersign-faults-'));
+    const context = await launchWithExtension(dir);
+    await use({ context, id: await extensionIdOf(context) });
+    await context.close();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  },
+});
+
+test('an extension reload keeps the held action unsent, tells the page, and logs it abandoned', async ({ browser, server }) => {
+  const { context, id } = browser;
+  const agent = await context.newPage();
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  const panel = new PanelPage(await context.newPage());
+  await panel.page.goto(`chrome-extension://${id}/sidepanel.html`);
+  await expect(panel.card('Buy now')).toBeVisible();
+
+  const restarted = context.waitForEvent('serviceworker');
+  await panel.page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { reload(): void } } }).chrome.runtime.reload());
+  await restarted;
+  await expect(agent.getByRole('status', { name: 'Countersign' })).toContainText('Countersign was reloaded', { timeout: 10_000 });
+  // The agent retries on the orphaned page: still nothing goes out.
+  await agent.getByRole('button', { name: 'Buy now' }).click({ timeout: 2000 }).catch(() => undefined);
+  await expectNothingReceived(server, '/api/spa/buy', 1000);
+
+  const fresh = new PanelPage(await context.newPage());
+  await fresh.page.goto(`chrome-extension://${id}/sidepanel.html`);
+  const history = await fresh.history();
+  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText(
+    'abandoned by system (extension reloaded or updated)',
+  );
+});
