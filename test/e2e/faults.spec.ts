@@ -13,7 +13,7 @@ import {
 } from './fixtures';
 
 // Faults change the extension itself, so each test gets a browser of its own.
-const test = base.extend<{ server: FixtureServer; browser: { context: Awaited<ReturnType<typeof launchWithExtension>>; id: string } }>({
+const test = base.extend<{ server: FixtureServer; isolated: { context: Awaited<ReturnType<typeof launchWithExtension>>; id: string } }>({
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     const server = (await startFixtureServer()) as FixtureServer;
@@ -21,7 +21,7 @@ const test = base.extend<{ server: FixtureServer; browser: { context: Awaited<Re
     await server.close();
   },
   // eslint-disable-next-line no-empty-pattern
-  browser: async ({}, use) => {
+  isolated: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'countersign-faults-'));
     const context = await launchWithExtension(dir);
     await use({ context, id: await extensionIdOf(context) });
@@ -30,8 +30,8 @@ const test = base.extend<{ server: FixtureServer; browser: { context: Awaited<Re
   },
 });
 
-test('an extension reload keeps the held action unsent, tells the page, and logs it abandoned', async ({ browser, server }) => {
-  const { context, id } = browser;
+test('an extension reload keeps the held action unsent, tells the page, and logs it abandoned', async ({ isolated, server }) => {
+  const { context, id } = isolated;
   const agent = await context.newPage();
   await agent.goto(`${server.origin}/cases/spa-fetch.html`);
   await agent.getByRole('button', { name: 'Buy now' }).click();
