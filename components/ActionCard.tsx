@@ -1,13 +1,55 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FieldSnapshot } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
-import type { FieldEdit, Verdict } from '@/lib/messaging/protocol';
+import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol';
 import { ActionDetails, FieldTable, KIND_NAMES } from './ActionDetails';
 import { PageText } from './PageText';
 
+/**
+ * Whether the card has been on screen, in a visible page, for the dwell time. Approve waits
+ * for it, so a reflex click, or a click aimed at something else, approves nothing.
+ */
+function useDwell(dwellMs: number): { ref: React.RefObject<HTMLElement | null>; ready: boolean; since: () => number } {
+  const ref = useRef<HTMLElement | null>(null);
+  const [ready, setReady] = useState(false);
+  const shownAt = useRef<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    let inView = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const update = () => {
+      clearTimeout(timer);
+      const visible = inView && document.visibilityState === 'visible';
+      if (!visible) {
+        shownAt.current = null;
+        setReady(false);
+        return;
+      }
+      shownAt.current ??= Date.now();
+      timer = setTimeout(() => setReady(true), Math.max(0, shownAt.current + dwellMs - Date.now()));
+    };
+    const observer = new IntersectionObserver(([entry]) => {
+      inView = Boolean(entry?.isIntersecting);
+      update();
+    }, { threshold: 0.2 });
+    observer.observe(element);
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      observer.disconnect();
+      document.removeEventListener('visibilitychange', update);
+      clearTimeout(timer);
+    };
+  }, [dwellMs]);
+  return { ref, ready, since: () => (shownAt.current === null ? 0 : Date.now() - shownAt.current) };
+}
+
 /** One pending action: everything the reviewer needs, then Approve, Reject or Edit. */
-export function ActionCard({ record }: { record: ActionRecord }) {
+export function ActionCard({ record, dwellMs, approvalsPaused }: { record: QueuedAction; dwellMs: number; approvalsPaused: boolean }) {
+  const dwell = useDwell(dwellMs);
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -24,6 +66,11 @@ export function ActionCard({ record }: { record: ActionRecord }) {
       .filter(({ index, value }) => value !== shown(index));
 
   async function decide(verdict: Verdict) {
+    // High risk: Approve opens a typed confirmation instead of deciding.
+    if (verdict === 'approve' && record.confirm && !confirming) {
+      setConfirming(true);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -32,8 +79,10 @@ export function ActionCard({ record }: { record: ActionRecord }) {
         type: 'decide',
         id: record.id,
         verdict,
+        dwellMs: dwell.since(),
         ...(note ? { note } : {}),
         ...(changes.length ? { edits: changes } : {}),
+        ...(verdict === 'approve' && record.confirm ? { confirmation: typed } : {}),
       });
       if (!reply.ok) setError(reply.error);
     } catch (cause) {
@@ -63,8 +112,21 @@ export function ActionCard({ record }: { record: ActionRecord }) {
   const visible = record.fields.map((field, index) => ({ field, index })).filter(({ field }) => !field.hidden);
   const hidden = record.fields.filter((field) => field.hidden);
 
+  // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
+  const evaluated = record.policyReasons !== undefined;
+  const approveBlocked = busy || !dwell.ready || approvalsPaused || !evaluated;
   return (
-    <article className={`card kind-${record.kind}`} aria-label={`${KIND_NAMES[record.kind]} on ${record.site}`}>
+    <article
+      ref={dwell.ref}
+      className={`card kind-${record.kind}`}
+      aria-label={`${KIND_NAMES[record.kind]} on ${record.site}`}
+      data-confirm={record.confirm?.value}
+    >
+      {record.groupSize > 1 && (
+        <p className="group">
+          {record.groupSize} identical actions: one decision covers them all.
+        </p>
+      )}
       <ActionDetails record={record} />
       {visible.length > 0 &&
         (editing ? (
@@ -94,8 +156,29 @@ export function ActionCard({ record }: { record: ActionRecord }) {
       <label htmlFor={noteId}>Note for the agent (optional)</label>
       <textarea id={noteId} rows={2} value={note} maxLength={4000} onChange={(e) => setNote(e.target.value)} />
       {error && <p role="alert">{error}</p>}
+      {confirming && record.confirm && (
+        <form
+          className="confirm"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (typed === record.confirm!.value) void decide('approve');
+          }}
+        >
+          <p>High risk: {record.confirm.reasons.join('; ')}. Type the value shown to approve.</p>
+          <input
+            autoFocus
+            aria-label={`Confirm by typing ${record.confirm.value}`}
+            placeholder={record.confirm.value}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" className="approve" disabled={approveBlocked || typed !== record.confirm.value}>
+            Confirm {kind}
+          </button>
+        </form>
+      )}
       <div className="decide">
-        <button className="approve" disabled={busy} onClick={() => void decide('approve')}>
+        <button className="approve" disabled={approveBlocked || confirming} onClick={() => void decide('approve')}>
           {editing && edits().length ? `Approve ${kind} with edits` : `Approve ${kind}`}
         </button>
         <button className="reject" disabled={busy} onClick={() => void decide('reject')}>

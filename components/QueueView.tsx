@@ -1,32 +1,72 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { request } from '@/lib/messaging/client';
+import type { PausedTab } from '@/lib/messaging/protocol';
 import { ActionCard } from './ActionCard';
+import { PageText } from './PageText';
 import { Suggestions } from './Suggestions';
 import { useBroker } from './useBroker';
 
 export function QueueView() {
-  const load = useCallback(() => request({ type: 'queue' }), []);
-  const { data: queue, error } = useBroker(load);
+  const load = useCallback(() => Promise.all([request({ type: 'queue' }), request({ type: 'settings' })]), []);
+  const { data, error } = useBroker(load);
+  const [now, setNow] = useState(Date.now());
+  const pausedUntil = data?.[0].fatigue?.until ?? 0;
+  useEffect(() => {
+    if (pausedUntil <= Date.now()) return;
+    const timer = setTimeout(() => setNow(Date.now()), pausedUntil - Date.now() + 50);
+    return () => clearTimeout(timer);
+  }, [pausedUntil, now]);
+
   if (error) return <p role="alert">Could not load the queue: {error}</p>;
-  if (!queue) return <p>Loading…</p>;
-  if (!queue.length) {
-    return (
-      <>
-        <Suggestions />
-        <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
-      </>
-    );
-  }
+  if (!data) return <p>Loading…</p>;
+  const [queue, settings] = data;
+  const fatigue = queue.fatigue && queue.fatigue.until > now ? queue.fatigue : undefined;
+  const empty = !queue.actions.length && !queue.paused.length;
   return (
     <section aria-label="Pending actions">
+      {fatigue && (
+        <p role="alert" className="banner warning">
+          {fatigue.message}
+        </p>
+      )}
       <Suggestions />
-      <h1>
-        {queue.length} waiting for review
-      </h1>
-      {queue.map((record) => (
+      {empty ? (
+        <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
+      ) : (
+        <h1>{queue.actions.length + queue.paused.reduce((sum, tab) => sum + tab.count, 0)} waiting for review</h1>
+      )}
+      {queue.paused.map((tab) => (
+        <PausedCard key={tab.tabId} tab={tab} />
+      ))}
+      {queue.actions.map((record) => (
         // A card the page changed is a new review: fresh edit state.
-        <ActionCard key={`${record.id}:${record.changedSinceHeld ? 'changed' : 'held'}`} record={record} />
+        <ActionCard
+          key={`${record.id}:${record.changedSinceHeld ? 'changed' : 'held'}`}
+          record={record}
+          dwellMs={settings.dwellMs}
+          approvalsPaused={Boolean(fatigue)}
+        />
       ))}
     </section>
+  );
+}
+
+/** One card for a tab that raised too many actions: its actions stay held until resumed. */
+function PausedCard({ tab }: { tab: PausedTab }) {
+  return (
+    <article className="card paused" aria-label={`Paused: ${tab.site}`}>
+      <p>
+        <strong>
+          Paused: {tab.count} actions in {tab.seconds} seconds
+        </strong>{' '}
+        from <PageText text={tab.site} />. They are held, and no cards are shown for them until you resume.
+      </p>
+      <div className="decide">
+        <button onClick={() => void request({ type: 'resume-tab', tabId: tab.tabId })}>Resume and review them</button>
+        <button className="reject" onClick={() => void request({ type: 'reject-paused', tabId: tab.tabId })}>
+          Reject all {tab.count}
+        </button>
+      </div>
+    </article>
   );
 }

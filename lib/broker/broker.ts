@@ -3,7 +3,16 @@ import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type GuardMode, type TabGuard } from '@/lib/detect/signals';
-import type { DecideReply, FieldEdit, HoldReply, RevealReply, TabMessage, Verdict } from '@/lib/messaging/protocol';
+import type {
+  DecideReply,
+  FieldEdit,
+  HoldReply,
+  PausedTab,
+  QueueState,
+  RevealReply,
+  TabMessage,
+  Verdict,
+} from '@/lib/messaging/protocol';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import type { ActionKind } from '@/lib/actions/types';
@@ -11,6 +20,8 @@ import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
+const FLOOD_WINDOW_MS = 60_000;
+const FATIGUE_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
@@ -56,6 +67,9 @@ export class Broker {
   private debuggerTabs = new Set<number>();
   private lastManaged: string | null = null;
   private lastPrune = -Infinity;
+  private readonly resumedAt = new Map<number, number>();
+  private approvals: { at: number; dwellMs: number }[] = [];
+  private fatigue: { until: number; message: string } | null = null;
   readonly rules: RuleBook;
 
   constructor(
@@ -119,12 +133,63 @@ export class Broker {
       this.changed();
       return allow ? { status: 'release' } : { status: 'blocked', reason: policy.reasons.join('; ') };
     }
-    const screenshot = await this.capture(record);
-    await this.store.update(record.id, { signals, screenshot, policyReasons: policy.reasons });
+    const paused = await this.isFlooding(record, settings.floodLimit);
+    const leader = policy.confirm || paused ? undefined : await this.identicalPending(record);
+    const screenshot = paused || leader ? undefined : await this.capture(record);
+    await this.store.update(record.id, {
+      signals,
+      policyReasons: policy.reasons,
+      ...(screenshot ? { screenshot } : {}),
+      ...(policy.confirm ? { confirm: policy.confirm } : {}),
+      ...(leader ? { groupOf: leader.id } : {}),
+      ...(paused ? { paused: true } : {}),
+    });
     this.platform.setTimer(`${TIMEOUT_TIMER}${record.id}`, record.createdAt + settings.timeoutSeconds * 1000);
     this.changed();
     void this.prune();
     return { status: 'held' };
+  }
+
+  /**
+   * Flooding: more than `limit` actions from one tab within a minute (since the person last
+   * resumed it), or a tab already paused. Its actions stay held, shown as one card.
+   */
+  private async isFlooding(record: ActionRecord, limit: number): Promise<boolean> {
+    const since = Math.max(record.createdAt - FLOOD_WINDOW_MS, this.resumedAt.get(record.tabId) ?? -Infinity);
+    const recent = (await this.store.forTab(record.tabId)).filter((other) => other.createdAt > since);
+    if (recent.some((other) => other.paused && other.status === 'pending')) return true;
+    return recent.length > limit;
+  }
+
+  /** Same site, kind, control and values, not yet decided: one card decides both. */
+  private async identicalPending(record: ActionRecord): Promise<ActionRecord | undefined> {
+    const same = (a: ActionRecord) =>
+      a.id !== record.id &&
+      a.status === 'pending' &&
+      !a.groupOf &&
+      !a.paused &&
+      !a.confirm &&
+      a.site === record.site &&
+      a.kind === record.kind &&
+      a.label === record.label &&
+      JSON.stringify(a.fields.map((f) => [f.name, f.value])) === JSON.stringify(record.fields.map((f) => [f.name, f.value]));
+    return (await this.store.pending()).find(same);
+  }
+
+  async resumeTab(tabId: number): Promise<{ ok: true }> {
+    this.resumedAt.set(tabId, this.platform.now());
+    for (const record of await this.store.pendingForTab(tabId)) {
+      if (record.paused) await this.store.update(record.id, { paused: undefined });
+    }
+    this.changed();
+    return { ok: true };
+  }
+
+  async rejectPaused(tabId: number): Promise<{ ok: true }> {
+    for (const record of await this.store.pendingForTab(tabId)) {
+      if (record.paused) await this.decide(record.id, 'reject', 'paused: too many actions at once');
+    }
+    return { ok: true };
   }
 
   /** A timer fired: a pending action timed out, or a grant ran out. */
@@ -168,6 +233,51 @@ export class Broker {
     } catch {
       return 'unavailable'; // capture is rate-limited and fails on browser pages; the hold stands
     }
+  }
+
+  /**
+   * A decision from the panel: high-risk approvals need the typed confirmation, approvals are
+   * refused during a fatigue pause, and a group is decided together.
+   */
+  async decideFromPanel(request: {
+    id: string;
+    verdict: Verdict;
+    note?: string;
+    edits?: FieldEdit[];
+    confirmation?: string;
+    dwellMs?: number;
+  }): Promise<DecideReply> {
+    const record = await this.store.get(request.id);
+    if (request.verdict === 'approve') {
+      if (record?.confirm && request.confirmation !== record.confirm.value) {
+        return { ok: false, error: `Type ${record.confirm.value} to confirm this approval.` };
+      }
+      const now = this.platform.now();
+      if (this.fatigue && now < this.fatigue.until) return { ok: false, error: this.fatigue.message };
+    }
+    const reply = await this.decide(request.id, request.verdict, request.note, request.edits);
+    if (reply.ok && request.verdict === 'approve') await this.noteApproval(request.id, request.dwellMs);
+    if (reply.ok) {
+      for (const member of (await this.store.pending()).filter((other) => other.groupOf === request.id)) {
+        await this.decide(member.id, request.verdict, request.note, request.edits);
+      }
+    }
+    return reply;
+  }
+
+  /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */
+  private async noteApproval(id: string, dwellMs: number | undefined): Promise<void> {
+    const settings = await this.store.settings();
+    const now = this.platform.now();
+    this.approvals = [...this.approvals.filter((at) => now - at.at < FATIGUE_WINDOW_MS), { at: now, dwellMs: dwellMs ?? Infinity }];
+    const quick = this.approvals.filter((approval) => approval.dwellMs < settings.fatigueDwellMs);
+    if (quick.length < settings.fatigueCount) return;
+    const seconds = Math.round((now - quick[0]!.at) / 1000);
+    const message = `${quick.length} approvals in ${seconds} s, each within ${settings.fatigueDwellMs / 1000} s of the card appearing. Approvals are paused for ${settings.fatiguePauseSeconds} s: take a breath and read the next card.`;
+    this.fatigue = { until: now + settings.fatiguePauseSeconds * 1000, message };
+    this.approvals = [];
+    await this.store.update(id, { fatigue: message });
+    this.changed();
   }
 
   /** Only extension pages reach this (background.ts checks the sender). */
@@ -270,6 +380,9 @@ export class Broker {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     await this.rules.setKindLevel(record.site, record.kind, level, 'person');
+    this.changed();
+    // A high-risk action still needs its typed confirmation: the rule starts with the next one.
+    if (level === 'trust' && record.confirm) return { ok: true };
     return this.decide(id, level === 'trust' ? 'approve' : 'reject', level === 'block' ? `${record.kind} blocked on this site` : undefined);
   }
 
@@ -279,6 +392,8 @@ export class Broker {
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
     this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
+    this.changed();
+    if (record.confirm) return { ok: true };
     return this.decide(id, 'approve');
   }
 
@@ -327,8 +442,23 @@ export class Broker {
     return settings;
   }
 
-  queue(): Promise<ActionRecord[]> {
-    return this.store.pending();
+  async queue(): Promise<QueueState> {
+    const pending = await this.store.pending();
+    const members = new Map<string, number>();
+    for (const record of pending) if (record.groupOf) members.set(record.groupOf, (members.get(record.groupOf) ?? 0) + 1);
+    const paused = new Map<number, PausedTab & { first: number; last: number }>();
+    for (const record of pending.filter((r) => r.paused)) {
+      const tab = paused.get(record.tabId) ?? { tabId: record.tabId, site: record.site, count: 0, seconds: 0, first: record.createdAt, last: record.createdAt };
+      tab.count++;
+      tab.last = record.createdAt;
+      paused.set(record.tabId, tab);
+    }
+    const state: QueueState = {
+      actions: pending.filter((r) => !r.groupOf && !r.paused).map((r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0) })),
+      paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
+    };
+    if (this.fatigue && this.fatigue.until > this.platform.now()) state.fatigue = this.fatigue;
+    return state;
   }
 
   /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */

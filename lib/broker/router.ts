@@ -17,7 +17,11 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'clear-history':
       return broker.clearHistory();
     case 'decide':
-      return broker.decide(request.id, request.verdict, request.note, request.edits);
+      return broker.decideFromPanel(request);
+    case 'resume-tab':
+      return broker.resumeTab(request.tabId);
+    case 'reject-paused':
+      return broker.rejectPaused(request.tabId);
     case 'reveal':
       return broker.reveal(request.id, request.index);
     case 'settings':

@@ -36,7 +36,15 @@ export class RuleBook {
         .map((recipient) => recipient.toLowerCase()),
     );
     return evaluate(
-      { kind: record.kind, site: record.site, tabId: record.tabId, risks: record.risks, amount: record.amount, recipients: record.recipients },
+      {
+        kind: record.kind,
+        site: record.site,
+        tabId: record.tabId,
+        risks: record.risks,
+        amount: record.amount,
+        recipients: record.recipients,
+        formAction: record.form?.action,
+      },
       rules,
       { defaultThreshold: settings.defaultThreshold },
       { knownRecipients },

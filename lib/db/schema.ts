@@ -38,6 +38,14 @@ export interface ActionRecord extends ProposedAction {
   edits?: FieldChange[];
   /** Set when the page altered the action after an approval was given: it is back for review. */
   changedSinceHeld?: FieldChange[];
+  /** High risk: approving needs this value typed (see lib/policy/evaluate.ts). */
+  confirm?: { value: string; reasons: string[] };
+  /** An identical low-risk action already waiting: decided together with it. */
+  groupOf?: string;
+  /** Held while its tab raised too many actions at once; shown only as part of one card. */
+  paused?: boolean;
+  /** The approval that set off the fatigue warning. */
+  fatigue?: string;
   /** Derived on every write, for the history's indexes. */
   outcome?: Outcome;
   words?: string[];
@@ -65,6 +73,15 @@ export interface Settings {
   historyMaxDays: number;
   /** Only the newest this many screenshots are kept: pictures go before records do. */
   screenshotMaxCount: number;
+  /** Approve stays disabled this long after a card becomes visible. */
+  dwellMs: number;
+  /** A tab raising more consequential actions than this in a minute is paused. */
+  floodLimit: number;
+  /** This many quick approvals within a minute set off the fatigue pause. */
+  fatigueCount: number;
+  /** Approvals made sooner than this after the card appeared count as quick. */
+  fatigueDwellMs: number;
+  fatiguePauseSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -76,6 +93,11 @@ export const DEFAULT_SETTINGS: Settings = {
   historyMaxEntries: 100_000,
   historyMaxDays: 365,
   screenshotMaxCount: 500,
+  dwellMs: 600,
+  floodLimit: 20,
+  fatigueCount: 8,
+  fatigueDwellMs: 1500,
+  fatiguePauseSeconds: 10,
 };
 
 export interface CountersignSchema extends DBSchema {

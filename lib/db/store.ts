@@ -64,9 +64,12 @@ export class ActionStore {
     return this.db.countFromIndex('actions', 'byStatusCreated', range);
   }
 
+  forTab(tabId: number): Promise<ActionRecord[]> {
+    return this.db.getAllFromIndex('actions', 'byTab', tabId);
+  }
+
   async pendingForTab(tabId: number): Promise<ActionRecord[]> {
-    const records = await this.db.getAllFromIndex('actions', 'byTab', tabId);
-    return records.filter((record) => record.status === 'pending');
+    return (await this.forTab(tabId)).filter((record) => record.status === 'pending');
   }
 
   /** Newest first. */

@@ -18,7 +18,9 @@ export type Verdict = 'approve' | 'reject';
 export type PanelRequest =
   | { type: 'queue' }
   | { type: 'clear-history' }
-  | { type: 'decide'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[] }
+  | { type: 'decide'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[]; confirmation?: string; dwellMs?: number }
+  | { type: 'resume-tab'; tabId: number }
+  | { type: 'reject-paused'; tabId: number }
   | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
   | { type: 'set-guard-mode'; mode: GuardMode }
@@ -46,8 +48,30 @@ export interface Suggestion {
   approvals: number;
 }
 
+/** A pending action as the queue shows it: with the identical actions grouped under it. */
+export interface QueuedAction extends ActionRecord {
+  groupSize: number;
+}
+
+/** A tab paused for raising too many actions: one card for all of them. */
+export interface PausedTab {
+  tabId: number;
+  site: string;
+  count: number;
+  seconds: number;
+}
+
+export interface QueueState {
+  actions: QueuedAction[];
+  paused: PausedTab[];
+  /** Set while approvals are paused because they came too fast. */
+  fatigue?: { until: number; message: string };
+}
+
 export interface PanelReplies {
-  queue: ActionRecord[];
+  queue: QueueState;
+  'resume-tab': { ok: true };
+  'reject-paused': { ok: true };
   'clear-history': { removed: number };
   decide: DecideReply;
   reveal: RevealReply;

@@ -61,11 +61,22 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       const verdict = oneOf(message.verdict, ['approve', 'reject'] as const);
       const note = message.note === undefined ? undefined : str(message.note, MAX_TEXT);
       const edits = message.edits === undefined ? [] : parseEdits(message.edits);
+      const confirmation = message.confirmation === undefined ? undefined : str(message.confirmation, MAX_TEXT);
+      const dwell = message.dwellMs;
       if (!id || !verdict || (message.note !== undefined && note === undefined) || !edits) return null;
+      if (message.confirmation !== undefined && confirmation === undefined) return null;
+      if (dwell !== undefined && !inRange(dwell, 0, 86_400_000)) return null;
       const request: PanelRequest = { type: 'decide', id, verdict };
       if (note !== undefined) request.note = note;
       if (edits.length) request.edits = edits;
+      if (confirmation !== undefined) request.confirmation = confirmation;
+      if (dwell !== undefined) request.dwellMs = dwell as number;
       return request;
+    }
+    case 'resume-tab':
+    case 'reject-paused': {
+      const id = tabId(message.tabId);
+      return id === undefined ? null : { type: message.type, tabId: id };
     }
     case 'reveal': {
       const id = str(message.id, 100);
@@ -151,6 +162,16 @@ function parseSettingsChange(value: unknown): PanelRequest | null {
       settings.historyMaxDays = entry as number;
     } else if (key === 'screenshotMaxCount' && inRange(entry, 0, 100_000)) {
       settings.screenshotMaxCount = entry as number;
+    } else if (key === 'dwellMs' && inRange(entry, 0, 10_000)) {
+      settings.dwellMs = entry as number;
+    } else if (key === 'floodLimit' && inRange(entry, 1, 10_000)) {
+      settings.floodLimit = entry as number;
+    } else if (key === 'fatigueCount' && inRange(entry, 2, 10_000)) {
+      settings.fatigueCount = entry as number;
+    } else if (key === 'fatigueDwellMs' && inRange(entry, 0, 60_000)) {
+      settings.fatigueDwellMs = entry as number;
+    } else if (key === 'fatiguePauseSeconds' && inRange(entry, 1, 600)) {
+      settings.fatiguePauseSeconds = entry as number;
     } else if (
       key === 'defaultThreshold' &&
       isObj(entry) &&

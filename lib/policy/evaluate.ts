@@ -11,6 +11,8 @@ export interface PolicyAction {
   risks: readonly RiskReason[];
   amount?: Amount;
   recipients?: readonly string[];
+  /** Where a form sends its data, for naming it in a confirmation. */
+  formAction?: string;
 }
 
 export interface PolicySettings {
@@ -26,6 +28,14 @@ export interface PolicyResult {
   verdict: Verdict;
   reasons: string[];
   rule?: Rule;
+  /** High risk: approving takes a second, typed step. */
+  confirm?: Confirmation;
+}
+
+/** What the reviewer must type to approve a high-risk action, and why. */
+export interface Confirmation {
+  value: string;
+  reasons: string[];
 }
 
 const VERDICT_WEIGHT: Record<Verdict, number> = { block: 3, ask: 2, allow: 1 };
@@ -47,11 +57,57 @@ export function evaluate(
   const live = rules.filter((rule) => isLive(rule, now, action.tabId));
   const managed = live.filter((rule) => rule.createdBy === 'managed');
   const rule = mostSpecific(managed, action) ?? mostSpecific(live, action);
-  if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'] };
+  const confirm = confirmationFor(action, rule?.threshold ?? settings.defaultThreshold, stats);
+  const withConfirm = confirm ? { confirm } : {};
+  if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
 
   const level = levelFor(rule, action.kind);
   const verdict = verdictFor(level, action, rule, settings, stats);
-  return { ...verdict, rule };
+  return { ...verdict, rule, ...withConfirm };
+}
+
+/**
+ * High-risk actions: a purchase over the threshold, a send to a new recipient, a form posting
+ * to another site, secret fields. The value to type is the amount, else the new recipient,
+ * else the host the data goes to.
+ */
+export function confirmationFor(action: PolicyAction, threshold: Threshold, stats: PolicyStats): Confirmation | undefined {
+  const reasons: string[] = [];
+  const values: string[] = [];
+  if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {
+    reasons.push(`the amount is over ${threshold.amount} ${threshold.currency}`);
+    values.push(plainAmount(action.amount.value));
+  }
+  const fresh = action.kind === 'send' ? newRecipients(action, stats) : [];
+  if (fresh.length) {
+    reasons.push(`first send to ${fresh.join(', ')}`);
+    values.push(fresh[0]!);
+  }
+  if (action.risks.includes('cross-origin-post')) {
+    reasons.push('the form sends its data to another site');
+    values.push(hostOf(action.formAction) ?? hostOf(action.site) ?? action.site);
+  }
+  if (action.risks.includes('sensitive-fields')) {
+    reasons.push('it carries passwords, card numbers or codes');
+    values.push(hostOf(action.site) ?? action.site);
+  }
+  return reasons.length ? { value: values[0]!, reasons } : undefined;
+}
+
+function plainAmount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function newRecipients(action: PolicyAction, stats: PolicyStats): string[] {
+  return (action.recipients ?? []).filter((recipient) => !stats.knownRecipients.has(recipient.toLowerCase()));
 }
 
 function mostSpecific(rules: readonly Rule[], action: PolicyAction): Rule | undefined {
@@ -96,8 +152,8 @@ function alwaysAsk(action: PolicyAction, rule: Rule, settings: PolicySettings, s
   if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {
     reasons.push(`the amount is over ${threshold.amount} ${threshold.currency}`);
   }
-  const fresh = (action.recipients ?? []).filter((recipient) => !stats.knownRecipients.has(recipient.toLowerCase()));
-  if (action.kind === 'send' && fresh.length) reasons.push(`first send to ${fresh.join(', ')}`);
+  const fresh = action.kind === 'send' ? newRecipients(action, stats) : [];
+  if (fresh.length) reasons.push(`first send to ${fresh.join(', ')}`);
   return reasons;
 }
 

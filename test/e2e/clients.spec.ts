@@ -20,7 +20,9 @@ import {
 
 // The same agent journey under each client that drives browsers in the wild: open a
 // product page, click "Buy now"; the request must wait for a person's approval.
-const APPROVE = 'article button.approve';
+const APPROVE = 'article .decide button.approve';
+const CONFIRM_INPUT = 'article .confirm input';
+const CONFIRM_BUTTON = 'article .confirm button';
 
 test('Puppeteer (puppeteer-core) is held', async ({ server }) => {
   const dir = mkdtempSync(join(tmpdir(), 'countersign-puppeteer-'));
@@ -42,7 +44,13 @@ test('Puppeteer (puppeteer-core) is held', async ({ server }) => {
     await panel.waitForSelector(APPROVE);
     expect(await panel.$eval('article', (card) => card.textContent)).toContain('Buy now');
     await expectNothingReceived(server, '/api/spa/buy');
+    // The price is in euros, so the purchase needs a typed confirmation of the amount.
+    const card = await panel.waitForSelector('article[data-confirm]');
+    const confirmation = await card!.evaluate((element) => element.getAttribute('data-confirm'));
+    await panel.waitForSelector(`${APPROVE}:not([disabled])`); // Approve waits out the dwell time
     await panel.click(APPROVE);
+    await panel.type(CONFIRM_INPUT, confirmation!);
+    await panel.click(CONFIRM_BUTTON);
     await expectReceivedOnce(server, '/api/spa/buy');
   } finally {
     await browser.close();
@@ -76,7 +84,12 @@ test('Selenium with chromedriver is held', async ({ server }) => {
     const approve = await driver.wait(until.elementLocated(By.css(APPROVE)), 10_000);
     expect(await driver.findElement(By.css('article')).getText()).toContain('Buy now');
     await expectNothingReceived(server, '/api/spa/buy');
+    const card = await driver.wait(until.elementLocated(By.css('article[data-confirm]')), 5_000);
+    const confirmation = await card.getAttribute('data-confirm');
+    await driver.wait(until.elementIsEnabled(approve), 5_000); // Approve waits out the dwell time
     await approve.click();
+    await driver.wait(until.elementLocated(By.css(CONFIRM_INPUT)), 5_000).sendKeys(confirmation!);
+    await driver.findElement(By.css(CONFIRM_BUTTON)).click();
     await expectReceivedOnce(server, '/api/spa/buy');
     await driver.switchTo().window(agentWindow);
     await driver.wait(until.elementTextIs(driver.findElement(By.id('result')), 'Ordered'), 5_000);

@@ -113,7 +113,7 @@ test('an edited field reaches the server, and the history keeps before and after
   await card.getByRole('button', { name: 'Edit values' }).click();
   await card.getByRole('textbox', { name: 'Address' }).fill('221B Baker Street');
   await expect(card.getByRole('button', { name: 'Reveal Card number' })).toBeVisible();
-  await card.getByRole('button', { name: /^Approve purchase with edits/ }).click();
+  await panel.approve('Place order', /^Approve purchase with edits/);
 
   const request = await expectReceivedOnce(server, '/shop/order');
   const body = new URLSearchParams(request.body);
@@ -137,7 +137,7 @@ test('a masked value is revealed only on a deliberate click, and can then be edi
   await expect(card).not.toContainText('4242 4242 4242 4242');
   await card.getByRole('button', { name: 'Reveal CVC' }).click();
   await card.getByRole('textbox', { name: 'CVC' }).fill('123');
-  await card.getByRole('button', { name: /^Approve purchase with edits/ }).click();
+  await panel.approve('Place order', /^Approve purchase with edits/);
   const request = await expectReceivedOnce(server, '/shop/order');
   expect(new URLSearchParams(request.body).get('cvc')).toBe('123');
   expect(await databaseText(panel)).not.toContain('"123"');
@@ -235,7 +235,7 @@ test('a composer’s message can be edited before it is sent', async ({ agent, p
   const card = panel.card('We will pay double');
   await card.getByRole('button', { name: 'Edit values' }).click();
   await card.getByRole('textbox', { name: 'Reply' }).fill('We will pay the quoted price');
-  await card.getByRole('button', { name: /^Approve send with edits/ }).click();
+  await panel.approve('We will pay double', /^Approve send with edits/);
   const request = await expectReceivedOnce(server, '/api/thread/reply');
   expect(JSON.parse(request.body)).toEqual({ text: 'We will pay the quoted price' });
 });

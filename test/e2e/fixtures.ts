@@ -10,6 +10,12 @@ import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromiu
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 
+/**
+ * The suite approves dozens of actions within seconds of their cards appearing, exactly what
+ * the fatigue monitor pauses; its own test lowers the limit again.
+ */
+export const TEST_SETTINGS = { fatigueCount: 10_000 };
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -38,8 +44,16 @@ export class PanelPage {
     return this.page.getByRole('article').filter({ hasText: text });
   }
 
-  async approve(text: string | RegExp): Promise<void> {
-    await this.card(text).getByRole('button', { name: /^Approve/ }).click();
+  /** Clicks an Approve button of the card, then types the confirmation when the action is high-risk. */
+  async approve(text: string | RegExp, button: RegExp = /^Approve/): Promise<void> {
+    const card = this.card(text);
+    const approve = card.getByRole('button', { name: button });
+    await expect(approve).toBeEnabled(); // dwell over, and the broker has evaluated the action
+    const confirm = await card.getAttribute('data-confirm');
+    await approve.click();
+    if (confirm === null) return;
+    await card.getByRole('textbox', { name: /^Confirm/ }).fill(confirm);
+    await card.getByRole('button', { name: /^Confirm/ }).click();
   }
 
   async reject(text: string | RegExp, note?: string): Promise<void> {
@@ -62,7 +76,7 @@ export class PanelPage {
     return this.page.evaluate((m) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(m), message) as Promise<T>;
   }
 
-  /** Back to a fresh install: no rules of the person's, default settings. */
+  /** Back to a fresh install (no rules of the person's, default settings) but for TEST_SETTINGS. */
   async resetPolicy(): Promise<void> {
     const rules = await this.send<{ id: string; createdBy: string }[]>({ type: 'rules' });
     for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
@@ -76,6 +90,7 @@ export class PanelPage {
         historyMaxEntries: 100_000,
         historyMaxDays: 365,
         screenshotMaxCount: 500,
+        ...TEST_SETTINGS,
       },
     });
   }
@@ -193,7 +208,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   panel: async ({ extensionContext, extensionId }, use) => {
     const page = await extensionContext.newPage();
     await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-    await use(new PanelPage(page));
+    const panel = new PanelPage(page);
+    await panel.send({ type: 'set-settings', settings: TEST_SETTINGS });
+    await use(panel);
     await page.close();
   },
   agent: async ({ extensionContext, server }, use) => {

@@ -1,4 +1,4 @@
-import type { DecideReply } from '@/lib/messaging/protocol';
+import type { DecideReply, QueueState } from '@/lib/messaging/protocol';
 import { expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
 
 // Runs inside the side panel page, where the extension API is available.
@@ -65,14 +65,17 @@ test('Approve sent from two panels at once delivers once', async ({ agent, exten
   await expect(panel.card('Buy now')).toBeVisible();
   const second = await extensionContext.newPage();
   await second.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-  await expect(second.getByRole('article').filter({ hasText: 'Buy now' })).toBeVisible();
+  // Once the broker has evaluated the action, its confirmation value is on the record.
+  await expect(second.getByRole('article').filter({ hasText: 'Buy now' }).getByRole('button', { name: /^Approve/ })).toBeEnabled();
 
-  const id = await panel.page.evaluate(async () => {
-    const queue = await chrome.runtime.sendMessage<{ id: string; label: string }[]>({ type: 'queue' });
-    return queue.find((record) => record.label === 'Buy now')!.id;
+  const held = await panel.page.evaluate(async () => {
+    const queue = await chrome.runtime.sendMessage<QueueState>({ type: 'queue' });
+    return queue.actions.find((record) => record.label === 'Buy now')!;
   });
-  const approve = (id: string) => chrome.runtime.sendMessage<DecideReply>({ type: 'decide', id, verdict: 'approve' });
-  const replies = await Promise.all([panel.page.evaluate(approve, id), second.evaluate(approve, id)]);
+  const approve = ({ id, confirmation }: { id: string; confirmation?: string }) =>
+    chrome.runtime.sendMessage<DecideReply>({ type: 'decide', id, verdict: 'approve', confirmation });
+  const request = { id: held.id, confirmation: held.confirm?.value };
+  const replies = await Promise.all([panel.page.evaluate(approve, request), second.evaluate(approve, request)]);
 
   expect(replies.map((reply) => reply.ok).sort()).toEqual([false, true]);
   await expectReceivedOnce(server, '/api/spa/buy');

@@ -151,7 +151,7 @@ describe('Broker', () => {
     await restarted.reconcile();
     expect((await store.get(alive.id))?.status).toBe('pending');
     expect((await store.get(orphan.id))?.status).toBe('abandoned');
-    expect((await restarted.queue()).map((r) => r.id)).toEqual([alive.id]);
+    expect((await restarted.queue()).actions.map((r) => r.id)).toEqual([alive.id]);
   });
 
   it('tells a tab when a debugger attaches, and when the person arms it', async () => {
@@ -164,11 +164,11 @@ describe('Broker', () => {
 
   it('lists the queue oldest first', async () => {
     const { broker } = await setup();
-    const first = proposal();
-    const second = proposal();
+    const first = proposal({ label: 'Place order' });
+    const second = proposal({ label: 'Buy again' });
     await broker.hold(first, origin);
     await broker.hold(second, origin);
-    expect((await broker.queue()).map((r) => r.id)).toEqual([first.id, second.id]);
+    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([first.id, second.id]);
   });
 
   it('prunes screenshots first, then the oldest decided actions, and never pending ones', async () => {
@@ -192,7 +192,7 @@ describe('Broker', () => {
     // The pending one stays whatever the limit; the decided ones go.
     expect((await store.recent(10)).map((r) => r.id)).toEqual([ids[5]]);
     expect(await broker.clearHistory()).toEqual({ removed: 0 });
-    expect((await broker.queue()).map((r) => r.id)).toEqual([ids[5]]);
+    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([ids[5]]);
   });
 
   it('prunes actions older than the age limit', async () => {
@@ -211,7 +211,7 @@ describe('Broker', () => {
   it('pictures the visible tab only, and says when the tab was in the background', async () => {
     const { broker, store } = await setup();
     const visible = proposal();
-    const hidden = proposal();
+    const hidden = proposal({ label: 'Buy in the background' });
     await broker.hold(visible, origin);
     await broker.hold(hidden, { ...origin, tabId: 2 });
     expect((await store.get(visible.id))?.screenshot).toBe('captured');
@@ -296,7 +296,7 @@ describe('Broker', () => {
     const stored = await store.get(action.id);
     expect(stored).toMatchObject({ status: 'pending', changedSinceHeld: changed, fields });
     expect(stored).not.toHaveProperty('decidedBy');
-    expect((await broker.queue()).map((r) => r.id)).toEqual([action.id]);
+    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([action.id]);
 
     platform.answer = () => ({ delivered: true });
     expect(await broker.decide(action.id, 'approve')).toEqual({ ok: true });
@@ -333,7 +333,7 @@ describe('Broker', () => {
     expect(await store.get(allowed.id)).toMatchObject({ status: 'approved', decidedBy: 'rule', ruleId: rule!.id });
     expect(await store.get(blocked.id)).toMatchObject({ status: 'rejected', decidedBy: 'rule', ruleId: rule!.id });
     expect(rule!.applied).toBe(2);
-    expect(await broker.queue()).toEqual([]);
+    expect((await broker.queue()).actions).toEqual([]);
   });
 
   it('rejects a pending action when its time runs out, logged as timeout', async () => {
@@ -388,5 +388,72 @@ describe('Broker', () => {
     const next = proposal({ kind: 'submit' });
     expect(await broker.hold(next, origin)).toEqual({ status: 'release' });
     expect((await store.get(next.id))?.decidedBy).toBe('rule');
+  });
+
+  it('approves a high-risk action only with the typed confirmation', async () => {
+    const { broker, store, platform } = await setup();
+    const action = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
+    await broker.hold(action, origin);
+    expect((await store.get(action.id))?.confirm).toEqual({ value: '250', reasons: ['the amount is over 100 USD'] });
+    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve' })).toEqual({ ok: false, error: 'Type 250 to confirm this approval.' });
+    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '25' })).toMatchObject({ ok: false });
+    expect(decisions(platform)).toEqual([]);
+    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
+    expect(decisions(platform)).toHaveLength(1);
+  });
+
+  it('groups identical low-risk actions into one card decided once', async () => {
+    const { broker, store, platform } = await setup();
+    const first = proposal({ kind: 'submit', label: 'Save' });
+    const again = proposal({ kind: 'submit', label: 'Save' });
+    const other = proposal({ kind: 'submit', label: 'Save', fields: [{ name: 'name', label: 'Name', type: 'text', value: 'Eve' }] });
+    for (const action of [first, again, other]) await broker.hold(action, origin);
+    const queue = await broker.queue();
+    expect(queue.actions.map((a) => [a.id, a.groupSize])).toEqual([
+      [first.id, 2],
+      [other.id, 1],
+    ]);
+    await broker.decideFromPanel({ id: first.id, verdict: 'approve' });
+    expect((await store.get(again.id))?.status).toBe('approved');
+    expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
+    expect((await broker.queue()).actions.map((a) => a.id)).toEqual([other.id]);
+  });
+
+  it('pauses a flooding tab: one card, no new ones, until resumed', async () => {
+    const { broker, store } = await setup();
+    await broker.updateSettings({ floodLimit: 3 });
+    const actions = Array.from({ length: 6 }, (_, i) => proposal({ label: `Send ${i}` }));
+    for (const action of actions) await broker.hold(action, origin);
+    let queue = await broker.queue();
+    expect(queue.actions).toHaveLength(3);
+    expect(queue.paused).toEqual([{ tabId: 1, site: 'https://shop.example', count: 3, seconds: 1 }]);
+    expect((await store.get(actions[5]!.id))?.status).toBe('pending'); // held, not dropped
+    await broker.resumeTab(1);
+    queue = await broker.queue();
+    expect(queue.actions).toHaveLength(6);
+    expect(queue.paused).toEqual([]);
+  });
+
+  it('pauses approvals that come too fast, and notes it in the history', async () => {
+    const { broker, store } = await setup();
+    await broker.updateSettings({ fatigueCount: 3, fatigueDwellMs: 1000, fatiguePauseSeconds: 10 });
+    const actions = Array.from({ length: 5 }, (_, i) => proposal({ label: `Send ${i}` }));
+    for (const action of actions) await broker.hold(action, origin);
+    for (const action of actions.slice(0, 2)) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 700 })).ok).toBe(true);
+    expect((await broker.decideFromPanel({ id: actions[2]!.id, verdict: 'approve', dwellMs: 650 })).ok).toBe(true);
+    expect((await store.get(actions[2]!.id))?.fatigue).toMatch(/^3 approvals in \d+ s/);
+    expect((await broker.queue()).fatigue?.message).toMatch(/paused for 10 s/);
+    const refused = await broker.decideFromPanel({ id: actions[3]!.id, verdict: 'approve', dwellMs: 5000 });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/paused/) });
+    expect((await broker.decideFromPanel({ id: actions[3]!.id, verdict: 'reject' })).ok).toBe(true); // rejecting is never paused
+  });
+
+  it('does not count slow, considered approvals toward fatigue', async () => {
+    const { broker } = await setup();
+    await broker.updateSettings({ fatigueCount: 2, fatigueDwellMs: 1000 });
+    const actions = Array.from({ length: 3 }, (_, i) => proposal({ label: `Send ${i}` }));
+    for (const action of actions) await broker.hold(action, origin);
+    for (const action of actions) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
+    expect((await broker.queue()).fatigue).toBeUndefined();
   });
 });
