@@ -234,6 +234,7 @@ function HistoryDetail({ record, onClose }: { record: ActionRecord; onClose: () 
         <strong>{outcomeText(record)}</strong>
         {record.decidedAt !== undefined && ` after ${((record.decidedAt - record.createdAt) / 1000).toFixed(1)} s`}
       </p>
+      {record.fatigue && <p className="flag">Fatigue warning at this approval: {record.fatigue}</p>}
       <ActionDetails record={record} />
       {record.fields.length > 0 && <FieldTable fields={record.fields} caption="Fields" />}
       {record.edits && (

@@ -437,6 +437,11 @@ export class Broker {
     const settings = { ...(await this.store.settings()), ...change };
     await this.store.saveSettings(settings);
     if (change.guardMode) await this.pushGuardToAllTabs();
+    if (change.fatigueCount || change.fatigueDwellMs !== undefined || change.fatiguePauseSeconds) {
+      // New thresholds judge new approvals: start a fresh window.
+      this.approvals = [];
+      this.fatigue = null;
+    }
     if (change.historyMaxEntries || change.historyMaxDays || change.screenshotMaxCount !== undefined) await this.prune(true);
     this.changed();
     return settings;

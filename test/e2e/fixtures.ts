@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test as base, chromium, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { DEFAULT_SETTINGS } from '@/lib/db/schema';
 // @ts-expect-error plain JS module shared with npm start
 import { startFixtureServer } from '../fixtures/server.mjs';
 // @ts-expect-error plain JS module shared with npm start
@@ -80,19 +81,9 @@ export class PanelPage {
   async resetPolicy(): Promise<void> {
     const rules = await this.send<{ id: string; createdBy: string }[]>({ type: 'rules' });
     for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
-    await this.send({
-      type: 'set-settings',
-      settings: {
-        guardMode: 'automation',
-        timeoutSeconds: 600,
-        suggestAfter: 5,
-        defaultThreshold: { amount: 100, currency: 'USD' },
-        historyMaxEntries: 100_000,
-        historyMaxDays: 365,
-        screenshotMaxCount: 500,
-        ...TEST_SETTINGS,
-      },
-    });
+    const defaults: Partial<typeof DEFAULT_SETTINGS> = { ...DEFAULT_SETTINGS };
+    delete defaults.silencedSuggestions; // not a setting the panel changes
+    await this.send({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
   }
 }
 

@@ -1,0 +1,118 @@
+import type { Page } from '@playwright/test';
+import { expect, expectNothingReceived, test } from './fixtures';
+
+test.afterEach(async ({ panel }) => panel.resetPolicy());
+
+async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/cases/form-submit.html`);
+  await page.getByLabel('Email').fill(email);
+  await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
+}
+
+test('Approve stays disabled for the dwell time after a card appears', async ({ agent, panel, server }) => {
+  await panel.send({ type: 'set-settings', settings: { dwellMs: 2500 } });
+  await panel.page.reload();
+  await joinNewsletter(agent, server.origin, 'dwell@example.com');
+  const approve = panel.card('Join the newsletter').getByRole('button', { name: /^Approve/ });
+  await expect(approve).toBeVisible();
+  await expect(approve).toBeDisabled();
+  await panel.page.waitForTimeout(1000);
+  await expect(approve).toBeDisabled();
+  await expect(approve).toBeEnabled({ timeout: 5000 });
+  await panel.reject('Join the newsletter');
+});
+
+test('Approve is disabled while the card is out of view', async ({ extensionContext, panel, server }) => {
+  const pages = [];
+  for (let i = 0; i < 6; i++) {
+    const page = await extensionContext.newPage();
+    await joinNewsletter(page, server.origin, `reader${i}@example.com`);
+    pages.push(page);
+  }
+  await expect(panel.page.getByRole('article')).toHaveCount(6);
+  await panel.page.setViewportSize({ width: 400, height: 500 });
+  const last = panel.page.getByRole('article').last().getByRole('button', { name: /^Approve/ });
+  await panel.page.waitForTimeout(1000);
+  await expect(last).toBeDisabled();
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toBeEnabled();
+  for (const page of pages) await page.close();
+});
+
+test('a high-risk purchase needs the amount typed, and works from the keyboard alone', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/shop/checkout.html`);
+  await agent.getByLabel('Full name').fill('Ada Lovelace');
+  await agent.getByRole('button', { name: 'Place order' }).click();
+  const card = panel.card('Place order');
+  const approve = card.getByRole('button', { name: /^Approve/ });
+  await expect(approve).toBeEnabled();
+  await expect(card).toHaveAttribute('data-confirm', '129.99');
+
+  await approve.focus();
+  await panel.page.keyboard.press('Enter');
+  const confirm = card.getByRole('textbox', { name: /^Confirm/ });
+  await expect(confirm).toBeFocused();
+  await expect(confirm).toHaveAttribute('placeholder', '129.99');
+  await expect(card.getByRole('button', { name: /^Confirm/ })).toBeDisabled();
+  await panel.page.keyboard.type('129.90');
+  await panel.page.keyboard.press('Enter');
+  await expectNothingReceived(server, '/shop/order');
+  await confirm.fill('');
+  await panel.page.keyboard.type('129.99');
+  await panel.page.keyboard.press('Enter');
+  await expect.poll(() => server.received('/shop/order').length).toBe(1);
+});
+
+test('identical low-risk actions group into one card with a count, decided once', async ({ extensionContext, panel, server }) => {
+  const first = await extensionContext.newPage();
+  const second = await extensionContext.newPage();
+  await joinNewsletter(first, server.origin, 'same@example.com');
+  await joinNewsletter(second, server.origin, 'same@example.com');
+  const card = panel.card('Join the newsletter');
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText('2 identical actions: one decision covers them all.');
+  await panel.approve('Join the newsletter');
+  await expect.poll(() => server.received('/cases/newsletter').map((r) => r.body)).toEqual([
+    'email=same%40example.com',
+    'email=same%40example.com',
+  ]);
+  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await first.close();
+  await second.close();
+});
+
+test('a tab that floods the queue is paused behind one card until resumed', async ({ agent, panel, server }) => {
+  await panel.send({ type: 'set-settings', settings: { floodLimit: 3 } });
+  await agent.goto(`${server.origin}/cases/role-button.html`);
+  for (let i = 0; i < 7; i++) await agent.getByRole('button', { name: 'Send invite' }).click();
+  const paused = panel.page.getByRole('article', { name: /^Paused/ });
+  await expect(paused).toContainText(/Paused: 4 actions in \d+ seconds/);
+  await expect(panel.card('Send invite')).toHaveCount(3);
+  await expectNothingReceived(server, '/api/invite');
+
+  await paused.getByRole('button', { name: 'Resume and review them' }).click();
+  await expect(panel.card('Send invite')).toHaveCount(7);
+  await expect(paused).toHaveCount(0);
+});
+
+test('approving too fast sets off a warning and a pause, noted in the history', async ({ extensionContext, panel, server }) => {
+  await panel.send({ type: 'set-settings', settings: { fatigueCount: 3, fatigueDwellMs: 10_000, fatiguePauseSeconds: 30 } });
+  const pages = [];
+  for (let i = 0; i < 4; i++) {
+    const page = await extensionContext.newPage();
+    await joinNewsletter(page, server.origin, `fast${i}@example.com`);
+    pages.push(page);
+  }
+  for (let i = 0; i < 3; i++) await panel.approve(`fast${i}@example.com`);
+  const warning = panel.page.getByRole('alert').filter({ hasText: 'approvals in' });
+  await expect(warning).toContainText('Approvals are paused for 30 s');
+  await expect(panel.card('fast3@example.com').getByRole('button', { name: /^Approve/ })).toBeDisabled();
+  await panel.page.waitForTimeout(1000);
+  await expect(panel.card('fast3@example.com').getByRole('button', { name: /^Approve/ })).toBeDisabled();
+  await panel.reject('fast3@example.com'); // rejecting is never paused
+
+  const history = await panel.history();
+  await history.getByRole('row').filter({ hasText: 'Join the newsletter' }).nth(1).click();
+  await expect(panel.page.getByRole('article', { name: /^Details/ })).toContainText('Fatigue warning at this approval: 3 approvals in');
+  for (const page of pages) await page.close();
+});
