@@ -57,3 +57,35 @@ test('an extension reload keeps the held action unsent, tells the page, and logs
     'abandoned by system (extension reloaded or updated)',
   );
 });
+
+test('when IndexedDB cannot be opened, the action stays held and the panel shows the error', async ({ isolated, server }) => {
+  const { context, id } = isolated;
+  const agent = await context.newPage();
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  const blocker = await context.newPage();
+  await blocker.goto(`chrome-extension://${id}/sidepanel.html`);
+
+  // Simulate a broken database: a newer version the worker cannot open. It takes hold once
+  // the worker's own connection is gone, so stop the worker first.
+  const upgraded = blocker.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('countersign', 999);
+        open.onsuccess = () => resolve(open.result.version);
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  const cdp = await context.newCDPSession(blocker);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  expect(await upgraded).toBe(999);
+
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText(
+    'Held: Countersign could not reach its reviewer; nothing was sent',
+  );
+  const panel = new PanelPage(await context.newPage());
+  await panel.page.goto(`chrome-extension://${id}/sidepanel.html`);
+  await expect(panel.page.getByRole('alert').filter({ hasText: 'Could not load the queue' })).toBeVisible();
+  await expectNothingReceived(server, '/api/spa/buy', 1000);
+});

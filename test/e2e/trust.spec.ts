@@ -1,4 +1,6 @@
-import { expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXTENSION_DIR, expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
 
 // Runs inside pages: the extension API as far as each page can see it.
 declare const chrome: {
@@ -32,10 +34,22 @@ test('a page cannot approve its own held action', async ({ agent, extensionId, p
     document.getElementById('buy')!.click();
     // Forged events in every shape the page can see.
     window.postMessage({ type: 'decision', id, verdict: 'approve' }, '*');
+    window.postMessage({ type: 'hold', status: 'release' }, '*');
     document.dispatchEvent(new CustomEvent('countersign:form-submit', { bubbles: true }));
+    document.getElementById('buy')!.dispatchEvent(new CustomEvent('countersign:form-submit', { bubbles: true, cancelable: true }));
+    for (const type of ['click', 'submit', 'keydown', 'countersign:decision', 'countersign:approve']) {
+      window.dispatchEvent(new CustomEvent(type, { detail: { id, verdict: 'approve' } }));
+    }
+    // Tampering with the hooked prototype does not reach the isolated world's replay.
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = '/api/spa/buy';
+    document.body.append(form);
+    HTMLFormElement.prototype.submit = () => results.push('page submit ran');
+    results.push(String(typeof (window as unknown as { countersign?: unknown }).countersign));
     return results;
   }, extensionId);
-  expect(attempts).toEqual(['undefined']);
+  expect(attempts).toEqual(['undefined', 'undefined']);
   await expect(panel.card('Buy now')).toHaveCount(2);
   await expectNothingReceived(server, '/api/spa/buy', 800);
 });
@@ -61,4 +75,11 @@ test('guard mode off lets an agent through, and automation mode holds it again',
   await panel.queue();
   await expect(panel.card('Buy now')).toBeVisible();
   await expectNothingReceived(server, '/api/spa/buy');
+});
+
+test('the manifest offers pages no way in, and extension pages run under a strict CSP', async () => {
+  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+  expect(manifest).not.toHaveProperty('externally_connectable');
+  expect(manifest).not.toHaveProperty('web_accessible_resources');
+  expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self'; object-src 'none'; base-uri 'none'");
 });

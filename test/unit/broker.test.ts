@@ -456,4 +456,30 @@ describe('Broker', () => {
     for (const action of actions) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
     expect((await broker.queue()).fatigue).toBeUndefined();
   });
+
+  it('keeps the action held when IndexedDB refuses the write: the hold fails and nothing is sent', async () => {
+    const { store, platform } = await setup();
+    const failing = Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
+      add: async () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      },
+    }) as ActionStore;
+    const broker = new Broker(failing, platform);
+    await expect(broker.hold(proposal(), origin)).rejects.toThrow('quota');
+    expect(platform.sent).toEqual([]);
+  });
+
+  it('approves nothing when a decision cannot be written', async () => {
+    const { store, platform } = await setup();
+    const action = proposal();
+    await new Broker(store, platform).hold(action, origin);
+    const failing = Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
+      settle: async () => {
+        throw new DOMException('The transaction was aborted.', 'AbortError');
+      },
+    }) as ActionStore;
+    await expect(new Broker(failing, platform).decideFromPanel({ id: action.id, verdict: 'approve' })).rejects.toThrow('aborted');
+    expect(decisions(platform)).toEqual([]);
+    expect((await store.get(action.id))?.status).toBe('pending');
+  });
 });
