@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // The content scripts run in every frame: no React, no idb, no broker in them.
-    files: ['entrypoints/*.content.ts', 'lib/intercept/**', 'lib/actions/**', 'lib/detect/**'],
+    files: ['entrypoints/*.content.ts', 'entrypoints/interceptor.ts', 'lib/intercept/**', 'lib/actions/**', 'lib/detect/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -14,6 +14,17 @@ export default defineConfig({
     host_permissions: ['<all_urls>'],
     action: { default_title: 'Countersign' },
     storage: { managed_schema: 'managed_schema.json' },
+    // The interceptor is a plain script (entrypoints/interceptor.ts) for size; see its header.
+    content_scripts: [
+      {
+        matches: ['<all_urls>'],
+        js: ['interceptor.js'],
+        run_at: 'document_start',
+        all_frames: true,
+        match_about_blank: true,
+        match_origin_as_fallback: true,
+      },
+    ],
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'",
     },

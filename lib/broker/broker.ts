@@ -20,6 +20,8 @@ import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
+// A page with fifty frames says hello fifty times at once: one look at the debuggers serves all.
+const HELLO_REFRESH_MS = 250;
 const FLOOD_WINDOW_MS = 60_000;
 const FATIGUE_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,6 +69,7 @@ export class Broker {
   private debuggerTabs = new Set<number>();
   private lastManaged: string | null = null;
   private lastPrune = -Infinity;
+  private lastDebuggerRefresh = -Infinity;
   private readonly resumedAt = new Map<number, number>();
   private approvals: { at: number; dwellMs: number }[] = [];
   private fatigue: { until: number; message: string } | null = null;
@@ -84,9 +87,9 @@ export class Broker {
     return { mode: settings.guardMode, armed: armed.has(tabId), debugger: this.debuggerTabs.has(tabId) };
   }
 
-  /** Called when a frame starts: refresh what we know of debuggers, then answer. */
+  /** Called when a frame starts: refresh what we know of debuggers (once for a page's frames), then answer. */
   async hello(tabId: number): Promise<TabGuard> {
-    await this.refreshDebuggers();
+    if (this.platform.now() - this.lastDebuggerRefresh > HELLO_REFRESH_MS) await this.refreshDebuggers();
     return this.guardFor(tabId);
   }
 
@@ -513,6 +516,7 @@ export class Broker {
 
   /** Polls which tabs a DevTools-protocol client drives, and tells tabs whose state changed. */
   async refreshDebuggers(): Promise<void> {
+    this.lastDebuggerRefresh = this.platform.now();
     const now = await this.platform.debuggerTabs();
     const changed = [...now, ...this.debuggerTabs].filter((tab) => now.has(tab) !== this.debuggerTabs.has(tab));
     this.debuggerTabs = now;

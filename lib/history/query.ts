@@ -73,8 +73,9 @@ export function planQuery(filter: HistoryFilter): Plan {
 const BATCH = 500;
 
 /**
- * Matching records, newest first. Read in batches, each in its own short transaction and
- * resumed where the last stopped, so a consumer may await anything between records.
+ * Matching records, newest first. Read in batches, each in its own short transaction that
+ * reopens the range just below where the last stopped, so a consumer may await anything
+ * between records and no batch rescans what came before.
  */
 export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerator<ActionRecord> {
   const plan = planQuery(filter);
@@ -84,12 +85,11 @@ export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerat
   }
   let resume: { key: IDBValidKey; primaryKey: IDBValidKey } | null = null;
   for (;;) {
-    let cursor = await db.transaction('actions').store.index(plan.index).openCursor(plan.range, 'prev');
-    if (cursor && resume) {
-      cursor = await cursor.continuePrimaryKey(resume.key as never, resume.primaryKey as string);
-      if (cursor && indexedDB.cmp(cursor.key, resume.key) === 0 && cursor.primaryKey === resume.primaryKey) {
-        cursor = await cursor.continue();
-      }
+    const range = resume ? below(plan.range, resume.key) : plan.range;
+    let cursor = await db.transaction('actions').store.index(plan.index).openCursor(range, 'prev');
+    // Entries sharing the last key come in descending primary key order: skip those already read.
+    while (cursor && resume && indexedDB.cmp(cursor.key, resume.key) === 0 && indexedDB.cmp(cursor.primaryKey, resume.primaryKey) >= 0) {
+      cursor = await cursor.continue();
     }
     const batch: ActionRecord[] = [];
     while (cursor && batch.length < BATCH) {
@@ -100,6 +100,12 @@ export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerat
     for (const record of batch) if (!plan.check || plan.check(record)) yield record;
     if (!cursor) return;
   }
+}
+
+/** The part of `range` at or below `key`. */
+function below(range: IDBKeyRange | null, key: IDBValidKey): IDBKeyRange {
+  if (!range || range.lower === undefined) return IDBKeyRange.upperBound(key);
+  return IDBKeyRange.bound(range.lower, key, range.lowerOpen, false);
 }
 
 /** A word can match one record several times and yields key order: gather, de-duplicate, sort. */

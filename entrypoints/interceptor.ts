@@ -1,0 +1,29 @@
+import type { TabGuard } from '@/lib/detect/signals';
+import { installInterceptor } from '@/lib/intercept/interceptor';
+import type { ContentRequest, HoldReply, TabMessage } from '@/lib/messaging/protocol';
+
+// Registered as a content script in wxt.config.ts (isolated world, document_start, all frames,
+// about:blank too). It is built as a plain script rather than a WXT content script, and uses
+// the bare `chrome` API rather than the polyfill: it runs in every frame of every page, and
+// those wrappers would be most of its size and start-up time. MV3 APIs return promises.
+declare const chrome: {
+  runtime: {
+    id?: string;
+    sendMessage(message: ContentRequest): Promise<unknown>;
+    onMessage: { addListener(listener: (message: unknown, sender: unknown, respond: (reply: unknown) => void) => boolean): void };
+  };
+};
+
+export default defineUnlistedScript(() => {
+  const send = (request: ContentRequest) => chrome.runtime.sendMessage(request);
+  const interceptor = installInterceptor(window, {
+    hello: () => send({ type: 'hello' }) as Promise<TabGuard>,
+    hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
+    alive: () => Boolean(chrome.runtime?.id),
+  });
+  chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+    const reply = interceptor.receive(message as TabMessage);
+    if (reply !== undefined) respond(reply);
+    return false;
+  });
+});
