@@ -29,6 +29,7 @@ export function HistoryView() {
   const [filter, setFilter] = useState<HistoryFilter>({});
   const [version, setVersion] = useState(0);
   const [total, setTotal] = useState<number | null>(null);
+  const [firstPage, setFirstPage] = useState<ActionRecord[] | null>(null);
   const [sites, setSites] = useState<string[]>([]);
   const [selected, setSelected] = useState<ActionRecord | null>(null);
 
@@ -40,13 +41,14 @@ export function HistoryView() {
     return () => browser.runtime.onMessage.removeListener(onMessage);
   }, []);
 
+  // The first rows show as soon as they are read; counting a large history takes longer.
   useEffect(() => {
     let live = true;
-    void historyDb().then(async (db) => {
-      const [count, known] = await Promise.all([countHistory(db, filter), distinctSites(db)]);
-      if (!live) return;
-      setTotal(count);
-      setSites(known);
+    setTotal(null);
+    void historyDb().then((db) => {
+      void pageHistory(db, filter, 0, PAGE).then((rows) => live && setFirstPage(rows));
+      void countHistory(db, filter).then((count) => live && setTotal(count));
+      void distinctSites(db).then((known) => live && setSites(known));
     });
     return () => {
       live = false;
@@ -64,10 +66,18 @@ export function HistoryView() {
       </div>
       {selected ? (
         <HistoryDetail record={selected} onClose={() => setSelected(null)} />
-      ) : total === 0 ? (
+      ) : firstPage?.length === 0 ? (
         <p className="empty">Nothing matches.</p>
       ) : (
-        total !== null && <VirtualTable filter={filter} total={total} version={version} onOpen={setSelected} />
+        firstPage && (
+          <VirtualTable
+            filter={filter}
+            total={total ?? firstPage.length}
+            firstPage={firstPage}
+            version={version}
+            onOpen={setSelected}
+          />
+        )
       )}
       <Retention />
     </section>
@@ -129,18 +139,24 @@ function Filters(props: { filter: HistoryFilter; sites: string[]; onChange: (fil
   );
 }
 
-function VirtualTable(props: { filter: HistoryFilter; total: number; version: number; onOpen: (record: ActionRecord) => void }) {
-  const { filter, total, version, onOpen } = props;
+function VirtualTable(props: {
+  filter: HistoryFilter;
+  total: number;
+  firstPage: ActionRecord[];
+  version: number;
+  onOpen: (record: ActionRecord) => void;
+}) {
+  const { filter, total, firstPage, version, onOpen } = props;
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(480);
-  const [pages, setPages] = useState<Map<number, ActionRecord[]>>(new Map());
+  const [pages, setPages] = useState<Map<number, ActionRecord[]>>(() => new Map([[0, firstPage]]));
   const loading = useRef(new Set<number>());
 
   useEffect(() => {
-    setPages(new Map());
+    setPages(new Map([[0, firstPage]]));
     loading.current.clear();
-  }, [filter, version]);
+  }, [filter, version, firstPage]);
 
   useEffect(() => {
     const element = viewport.current;
