@@ -41,14 +41,20 @@ export function HistoryView() {
     return () => browser.runtime.onMessage.removeListener(onMessage);
   }, []);
 
-  // The first rows show as soon as they are read; counting a large history takes longer.
+  // The first rows come first; counting a large history takes longer and would hold up
+  // IndexedDB's one backend meanwhile, so it waits until they are shown.
   useEffect(() => {
     let live = true;
     setTotal(null);
-    void historyDb().then((db) => {
-      void pageHistory(db, filter, 0, PAGE).then((rows) => live && setFirstPage(rows));
-      void countHistory(db, filter).then((count) => live && setTotal(count));
-      void distinctSites(db).then((known) => live && setSites(known));
+    void historyDb().then(async (db) => {
+      const rows = await pageHistory(db, filter, 0, PAGE);
+      if (!live) return;
+      setFirstPage(rows);
+      const count = await countHistory(db, filter);
+      if (!live) return;
+      setTotal(count);
+      const known = await distinctSites(db);
+      if (live) setSites(known);
     });
     return () => {
       live = false;
