@@ -79,6 +79,18 @@ if (headless) {
   });
 }
 
+/** Approve, and for a high-risk action type the value the card asks for, as a person would. */
+async function approve(card) {
+  const button = card.getByRole('button', { name: /^Approve/ });
+  await button.waitFor();
+  while (await button.isDisabled()) await new Promise((done) => setTimeout(done, 50)); // the dwell time
+  const confirm = await card.getAttribute('data-confirm');
+  await button.click();
+  if (confirm === null) return;
+  await card.getByRole('textbox', { name: /^Confirm/ }).fill(confirm);
+  await card.getByRole('button', { name: /^Confirm/ }).click();
+}
+
 async function playReviewer() {
   const card = (text) => panel.getByRole('article').filter({ hasText: text });
   await card('Place order').waitFor();
@@ -90,13 +102,13 @@ async function playReviewer() {
   log(`3 actions waiting; the queue is pictured in ${join(outDir, 'queue.png')}`);
   log(`server has received ${server.requests.length} requests so far`);
 
-  await card('Place order').getByRole('button', { name: /^Approve/ }).click();
-  log('reviewer approved the order');
+  await approve(card('Place order'));
+  log('reviewer approved the order, typing its amount to confirm (a high-risk purchase)');
   await card('board@example.com').getByLabel('Note for the agent').fill('Not to the board, please');
   await card('board@example.com').getByRole('button', { name: /^Reject/ }).click();
   log('reviewer rejected the email');
-  await card('Deploy is done').getByRole('button', { name: /^Approve/ }).click();
-  log('reviewer approved the chat message');
+  await approve(card('Deploy is done'));
+  log('reviewer approved the chat message, typing the channel to confirm (a first send there)');
   await panel.getByText('No actions waiting').waitFor();
   await new Promise((done) => setTimeout(done, 500));
   reportRequests();

@@ -20,8 +20,6 @@ import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
-// A page with fifty frames says hello fifty times at once: one look at the debuggers serves all.
-const HELLO_REFRESH_MS = 250;
 const FLOOD_WINDOW_MS = 60_000;
 const FATIGUE_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -69,7 +67,8 @@ export class Broker {
   private debuggerTabs = new Set<number>();
   private lastManaged: string | null = null;
   private lastPrune = -Infinity;
-  private lastDebuggerRefresh = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private nextRefresh: Promise<void> | null = null;
   private readonly resumedAt = new Map<number, number>();
   private approvals: { at: number; dwellMs: number }[] = [];
   private fatigue: { until: number; message: string } | null = null;
@@ -87,10 +86,27 @@ export class Broker {
     return { mode: settings.guardMode, armed: armed.has(tabId), debugger: this.debuggerTabs.has(tabId) };
   }
 
-  /** Called when a frame starts: refresh what we know of debuggers (once for a page's frames), then answer. */
+  /** Called when a frame starts: look at the debuggers afresh, then answer. */
   async hello(tabId: number): Promise<TabGuard> {
-    if (this.platform.now() - this.lastDebuggerRefresh > HELLO_REFRESH_MS) await this.refreshDebuggers();
+    await this.freshDebuggers();
     return this.guardFor(tabId);
+  }
+
+  /**
+   * A look at the debuggers that began after this call: a check already under way may predate
+   * a client attaching to a new tab. Calls arriving during a check share the next one, so a
+   * page whose fifty frames say hello at once costs two checks, not fifty.
+   */
+  private freshDebuggers(): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.refreshDebuggers().finally(() => (this.refreshing = null));
+      return this.refreshing;
+    }
+    this.nextRefresh ??= this.refreshing.then(() => {
+      this.nextRefresh = null;
+      return this.freshDebuggers();
+    });
+    return this.nextRefresh;
   }
 
   async hold(proposal: ProposedAction, origin: Origin): Promise<HoldReply> {
@@ -106,7 +122,7 @@ export class Broker {
     };
     if (isCrossOriginFrame(proposal.frameUrl, origin.tabUrl)) record.frameCrossOrigin = true;
     await this.store.add(record);
-    await this.refreshDebuggers();
+    await this.freshDebuggers();
     const signals = confirmedSignals(proposal.signals, await this.guardFor(origin.tabId));
     if (signals.length === 0) {
       await this.store.settle(record.id, {
@@ -516,7 +532,6 @@ export class Broker {
 
   /** Polls which tabs a DevTools-protocol client drives, and tells tabs whose state changed. */
   async refreshDebuggers(): Promise<void> {
-    this.lastDebuggerRefresh = this.platform.now();
     const now = await this.platform.debuggerTabs();
     const changed = [...now, ...this.debuggerTabs].filter((tab) => now.has(tab) !== this.debuggerTabs.has(tab));
     this.debuggerTabs = now;

@@ -482,4 +482,21 @@ describe('Broker', () => {
     expect(decisions(platform)).toEqual([]);
     expect((await store.get(action.id))?.status).toBe('pending');
   });
+
+  it('answers a hello with a debugger check that began after it, sharing checks among a burst', async () => {
+    const { broker, platform } = await setup();
+    let calls = 0;
+    platform.debuggerTabs = async () => {
+      calls++;
+      const seen = new Set(platform.attached); // what getTargets reports at the moment it is called
+      await new Promise((done) => setTimeout(done, 20));
+      return seen;
+    };
+    const early = broker.hello(1); // a check starts now, before anything is attached
+    platform.attached.add(2); // a client attaches to a new tab, whose frames then say hello
+    const late = await Promise.all([broker.hello(2), broker.hello(2), broker.hello(2)]);
+    await early;
+    expect(late.every((guard) => guard.debugger)).toBe(true);
+    expect(calls).toBe(2);
+  });
 });
