@@ -122,12 +122,6 @@ export function formFields(form: HTMLFormElement): { elements: FieldElement[]; t
   return { elements, truncated: false };
 }
 
-/** The fields of a form as the reviewer should see them: labelled, capped, secrets masked. */
-export function collectFields(form: HTMLFormElement): { fields: FieldSnapshot[]; truncated: boolean } {
-  const { elements, truncated } = formFields(form);
-  return { fields: elements.map((element) => snapshotField(element)), truncated };
-}
-
 export function readValue(target: FieldTarget): string {
   return isField(target) ? target.value : (target.innerText ?? target.textContent ?? '');
 }

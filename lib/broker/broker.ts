@@ -2,7 +2,7 @@ import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
-import { confirmedSignals, type GuardMode, type TabGuard } from '@/lib/detect/signals';
+import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
   DecideReply,
   FieldEdit,
@@ -508,10 +508,6 @@ export class Broker {
 
   settings(): Promise<Settings> {
     return this.store.settings();
-  }
-
-  setGuardMode(mode: GuardMode): Promise<Settings> {
-    return this.updateSettings({ guardMode: mode });
   }
 
   async arm(tabId: number, armed: boolean): Promise<TabGuard> {

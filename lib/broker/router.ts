@@ -26,8 +26,6 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
       return broker.reveal(request.id, request.index);
     case 'settings':
       return broker.settings();
-    case 'set-guard-mode':
-      return broker.setGuardMode(request.mode);
     case 'tab-guard':
       return broker.guardFor(request.tabId);
     case 'arm':

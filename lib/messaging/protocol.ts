@@ -1,5 +1,5 @@
 import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
-import type { GuardMode, TabGuard } from '@/lib/detect/signals';
+import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { Rule, RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
@@ -23,7 +23,6 @@ export type PanelRequest =
   | { type: 'reject-paused'; tabId: number }
   | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
-  | { type: 'set-guard-mode'; mode: GuardMode }
   | { type: 'set-settings'; settings: Partial<Omit<Settings, 'silencedSuggestions'>> }
   | { type: 'always'; id: string; level: 'trust' | 'block' }
   | { type: 'grant'; id: string; durationMs: number }
@@ -76,7 +75,6 @@ export interface PanelReplies {
   decide: DecideReply;
   reveal: RevealReply;
   settings: Settings;
-  'set-guard-mode': Settings;
   'set-settings': Settings;
   always: DecideReply;
   grant: DecideReply;

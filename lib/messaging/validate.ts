@@ -1,5 +1,4 @@
 import type {
-  ActionKind,
   Amount,
   FieldChange,
   FieldSnapshot,
@@ -10,13 +9,13 @@ import type {
   Trigger,
 } from '@/lib/actions/types';
 import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
+import { KINDS } from '@/lib/policy/rules';
 import type { Settings } from '@/lib/db/schema';
 import type { ContentRequest, DecisionReply, FieldEdit, PanelRequest, RevealReply } from './protocol';
 
 // Runtime validators for everything the background accepts. They build fresh objects with
 // only the known keys, so nothing a page smuggles into a message reaches storage.
 
-const KINDS: readonly ActionKind[] = ['purchase', 'send', 'submit'];
 const TRIGGERS: readonly Trigger[] = ['click', 'submit', 'enter', 'form-submit'];
 const SIGNALS: readonly GuardSignal[] = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed'];
 
@@ -121,10 +120,6 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     case 'import-rules': {
       const text = str(message.text, MAX_RULES_FILE);
       return text === undefined ? null : { type: 'import-rules', text };
-    }
-    case 'set-guard-mode': {
-      const mode = oneOf<GuardMode>(message.mode, GUARD_MODES);
-      return mode ? { type: 'set-guard-mode', mode } : null;
     }
     case 'tab-guard': {
       const id = tabId(message.tabId);

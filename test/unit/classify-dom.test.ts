@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { classifyClick, classifyForm, collectFields, composerSend, findControl, recipientsOf } from '@/lib/actions/dom';
+import { classifyClick, classifyForm, composerSend, findControl, formFields, recipientsOf, snapshotTarget } from '@/lib/actions/dom';
+
+/** The fields of a form as the interceptor snapshots them. */
+function collectFields(form: HTMLFormElement) {
+  const { elements, truncated } = formFields(form);
+  return { fields: elements.map(snapshotTarget), truncated };
+}
 
 function render(html: string): HTMLElement {
   document.body.innerHTML = html;
