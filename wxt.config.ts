@@ -9,7 +9,8 @@ export default defineConfig({
     // webNavigation: a frame that navigates away abandons its held actions.
     // favicon: site icons served by the browser, so the panel never loads a page's URL.
     // alarms: pending actions time out and grants expire even after the worker slept.
-    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'favicon', 'alarms'],
+    // webRequest: observation only, to log state-changing requests that left a guarded tab unreviewed.
+    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'webRequest', 'favicon', 'alarms'],
     // captureVisibleTab needs host access to picture the tab an action came from.
     host_permissions: ['<all_urls>'],
     action: { default_title: 'Countersign' },

@@ -222,7 +222,14 @@ const GRANTS = [
 ];
 
 function kindPlural(kind: ActionRecord['kind']): string {
-  return { purchase: 'purchases', send: 'sends', submit: 'form submissions' }[kind];
+  const plurals: Record<ActionRecord['kind'], string> = {
+    purchase: 'purchases',
+    send: 'sends',
+    delete: 'deletions',
+    submit: 'form submissions',
+    unclassified: 'unreadable actions',
+  };
+  return plurals[kind];
 }
 
 function EditableField(props: {

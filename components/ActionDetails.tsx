@@ -5,7 +5,13 @@ import { originOf, RISK_NAMES } from '@/lib/policy/risk';
 import { PageText } from './PageText';
 import { useScreenshot } from './useScreenshot';
 
-export const KIND_NAMES: Record<ActionKind, string> = { purchase: 'Purchase', send: 'Send', submit: 'Form submission' };
+export const KIND_NAMES: Record<ActionKind, string> = {
+  purchase: 'Purchase',
+  send: 'Send',
+  delete: 'Deletion',
+  submit: 'Form submission',
+  unclassified: 'Unreadable action',
+};
 
 export const SIGNAL_NAMES: Record<GuardSignal, string> = {
   webdriver: 'browser is under automation (navigator.webdriver)',

@@ -7,7 +7,7 @@ import { OUTCOMES, outcomeOf, type Outcome } from '@/lib/history/outcome';
 import { countHistory, distinctSites, pageHistory, queryHistory, type HistoryFilter } from '@/lib/history/query';
 import { request } from '@/lib/messaging/client';
 import type { PanelEvent } from '@/lib/messaging/protocol';
-import { KINDS } from '@/lib/policy/rules';
+import { ACTION_KINDS } from '@/lib/actions/types';
 import { ActionDetails, FieldTable, KIND_NAMES } from './ActionDetails';
 import { historyDb } from './historyDb';
 import { PageText } from './PageText';
@@ -121,7 +121,7 @@ function Filters(props: { filter: HistoryFilter; sites: string[]; onChange: (fil
       </select>
       <select aria-label="Kind" value={filter.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as ActionKind | undefined })}>
         <option value="">All kinds</option>
-        {KINDS.map((kind) => (
+        {ACTION_KINDS.map((kind) => (
           <option key={kind} value={kind}>
             {KIND_NAMES[kind]}
           </option>

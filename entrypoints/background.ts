@@ -5,6 +5,7 @@ import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
+import { observedFields } from '@/lib/broker/request-body';
 
 const DEBUGGER_POLL_MS = 1000;
 
@@ -46,6 +47,26 @@ export default defineBackground(() => {
       await broker.forgetTab(tabId);
     });
   });
+  // Observation only: requests that left a guarded tab with no review are logged.
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      if (details.tabId < 0 || details.method === 'GET') return undefined;
+      const request = {
+        tabId: details.tabId,
+        frameId: details.frameId,
+        method: details.method,
+        url: details.url,
+        type: details.type,
+        documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
+        fields: observedFields(details.requestBody),
+        at: Date.now(),
+      };
+      void withBroker((broker) => broker.observeRequest(request));
+      return undefined;
+    },
+    { urls: ['<all_urls>'] },
+    ['requestBody'],
+  );
   browser.webNavigation.onCommitted.addListener(({ tabId, frameId }) => {
     void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
   });

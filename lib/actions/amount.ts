@@ -1,10 +1,27 @@
 import type { Amount } from './types';
 
-const SYMBOLS: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR' };
-const CODES = 'USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|MXN|BRL|CNY|HKD|SGD';
+const SYMBOLS: Record<string, string> = {
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  '₹': 'INR',
+  '₩': 'KRW',
+  '₽': 'RUB',
+  '₺': 'TRY',
+  '₪': 'ILS',
+  '฿': 'THB',
+  '₫': 'VND',
+  '₱': 'PHP',
+  '₦': 'NGN',
+  '₴': 'UAH',
+};
+const CODES = 'USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|MXN|BRL|CNY|HKD|SGD|KRW|ZAR|TRY|ILS|AED|THB';
+// Any currency sign (Unicode Sc); one without a code of ours is kept as the sign itself.
+const SIGN = '\\p{Sc}';
 const NUMBER = '(?:\\d{1,2}(?:,\\d{2})+,\\d{3}(?:\\.\\d{1,2})?|\\d{1,3}(?:[.,\\u00a0\\u202f \']\\d{3})*(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)(?!\\d)';
 const AMOUNT = new RegExp(
-  `(?:(US\\$|C\\$|A\\$|R\\$|[$€£¥₹]|\\b(?:${CODES})\\b)\\s?(${NUMBER}))|(?:(${NUMBER})\\s?([$€£¥₹]|\\b(?:${CODES})\\b))`,
+  `(?:(US\\$|C\\$|A\\$|R\\$|${SIGN}|\\b(?:${CODES})\\b)\\s?(${NUMBER}))|(?:(${NUMBER})\\s?(${SIGN}|\\b(?:${CODES})\\b))`,
   'u',
 );
 

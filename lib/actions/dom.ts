@@ -1,6 +1,20 @@
 import { parseAmount } from './amount';
 import { maskSecret } from './secrets';
-import type { ActionKind, Amount, FieldSnapshot, Rect } from './types';
+import {
+  attr,
+  byId,
+  closest,
+  formActionOf,
+  formControls,
+  hasAttr,
+  matches,
+  parentOf,
+  query,
+  queryAll,
+  submitterAction,
+  textOf,
+} from './native';
+import type { ActionKind, Amount, Destination, FieldSnapshot, Rect } from './types';
 import { classifyWording, normalizeLabel } from './wording';
 
 export const FIELD_LIMIT = 200;
@@ -12,22 +26,22 @@ export interface Classified {
 }
 
 const CONTROL_SELECTOR =
-  'button, input[type=submit], input[type=button], input[type=image], [role=button], [role=link], a';
+  'button, input[type=submit], input[type=button], input[type=image], [role=button], [role=link], [role=menuitem], a';
 
 /** The control an event was aimed at, looking through open shadow roots via the composed path. */
 export function findControl(path: EventTarget[]): Element | null {
   for (const node of path.slice(0, 12)) {
-    if (node instanceof Element && node.matches(CONTROL_SELECTOR)) return node;
+    if (node instanceof Element && matches(node, CONTROL_SELECTOR)) return node;
   }
   return null;
 }
 
 export function controlLabel(control: Element): string {
-  const aria = control.getAttribute('aria-label');
+  const aria = attr(control, 'aria-label');
   if (aria) return normalizeLabel(aria);
   if (control instanceof HTMLInputElement) return normalizeLabel(control.value || control.alt || control.title);
-  const text = normalizeLabel(control.textContent ?? '');
-  return text || normalizeLabel(control.getAttribute('title') ?? '');
+  const text = normalizeLabel(textOf(control));
+  return text || normalizeLabel(attr(control, 'title') ?? '');
 }
 
 export function isSubmitButton(control: Element): control is HTMLButtonElement | HTMLInputElement {
@@ -35,41 +49,63 @@ export function isSubmitButton(control: Element): control is HTMLButtonElement |
   return control instanceof HTMLInputElement && (control.type === 'submit' || control.type === 'image');
 }
 
-/** A click on a control outside form submission: only purchase and send wording counts. */
+/** A click on a control outside form submission: purchase, send and delete wording counts. */
 export function classifyClick(control: Element): Classified | null {
   if (control instanceof HTMLAnchorElement && navigatesElsewhere(control)) return null;
   const label = controlLabel(control);
   const kind = classifyWording(label);
-  if (kind === 'purchase' || kind === 'send') return { kind, label };
+  if (kind === 'purchase' || kind === 'send' || kind === 'delete') return { kind, label };
   return null;
 }
 
 /** Plain navigation links pass; links that only run script (no href, "#", javascript:) act like buttons. */
 function navigatesElsewhere(link: HTMLAnchorElement): boolean {
-  const href = link.getAttribute('href');
+  const href = attr(link, 'href');
   if (!href || href.startsWith('#') || /^\s*javascript:/i.test(href)) return false;
-  return link.getAttribute('role') !== 'button';
+  return attr(link, 'role') !== 'button';
 }
 
-/** A form submission: GET and search forms pass; wording decides purchase/send; any other POST is a submit. */
+const METHODS = ['get', 'post', 'dialog'];
+const ENCTYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/** An enumerated attribute as the browser reads it: unknown or missing values fall back. */
+function enumerated(value: string | null, allowed: string[], fallback: string): string {
+  const lower = (value ?? '').trim().toLowerCase();
+  return allowed.includes(lower) ? lower : fallback;
+}
+
+/**
+ * Where a submission really goes: the submitter's own `formaction`, `formmethod`,
+ * `formenctype` and `formtarget` override the form's (HTML's form submission algorithm).
+ */
+export function effectiveSubmission(form: HTMLFormElement, submitter: Element | null): Destination {
+  const own = (name: string) => (submitter && hasAttr(submitter, name) ? attr(submitter, name) : null);
+  const method = enumerated(own('formmethod') ?? attr(form, 'method'), METHODS, 'get');
+  const enctype = enumerated(own('formenctype') ?? attr(form, 'enctype'), ENCTYPES, ENCTYPES[0]!);
+  const target = own('formtarget') ?? attr(form, 'target') ?? '';
+  const destination: Destination = {
+    action: (submitter && submitterAction(submitter)) || formActionOf(form),
+    method,
+  };
+  if (method === 'post') destination.enctype = enctype;
+  if (target && target !== '_self') destination.target = target.slice(0, 200);
+  return destination;
+}
+
+/** A form submission: GET and search forms pass; wording decides the kind; any other POST is a submit. */
 export function classifyForm(form: HTMLFormElement, submitter: Element | null): Classified | null {
-  const method = (submitter?.getAttribute('formmethod') || form.getAttribute('method') || 'get').toLowerCase();
-  if (method !== 'post') return null;
-  if (form.closest('[role=search]') || form.querySelector('input[type=search]')) return null;
+  if (effectiveSubmission(form, submitter).method !== 'post') return null;
+  if (closest(form, '[role=search]') || query(form, 'input[type=search]')) return null;
   const label = submitter ? controlLabel(submitter) : formName(form);
   const kind = classifyWording(label);
   if (kind === 'benign') return null;
   if (kind) return { kind, label };
-  if (form.querySelector('[autocomplete^=cc-], [autocomplete*=" cc-"]')) return { kind: 'purchase', label };
+  if (query(form, '[autocomplete^=cc-], [autocomplete*=" cc-"]')) return { kind: 'purchase', label };
   return { kind: 'submit', label };
 }
 
-export function formMethod(form: HTMLFormElement): string {
-  return (form.getAttribute('method') || 'get').toLowerCase().slice(0, 20);
-}
-
 function formName(form: HTMLFormElement): string {
-  return normalizeLabel(form.getAttribute('aria-label') || form.getAttribute('name') || form.id || 'form');
+  return normalizeLabel(attr(form, 'aria-label') || attr(form, 'name') || attr(form, 'id') || 'form');
 }
 
 const COMPOSER_HINT = /message|chat|reply|comment|write|compose|nachricht|antwort|mensaje|respuesta|répon|écri/i;
@@ -83,8 +119,8 @@ export function composerSend(target: Element, event: KeyboardEvent): Classified 
   const editable = target instanceof HTMLTextAreaElement || (target instanceof HTMLElement && target.isContentEditable);
   if (!editable) return null;
   const modified = event.ctrlKey || event.metaKey;
-  const name = target.getAttribute('aria-label') || target.getAttribute('placeholder') || target.getAttribute('name') || '';
-  const hint = `${name} ${target.getAttribute('placeholder') ?? ''} ${target.getAttribute('name') ?? ''}`;
+  const name = attr(target, 'aria-label') || attr(target, 'placeholder') || attr(target, 'name') || '';
+  const hint = `${name} ${attr(target, 'placeholder') ?? ''} ${attr(target, 'name') ?? ''}`;
   const key = modified ? `${event.metaKey ? 'Cmd' : 'Ctrl'}+Enter` : 'Enter';
   const label = normalizeLabel(name ? `${key} in ${name}` : key);
   const sendControl = nearbySendControl(target);
@@ -95,9 +131,9 @@ export function composerSend(target: Element, event: KeyboardEvent): Classified 
 }
 
 function nearbySendControl(target: Element): string | null {
-  let container: Element | null = target.parentElement;
-  for (let depth = 0; container && depth < 4; depth++, container = container.parentElement) {
-    for (const control of Array.from(container.querySelectorAll(CONTROL_SELECTOR)).slice(0, 20)) {
+  let container: Element | null = parentOf(target);
+  for (let depth = 0; container && depth < 4; depth++, container = parentOf(container)) {
+    for (const control of queryAll(container, CONTROL_SELECTOR).slice(0, 20)) {
       const label = controlLabel(control);
       if (classifyWording(label) === 'send') return label;
     }
@@ -109,21 +145,56 @@ type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 /** A form field, or a composer (contenteditable) standing in for one. */
 export type FieldTarget = FieldElement | HTMLElement;
 const SKIPPED_TYPES = new Set(['submit', 'button', 'image', 'reset', 'file']);
+const FIELD_SELECTOR = 'input, textarea, select, [contenteditable=""], [contenteditable=true], [role=textbox][contenteditable]';
+/** Containers that group fields the way a form does, without being one. */
+const FORM_LIKE = 'form, [role=form], [role=dialog], [role=alertdialog], dialog, [aria-modal=true]';
+const SCOPE_DEPTH = 6;
 
-/** The fields a form would submit, in order, capped at FIELD_LIMIT. */
-export function formFields(form: HTMLFormElement): { elements: FieldElement[]; truncated: boolean } {
-  const elements: FieldElement[] = [];
-  for (const element of Array.from(form.elements)) {
-    if (!isField(element) || SKIPPED_TYPES.has(element.type) || element.disabled) continue;
-    if ((element.type === 'checkbox' || element.type === 'radio') && !(element as HTMLInputElement).checked) continue;
+function included(element: Element): element is FieldTarget {
+  if (!isField(element)) return element instanceof HTMLElement && element.isContentEditable && !hasAttr(element, 'aria-hidden');
+  if (SKIPPED_TYPES.has(element.type) || element.disabled) return false;
+  return !((element.type === 'checkbox' || element.type === 'radio') && !(element as HTMLInputElement).checked);
+}
+
+function capped(candidates: Element[]): { elements: FieldTarget[]; truncated: boolean } {
+  const elements: FieldTarget[] = [];
+  for (const element of candidates) {
+    if (!included(element)) continue;
     if (elements.length >= FIELD_LIMIT) return { elements, truncated: true };
     elements.push(element);
   }
   return { elements, truncated: false };
 }
 
+/** The fields a form would submit, in order, capped at FIELD_LIMIT. */
+export function formFields(form: HTMLFormElement): { elements: FieldTarget[]; truncated: boolean } {
+  return capped(formControls(form));
+}
+
+/**
+ * The fields that go with a control outside any form: the nearest form-like container
+ * (`role=form`, a dialog), else the nearest ancestor that holds fields. Nested editors
+ * (a contenteditable inside another) count once.
+ */
+export function fieldScope(control: Element): Element | null {
+  const grouped = closest(control, FORM_LIKE);
+  if (grouped && !(grouped instanceof HTMLFormElement)) return grouped;
+  let container = parentOf(control);
+  for (let depth = 0; container && depth < SCOPE_DEPTH; depth++, container = parentOf(container)) {
+    if (query(container, FIELD_SELECTOR)) return container;
+    if (container === control.ownerDocument.body) break;
+  }
+  return null;
+}
+
+export function scopeFields(scope: Element): { elements: FieldTarget[]; truncated: boolean } {
+  const all = queryAll(scope, FIELD_SELECTOR);
+  const outermost = all.filter((element) => !all.some((other) => other !== element && other.contains(element)));
+  return capped(outermost);
+}
+
 export function readValue(target: FieldTarget): string {
-  return isField(target) ? target.value : (target.innerText ?? target.textContent ?? '');
+  return isField(target) ? target.value : (target.innerText ?? textOf(target));
 }
 
 /** Writes a reviewer's edit the way typing would, so page frameworks see the change. */
@@ -137,10 +208,10 @@ export function writeValue(target: FieldTarget, value: string): void {
 /** The composer next to a send control or Enter key, when it is not a form field. */
 export function findComposer(near: Element): HTMLElement | null {
   if (near instanceof HTMLTextAreaElement || (near instanceof HTMLElement && near.isContentEditable)) return near;
-  let container: Element | null = near.parentElement;
-  for (let depth = 0; container && depth < 5; depth++, container = container.parentElement) {
-    const composer = container.querySelector<HTMLElement>('textarea, [contenteditable=""], [contenteditable=true]');
-    if (composer) return composer;
+  let container: Element | null = parentOf(near);
+  for (let depth = 0; container && depth < 5; depth++, container = parentOf(container)) {
+    const composer = query(container, 'textarea, [contenteditable=""], [contenteditable=true]');
+    if (composer instanceof HTMLElement) return composer;
   }
   return null;
 }
@@ -152,7 +223,7 @@ export function snapshotTarget(target: FieldTarget): FieldSnapshot {
   const text = readValue(composer);
   const snapshot: FieldSnapshot = {
     name: 'message',
-    label: normalizeLabel(composer.getAttribute('aria-label') || composer.getAttribute('placeholder') || 'Message'),
+    label: normalizeLabel(attr(composer, 'aria-label') || attr(composer, 'placeholder') || 'Message'),
     type: 'contenteditable',
     value: text.slice(0, VALUE_LIMIT),
   };
@@ -160,13 +231,11 @@ export function snapshotTarget(target: FieldTarget): FieldSnapshot {
   return snapshot;
 }
 
-/** "#general" or "@ada" from a composer named "Message #general", else the thread's name. */
-export function channelOf(composer: HTMLElement | null, title: string): string | undefined {
-  const name = composer ? `${composer.getAttribute('aria-label') ?? ''} ${composer.getAttribute('placeholder') ?? ''}` : '';
-  const tagged = /[#@][\p{L}\p{N}_.-]+/u.exec(name);
-  if (tagged) return tagged[0];
-  const thread = normalizeLabel(title.split(/[–|-]/)[0] ?? '');
-  return thread || undefined;
+/** "#general" or "@ada" when the composer's own name says where it posts; never a guess. */
+export function channelOf(composer: HTMLElement | null): string | undefined {
+  if (!composer) return undefined;
+  const name = `${attr(composer, 'aria-label') ?? ''} ${attr(composer, 'placeholder') ?? ''}`;
+  return /[#@][\p{L}\p{N}_.-]+/u.exec(name)?.[0];
 }
 
 function isField(element: Element): element is FieldElement {
@@ -178,7 +247,7 @@ function isField(element: Element): element is FieldElement {
 function snapshotField(element: FieldElement): FieldSnapshot {
   const raw = element.value;
   const { value, masked } = maskSecret(
-    { type: element.type, name: `${element.name} ${element.id}`, autocomplete: element.getAttribute('autocomplete') ?? '' },
+    { type: element.type, name: `${element.name} ${element.id}`, autocomplete: attr(element, 'autocomplete') ?? '' },
     raw,
   );
   const snapshot: FieldSnapshot = {
@@ -195,18 +264,18 @@ function snapshotField(element: FieldElement): FieldSnapshot {
 
 function fieldLabel(element: FieldElement): string {
   const byFor = element.labels?.[0]?.textContent;
-  const labelledBy = element.getAttribute('aria-labelledby');
-  const byId = labelledBy ? element.ownerDocument.getElementById(labelledBy.split(' ')[0] ?? '')?.textContent : undefined;
-  return normalizeLabel(
-    element.getAttribute('aria-label') || byFor || byId || element.getAttribute('placeholder') || element.name || '',
-  );
+  const labelledBy = attr(element, 'aria-labelledby');
+  const labelElement = labelledBy ? byId(element.ownerDocument, labelledBy.split(' ')[0] ?? '') : null;
+  const byLabelledBy = labelElement ? textOf(labelElement) : undefined;
+  return normalizeLabel(attr(element, 'aria-label') || byFor || byLabelledBy || attr(element, 'placeholder') || element.name || '');
 }
 
 const RECIPIENT_NAME = /^(to|cc|bcc|recipients?|an|para|à|destinataires?|empfänger|channel|thread)$/i;
+const RECIPIENT_LABEL = /^(to|cc|bcc|an|para|à)\b|recipients?|empfänger|destinataires?|destinatarios?/i;
 
 export function recipientsOf(fields: FieldSnapshot[]): string[] {
   return fields
-    .filter((field) => RECIPIENT_NAME.test(field.name) || RECIPIENT_NAME.test(field.label))
+    .filter((field) => !field.hidden && (RECIPIENT_NAME.test(field.name) || RECIPIENT_LABEL.test(field.label)))
     .flatMap((field) => field.value.split(/[,;]/))
     .map((recipient) => recipient.trim())
     .filter(Boolean)
@@ -214,7 +283,7 @@ export function recipientsOf(fields: FieldSnapshot[]): string[] {
 }
 
 export function messageOf(fields: FieldSnapshot[]): string | undefined {
-  return fields.find((field) => field.type === 'textarea' || field.type === 'contenteditable')?.value;
+  return fields.find((field) => !field.hidden && (field.type === 'textarea' || field.type === 'contenteditable'))?.value;
 }
 
 /**
@@ -224,18 +293,18 @@ export function messageOf(fields: FieldSnapshot[]): string | undefined {
 export function amountOf(label: string, container: Element | null): Amount | undefined {
   const own = parseAmount(label);
   if (own) return own;
-  for (let scope = container; scope; scope = scope.parentElement) {
+  for (let scope = container; scope; scope = parentOf(scope)) {
     const total = totalLine(scope);
     if (total) return total;
   }
-  return container ? parseAmount((container.textContent ?? '').slice(0, 20000)) : undefined;
+  return container ? parseAmount(textOf(container).slice(0, 20000)) : undefined;
 }
 
 const TOTAL_LABEL =
   /(order total|grand total|total due|amount due|amount to pay|total|gesamtsumme|gesamtbetrag|gesamt|summe|montant total|total à payer|montant|importe total|total a pagar|importe)[^\d$€£¥₹]{0,30}/i;
 
 function totalLine(scope: Element): Amount | undefined {
-  const text = (scope.textContent ?? '').slice(0, 20000);
+  const text = textOf(scope).slice(0, 20000);
   const match = TOTAL_LABEL.exec(text);
   return match ? parseAmount(text.slice(match.index, match.index + match[0].length + 40)) : undefined;
 }

@@ -1,7 +1,25 @@
-export type ActionKind = 'purchase' | 'send' | 'submit';
+/**
+ * `purchase` includes moving money; `delete` is destructive; `unclassified` is an action that
+ * could not be read, held rather than let through.
+ */
+export type ActionKind = 'purchase' | 'send' | 'delete' | 'submit' | 'unclassified';
+export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const satisfies readonly ActionKind[];
 
 /** How the agent triggered the action; decides how the content script replays it. */
-export type Trigger = 'click' | 'submit' | 'enter' | 'form-submit';
+export type Trigger = 'click' | 'submit' | 'enter' | 'form-submit' | 'request';
+export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const satisfies readonly Trigger[];
+
+/** Where the data goes: a form's effective submission, or a request the page made. */
+export interface Destination {
+  /** Absolute URL. */
+  action: string;
+  method: string;
+  enctype?: string;
+  /** The browsing context a form submission opens in (`_blank`, a frame name). */
+  target?: string;
+  /** Set for requests held at the request itself. */
+  via?: 'fetch' | 'xhr' | 'beacon';
+}
 
 /** Why a tab counts as driven by an agent. */
 export type GuardSignal = 'webdriver' | 'untrusted-event' | 'debugger' | 'armed' | 'always' | 'unconfirmed';
@@ -30,7 +48,9 @@ export interface ProposedAction {
   label: string;
   frameUrl: string;
   frameTitle: string;
-  form?: { action: string; method: string };
+  form?: Destination;
+  /** What could not be read from the page; the card says so instead of guessing. */
+  unreadable?: string[];
   fields: FieldSnapshot[];
   fieldsTruncated?: boolean;
   amount?: Amount;

@@ -10,7 +10,19 @@ const BENIGN = new RegExp(
     'ajouter (au|à mon) panier',
     '(añadir|agregar|anadir) al (carrito|carro|cesta)',
     '^(search|suche|suchen|rechercher|recherche|buscar|filter|filtern|filtrer|filtrar|sort|sortieren|trier|ordenar)\\b',
-    '^(next|previous|prev|weiter|zurück|suivant|précédent|siguiente|anterior|more|mehr|load more|show more|cancel|abbrechen|annuler|cancelar|close|schließen|fermer|cerrar|back)$',
+    '^(next|previous|prev|weiter|zurück|suivant|précédent|siguiente|anterior|more|mehr|load more|show more|cancel|abbrechen|annuler|cancelar|close|schließen|fermer|cerrar|back|ok|got it|dismiss)$',
+    '(remove|delete) from (the )?(cart|bag|basket|wish ?list)',
+    '^(remove|clear|reset) (all )?(filters?|tags?|selection|search)\\b',
+    // Previews and drafts commit nothing.
+    '^(show |see )?(preview|show changes|vorschau|aperçu|vista previa|vorschau anzeigen)\\b',
+    '^save (as )?(a )?draft\\b',
+    // Consent banners.
+    '^(accept|reject|decline|allow|deny|refuse) (all|all cookies|cookies|necessary|essential|optional)\\b',
+    '^(i )?(accept|agree)$',
+    '^(alle )?(akzeptieren|ablehnen)$',
+    '^(tout )?(accepter|refuser)( tout)?$',
+    '^(aceptar|rechazar)( todo| todas)?$',
+    '^(show|hide) password$',
   ].join('|'),
   'i',
 );
@@ -22,7 +34,8 @@ const PURCHASE = new RegExp(
     '\\bbuy\\b',
     '\\bpurchase\\b',
     '\\bpay\\b',
-    '\\bcheck ?out\\b',
+    '\\bpay ?out\\b',
+    '\\b(transfer|send money|wire|withdraw)\\b',
     '^book\\b',
     '\\bbook (now|(this|my|a|your) (flight|room|table|stay|ticket|trip))\\b',
     '^reserve\\b',
@@ -41,6 +54,7 @@ const PURCHASE = new RegExp(
     '\\bzur kasse\\b',
     '\\b(jetzt )?buchen\\b',
     '\\bspenden\\b',
+    '(überweisen|überweisung|\\bauszahlen|\\babheben)\\b',
     '\\babonnieren\\b',
     // French
     '\\bacheter\\b',
@@ -49,6 +63,7 @@ const PURCHASE = new RegExp(
     '\\bpayer\\b',
     '\\bréserver\\b',
     '\\bfaire un don\\b',
+    '\\b(virement|virer|retirer)\\b',
     "\\bs'abonner\\b",
     '\\bje m.abonne\\b',
     // Spanish
@@ -57,8 +72,29 @@ const PURCHASE = new RegExp(
     '\\bpagar\\b',
     '\\breservar\\b',
     '\\bdonar\\b',
+    '\\b(transferir|transferencia|retirar)\\b',
     '\\bsuscrib(ir|irse|irme|ete|ete)\\b',
     '\\bsuscríbete\\b',
+  ].join('|'),
+  'iu',
+);
+
+// Destructive: cannot be taken back. "Cancel" alone stays benign (it closes dialogs).
+const DELETE = new RegExp(
+  [
+    '\\b(delete|remove|erase|destroy|wipe|purge)\\b',
+    '\\b(close|deactivate|terminate) (my |your |the )?account\\b',
+    '\\bcancel (my |your |the |this )?(subscription|order|membership|plan|account|booking|reservation)\\b',
+    '\\bunsubscribe\\b',
+    // German
+    '\\b(löschen|entfernen)\\b',
+    '\\b(kündigen|konto schließen)\\b',
+    // French
+    '\\b(supprimer|effacer)\\b',
+    '\\b(résilier|fermer (mon |le )?compte)\\b',
+    // Spanish
+    '\\b(eliminar|borrar)\\b',
+    '\\b(cancelar (mi |la )?(suscripción|pedido|cuenta)|cerrar (mi )?cuenta)\\b',
   ].join('|'),
   'iu',
 );
@@ -107,6 +143,7 @@ export function classifyWording(text: string): ActionKind | 'benign' | null {
   const words = normalizeLabel(text).toLowerCase();
   if (!words) return null;
   if (BENIGN.test(words)) return 'benign';
+  if (DELETE.test(words)) return 'delete';
   if (PURCHASE.test(words)) return 'purchase';
   if (SEND.test(words)) return 'send';
   return null;

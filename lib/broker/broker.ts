@@ -15,7 +15,9 @@ import type {
 } from '@/lib/messaging/protocol';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
-import type { ActionKind } from '@/lib/actions/types';
+import type { RuleKind } from '@/lib/policy/rules';
+import { maskSecret } from '@/lib/actions/secrets';
+import { isReadOnlyRequest } from '@/lib/actions/requests';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
@@ -26,6 +28,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
+/** A request this soon after an agent's input in a guarded tab is taken to be caused by it. */
+const CORRELATION_MS = 2000;
+const STATE_CHANGING = /^(post|put|patch|delete)$/i;
+
+/** A request the browser saw leave a tab (webRequest, observation only). */
+export interface ObservedRequest {
+  tabId: number;
+  frameId: number;
+  method: string;
+  url: string;
+  /** webRequest's resource type: `ping` for beacons, `main_frame`/`sub_frame` for form navigations. */
+  type: string;
+  /** The document that made it, where the browser says. */
+  documentUrl?: string;
+  fields: [string, string][];
+  at: number;
+}
 
 /** Where a proposal came from, as the browser (not the page) reports it. */
 export interface Origin {
@@ -72,6 +91,8 @@ export class Broker {
   private readonly resumedAt = new Map<number, number>();
   private approvals: { at: number; dwellMs: number }[] = [];
   private fatigue: { until: number; message: string } | null = null;
+  /** The last input of an agent in each guarded tab, as its frames report it. */
+  private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
   readonly rules: RuleBook;
 
   constructor(
@@ -112,6 +133,7 @@ export class Broker {
   async hold(proposal: ProposedAction, origin: Origin): Promise<HoldReply> {
     const record: ActionRecord = {
       ...proposal,
+      frameUrl: proposal.frameUrl || clip(origin.tabUrl, 8192),
       ...origin,
       tabUrl: clip(origin.tabUrl, 8192),
       tabTitle: clip(origin.tabTitle, TITLE_LIMIT),
@@ -195,6 +217,62 @@ export class Broker {
     return (await this.store.pending()).find(same);
   }
 
+  noteInput(tabId: number, label: string, benign: boolean): undefined {
+    this.inputs.set(tabId, { at: this.platform.now(), label, benign });
+    return undefined;
+  }
+
+  /**
+   * Misses made visible: a state-changing request that left a guarded tab soon after an agent's
+   * input, with no hold, rule or release covering it, is logged `unreviewed`. Requests from
+   * the page's workers, or code that went around the in-page hooks, land here.
+   */
+  async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
+    if (!STATE_CHANGING.test(request.method) || request.tabId < 0) return undefined;
+    const input = this.inputs.get(request.tabId);
+    if (!input || input.benign || request.at - input.at > CORRELATION_MS || request.at < input.at) return undefined;
+    const pageUrl = request.documentUrl ?? request.url;
+    const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: request.fields };
+    if (isReadOnlyRequest(shape, pageUrl)) return undefined;
+    const covered = (await this.store.forTab(request.tabId)).some(
+      (record) =>
+        (record.status === 'approved' || record.status === 'released') &&
+        (record.decidedAt ?? 0) >= input.at - CORRELATION_MS,
+    );
+    if (covered) return undefined;
+    const site = originOf(pageUrl) ?? clip(pageUrl, 200);
+    const fields = request.fields.slice(0, 200).map(([name, raw]) => {
+      const { value, masked } = maskSecret({ type: 'text', name, autocomplete: '' }, raw);
+      return { name: name.slice(0, 200), label: name.slice(0, 200), type: 'request', value: value.slice(0, 2000), ...(masked ? { masked } : {}) };
+    });
+    const record: ActionRecord = {
+      id: this.platform.newId(),
+      kind: request.method.toUpperCase() === 'DELETE' ? 'delete' : 'submit',
+      trigger: 'request',
+      label: clip(`${request.method.toUpperCase()} ${request.url}`, 500),
+      frameUrl: clip(pageUrl, 8192),
+      frameTitle: '',
+      fields,
+      signals: [],
+      heldAt: request.at,
+      form: { action: clip(request.url, 8192), method: request.method.toLowerCase().slice(0, 20) },
+      tabId: request.tabId,
+      frameId: request.frameId,
+      tabUrl: clip(pageUrl, 8192),
+      tabTitle: '',
+      site,
+      status: 'unreviewed',
+      createdAt: request.at,
+      decidedAt: request.at,
+      decidedBy: 'system',
+      reason: clip(`sent without review ${Math.round(request.at - input.at)} ms after the agent's "${input.label}"`, 1000),
+      risks: [],
+    };
+    await this.store.add(record);
+    this.changed();
+    return record;
+  }
+
   async resumeTab(tabId: number): Promise<{ ok: true }> {
     this.resumedAt.set(tabId, this.platform.now());
     for (const record of await this.store.pendingForTab(tabId)) {
@@ -267,6 +345,9 @@ export class Broker {
     dwellMs?: number;
   }): Promise<DecideReply> {
     const record = await this.store.get(request.id);
+    if (request.verdict === 'approve' && request.edits?.length && record?.trigger === 'request') {
+      return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
+    }
     if (request.verdict === 'approve') {
       if (record?.confirm && request.confirmation !== record.confirm.value) {
         return { ok: false, error: `Type ${record.confirm.value} to confirm this approval.` };
@@ -398,6 +479,7 @@ export class Broker {
   async always(id: string, level: 'trust' | 'block'): Promise<DecideReply> {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
+    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     await this.rules.setKindLevel(record.site, record.kind, level, 'person');
     this.changed();
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
@@ -439,7 +521,7 @@ export class Broker {
     return this.rules.suggestions(await this.store.recent(500), await this.store.settings());
   }
 
-  async answerSuggestion(site: string, kind: ActionKind, accept: boolean): Promise<{ ok: true }> {
+  async answerSuggestion(site: string, kind: RuleKind, accept: boolean): Promise<{ ok: true }> {
     if (accept) await this.rules.setKindLevel(site, kind, 'trust', 'suggestion');
     else {
       const settings = await this.store.settings();

@@ -1,9 +1,9 @@
-import type { ActionKind } from '@/lib/actions/types';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { RuleChangeReply, Suggestion } from '@/lib/messaging/protocol';
-import { evaluate, type PolicyResult } from '@/lib/policy/evaluate';
-import type { Rule, RuleSource, RuleSpec, TrustLevel } from '@/lib/policy/rules';
+import { evaluateAcross, type PolicyResult } from '@/lib/policy/evaluate';
+import { originOf } from '@/lib/policy/risk';
+import type { Rule, RuleKind, RuleSource, RuleSpec, TrustLevel } from '@/lib/policy/rules';
 import { exportRules, parseRuleSpec, parseRulesFile, type RulesFile } from '@/lib/policy/rules-file';
 
 const HISTORY_FOR_STATS = 500;
@@ -35,7 +35,9 @@ export class RuleBook {
         .flatMap((past) => past.recipients ?? [])
         .map((recipient) => recipient.toLowerCase()),
     );
-    return evaluate(
+    // The frame's origin and the destination's are judged on their own rules too.
+    const origins = [originOf(record.frameUrl), record.form ? originOf(record.form.action) : null];
+    return evaluateAcross(
       {
         kind: record.kind,
         site: record.site,
@@ -45,6 +47,7 @@ export class RuleBook {
         recipients: record.recipients,
         formAction: record.form?.action,
       },
+      origins.filter((origin): origin is string => origin !== null),
       rules,
       { defaultThreshold: settings.defaultThreshold },
       { knownRecipients },
@@ -57,7 +60,7 @@ export class RuleBook {
   }
 
   /** "Always allow/block <kind> on <site>": sets that kind on the site's own rule. */
-  async setKindLevel(site: string, kind: ActionKind, level: TrustLevel, source: RuleSource): Promise<Rule> {
+  async setKindLevel(site: string, kind: RuleKind, level: TrustLevel, source: RuleSource): Promise<Rule> {
     const rules = await this.store.rules();
     const own = rules.find((rule) => rule.pattern === site && rule.createdBy !== 'managed' && rule.expiresAt === undefined);
     const now = this.clock.now();
@@ -145,11 +148,11 @@ export class RuleBook {
   /** Sites and kinds where the last `settings.suggestAfter` decisions were unedited approvals. */
   async suggestions(recent: ActionRecord[], settings: Settings): Promise<Suggestion[]> {
     const rules = await this.store.rules();
-    const runs = new Map<string, { site: string; kind: ActionKind; approvals: number; broken: boolean }>();
+    const runs = new Map<string, { site: string; kind: RuleKind; approvals: number; broken: boolean }>();
     for (const record of recent) {
-      if (record.decidedBy !== 'person') continue;
+      if (record.decidedBy !== 'person' || record.kind === 'unclassified') continue;
       const key = `${record.site} ${record.kind}`;
-      const run = runs.get(key) ?? { site: record.site, kind: record.kind, approvals: 0, broken: false };
+      const run = runs.get(key) ?? { site: record.site, kind: record.kind as RuleKind, approvals: 0, broken: false };
       if (!run.broken) {
         if (record.status === 'approved' && !record.edits) run.approvals++;
         else run.broken = true;

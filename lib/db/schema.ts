@@ -5,7 +5,8 @@ import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { Outcome } from '@/lib/history/outcome';
 import type { GuardMode } from '@/lib/detect/signals';
 
-export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released';
+/** `unreviewed`: a state-changing request left a guarded tab with no hold, rule or release. */
+export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released' | 'unreviewed';
 export type Decider = 'person' | 'rule' | 'timeout' | 'system';
 
 /** One held action and everything that happened to it. */

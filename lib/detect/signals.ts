@@ -32,3 +32,14 @@ export function confirmedSignals(reported: readonly GuardSignal[], guard: TabGua
   const page = reported.filter((signal) => signal === 'webdriver' || signal === 'untrusted-event');
   return contentSignals(guard, page.includes('webdriver'), !page.includes('untrusted-event'));
 }
+
+/**
+ * The signals a consequential action is held with. In a tab not (yet) known to be guarded it
+ * is still held, as `unconfirmed`: a client may have attached since the frame last heard, so
+ * the background checks afresh and releases it at once when nothing guards the tab.
+ */
+export function holdSignals(guard: TabGuard | null, webdriver: boolean, trusted: boolean): GuardSignal[] {
+  if (guard?.mode === 'off') return [];
+  const signals = contentSignals(guard, webdriver, trusted);
+  return signals.length ? signals : ['unconfirmed'];
+}

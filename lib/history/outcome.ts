@@ -9,7 +9,8 @@ export type Outcome =
   | 'abandoned'
   | 'allowed-by-rule'
   | 'blocked-by-rule'
-  | 'released';
+  | 'released'
+  | 'unreviewed';
 
 export const OUTCOMES: readonly Outcome[] = [
   'pending',
@@ -21,6 +22,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'allowed-by-rule',
   'blocked-by-rule',
   'released',
+  'unreviewed',
 ];
 
 type OutcomeInput = Pick<ActionRecord, 'status' | 'decidedBy' | 'edits'>;

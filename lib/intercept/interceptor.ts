@@ -4,14 +4,17 @@ import {
   classifyClick,
   classifyForm,
   composerSend,
+  controlLabel,
+  effectiveSubmission,
+  fieldScope,
   findComposer,
   findControl,
   formFields,
-  formMethod,
   isSubmitButton,
   messageOf,
   readValue,
   recipientsOf,
+  scopeFields,
   snapshotTarget,
   targetRect,
   VALUE_LIMIT,
@@ -19,9 +22,12 @@ import {
   type Classified,
   type FieldTarget,
 } from '@/lib/actions/dom';
+import { attr, closest, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
+import { isReadOnlyRequest } from '@/lib/actions/requests';
 import { maskSecret } from '@/lib/actions/secrets';
 import type {
   Amount,
+  Destination,
   FieldChange,
   FieldSnapshot,
   GuardSignal,
@@ -30,20 +36,30 @@ import type {
   TargetBox,
   Trigger,
 } from '@/lib/actions/types';
-import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import { contentSignals, type TabGuard } from '@/lib/detect/signals';
+import { classifyWording, clip, normalizeLabel, TITLE_LIMIT } from '@/lib/actions/wording';
+import { holdSignals, type TabGuard } from '@/lib/detect/signals';
 import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
-import { FORM_SUBMIT_EVENT } from './page-hook';
+import {
+  CAUSE_WINDOW_MS,
+  FORM_SUBMIT_EVENT,
+  REQUEST_DECISION_EVENT,
+  REQUEST_EVENT,
+  type RequestDecision,
+  type RequestDetail,
+} from './page-hook';
 import { createStatus } from './status';
 
 export interface Transport {
   hello(): Promise<TabGuard>;
   hold(action: ProposedAction): Promise<HoldReply>;
+  /** An agent's input in a guarded tab, so the background can tie requests nothing held to it. */
+  input(label: string, benign: boolean): void;
   /** False once the extension was reloaded or updated: this script can no longer be reached. */
   alive(): boolean;
 }
 
 const ORPHAN_CHECK_MS = 1000;
+const URL_LIMIT = 8192;
 
 interface BoundState {
   label: string;
@@ -57,15 +73,28 @@ interface Held extends HoldSpec {
   /** The elements whose values the reviewer sees, in the order of the proposal's fields. */
   targets: FieldTarget[];
   truncated: boolean;
-  baseline: BoundState;
+  /** Null when the action could not be read: there is nothing to bind the approval to. */
+  baseline: BoundState | null;
 }
 
 interface HoldSpec extends Classified {
   trigger: Trigger;
   signals: GuardSignal[];
   form: HTMLFormElement | null;
+  submitter: Element | null;
   near: Element;
+  request?: RequestDetail;
+  /** Why the action could not be read, when it could not. */
+  failure?: string;
   replay: () => void;
+  /** Undoes a rejected action's side of the page (a held request fails like a network error). */
+  discard?: () => void;
+}
+
+interface Input {
+  at: number;
+  trusted: boolean;
+  control: Element | null;
 }
 
 export interface Interceptor {
@@ -76,16 +105,20 @@ export interface Interceptor {
 
 /**
  * Capture-phase listeners on the window, registered before any page script, see every
- * click, submit and Enter first. A consequential action in a guarded tab is stopped there
- * and kept here until the background delivers a person's decision. Nothing else releases it.
+ * click, submit and Enter first. A consequential action is stopped there and kept here until
+ * the background delivers a decision (a release, when the tab turns out not to be guarded).
+ * Nothing else releases it, and an exception while reading it holds it as unclassified.
  */
 export function installInterceptor(win: Window & typeof globalThis, transport: Transport): Interceptor {
   const doc = win.document;
   const held = new Map<string, Held>();
   const status = createStatus(doc);
   const watchedRoots = new WeakSet<ShadowRoot>();
+  const now = () => win.performance.now();
   let guard: TabGuard | null = null;
   let replaying = 0;
+  let replayedAt = -Infinity;
+  let lastInput: Input | null = null;
   // Trust of the input event being dispatched right now, for form.submit() called from its handler.
   let inputTrusted: boolean | null = null;
 
@@ -94,31 +127,66 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     () => undefined, // unanswered: actions are held as unconfirmed and the background decides
   );
 
-  const signalsFor = (event: Event) => contentSignals(guard, win.navigator.webdriver === true, event.isTrusted);
+  const webdriver = () => win.navigator.webdriver === true;
+  const signalsFor = (trusted: boolean) => holdSignals(guard, webdriver(), trusted);
+  /** Known to be driven by an agent, as far as this frame can tell. */
+  const knownGuarded = (trusted: boolean) => !holdSignals(guard, webdriver(), trusted).includes('unconfirmed');
 
   function stop(event: Event): void {
     event.preventDefault();
     event.stopImmediatePropagation();
   }
 
-  function noteInput(event: Event): void {
+  function noteInput(event: Event, control: Element | null): void {
     inputTrusted = event.isTrusted;
     win.setTimeout(() => (inputTrusted = null), 0);
+    if (replaying) return;
+    lastInput = { at: now(), trusted: event.isTrusted, control };
+    if (control && knownGuarded(event.isTrusted)) {
+      const label = controlLabel(control);
+      transport.input(label, classifyWording(label) === 'benign');
+    }
+  }
+
+  /** Reading the action threw: hold it as unclassified with what is known, never let it through. */
+  function failClosed(event: Event, trigger: Trigger, error: unknown, replay: () => void, trusted = event.isTrusted): void {
+    const signals = signalsFor(trusted);
+    if (!signals.length) return;
+    stop(event);
+    const near = event.composedPath()[0];
+    hold({
+      kind: 'unclassified',
+      label: 'Could not read this action',
+      trigger,
+      signals,
+      form: null,
+      submitter: null,
+      near: near instanceof win.Element ? near : doc.documentElement,
+      failure: describeError(error),
+      replay,
+    });
   }
 
   function onClick(event: MouseEvent): void {
     watchShadowRoots(event);
-    noteInput(event);
-    if (replaying) return;
-    const control = findControl(event.composedPath());
-    if (!control || (control as HTMLButtonElement).disabled) return;
-    const form = isSubmitButton(control) ? control.form : null;
-    const classified = form ? classifyForm(form, control) : classifyClick(control);
-    if (!classified) return;
-    const signals = signalsFor(event);
-    if (!signals.length) return;
-    stop(event);
-    hold({ ...classified, trigger: 'click', signals, form, near: control, replay: () => activate(control) });
+    let control: Element | null = null;
+    try {
+      control = findControl(event.composedPath());
+      noteInput(event, control);
+      if (replaying || !control || (control as HTMLButtonElement).disabled) return;
+      const form = isSubmitButton(control) ? control.form : null;
+      const classified = form ? classifyForm(form, control) : classifyClick(control);
+      if (!classified) return;
+      const signals = signalsFor(event.isTrusted);
+      if (!signals.length) return;
+      stop(event);
+      const target = control;
+      hold({ ...classified, trigger: 'click', signals, form, submitter: control, near: control, replay: () => activate(target) });
+    } catch (error) {
+      if (replaying) return;
+      const target = control ?? event.composedPath()[0];
+      failClosed(event, 'click', error, () => target instanceof win.Element && activate(target));
+    }
   }
 
   function onSubmit(event: Event): void {
@@ -126,13 +194,17 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const form = event.composedPath()[0];
     if (!(form instanceof win.HTMLFormElement)) return;
     const submitter = (event as SubmitEvent).submitter;
-    const classified = classifyForm(form, submitter);
-    if (!classified) return;
-    const signals = signalsFor(event);
-    if (!signals.length) return;
-    stop(event);
-    const replay = () => (submitter ? form.requestSubmit(submitter) : form.requestSubmit());
-    hold({ ...classified, trigger: 'submit', signals, form, near: submitter ?? form, replay });
+    const replay = () => requestSubmitOf(form, submitter);
+    try {
+      const classified = classifyForm(form, submitter);
+      if (!classified) return;
+      const signals = signalsFor(event.isTrusted);
+      if (!signals.length) return;
+      stop(event);
+      hold({ ...classified, trigger: 'submit', signals, form, submitter, near: submitter ?? form, replay });
+    } catch (error) {
+      failClosed(event, 'submit', error, replay);
+    }
   }
 
   // form.submit() fires no submit event; the MAIN-world hook reports it here instead.
@@ -142,25 +214,23 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const form = event.composedPath()[0];
     if (!(form instanceof win.HTMLFormElement)) return;
     event.preventDefault(); // tells the hook this world owns the submission
-    const submitNatively = () => win.HTMLFormElement.prototype.submit.call(form);
+    const submitNatively = () => submitOf(form);
     if (replaying) return submitNatively();
-    const classified = classifyForm(form, null);
     const trusted = inputTrusted ?? true;
-    const signals = classified ? contentSignals(guard, win.navigator.webdriver === true, trusted) : [];
-    if (!classified || !signals.length) return runReplay(submitNatively);
-    hold({ ...classified, trigger: 'form-submit', signals, form, near: form, replay: submitNatively });
+    try {
+      const classified = classifyForm(form, null);
+      const signals = classified ? signalsFor(trusted) : [];
+      if (!classified || !signals.length) return runReplay(submitNatively);
+      hold({ ...classified, trigger: 'form-submit', signals, form, submitter: null, near: form, replay: submitNatively });
+    } catch (error) {
+      failClosed(event, 'form-submit', error, submitNatively, trusted);
+      if (!signalsFor(trusted).length) runReplay(submitNatively);
+    }
   }
 
   function onKeydown(event: KeyboardEvent): void {
-    noteInput(event);
-    if (replaying) return;
+    if (event.key !== 'Enter') return; // typing is not an action; Enter may submit or send
     const target = event.composedPath()[0];
-    if (!(target instanceof win.Element)) return;
-    const classified = composerSend(target, event);
-    if (!classified) return;
-    const signals = signalsFor(event);
-    if (!signals.length) return;
-    stop(event);
     const init: KeyboardEventInit = {
       key: event.key,
       code: event.code,
@@ -170,8 +240,61 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       cancelable: true,
       composed: true,
     };
-    const replay = () => target.dispatchEvent(new win.KeyboardEvent('keydown', init));
-    hold({ ...classified, trigger: 'enter', signals, form: target.closest('form'), near: target, replay });
+    const replay = () => target instanceof win.Element && target.dispatchEvent(new win.KeyboardEvent('keydown', init));
+    try {
+      noteInput(event, target instanceof win.Element ? target : null);
+      if (replaying || !(target instanceof win.Element)) return;
+      const classified = composerSend(target, event);
+      if (!classified) return;
+      const signals = signalsFor(event.isTrusted);
+      if (!signals.length) return;
+      stop(event);
+      const form = closest(target, 'form') as HTMLFormElement | null;
+      hold({ ...classified, trigger: 'enter', signals, form, submitter: null, near: target, replay });
+    } catch (error) {
+      if (!replaying) failClosed(event, 'enter', error, replay);
+    }
+  }
+
+  /**
+   * The second line: a state-changing request the page makes soon after an input, whatever the
+   * control's wording. Held while the decision is made; the MAIN-world hook sends it once on
+   * approval and fails it on rejection.
+   */
+  function onRequest(event: Event): void {
+    event.stopImmediatePropagation(); // the nonce never reaches page listeners
+    let detail: RequestDetail;
+    try {
+      detail = JSON.parse(String((event as CustomEvent).detail)) as RequestDetail;
+      if (typeof detail.nonce !== 'string' || typeof detail.url !== 'string') return;
+    } catch {
+      return; // not the hook's event: a page can only ever ask for a hold of its own requests
+    }
+    // Requests of an approved or released action's replay were covered by that decision.
+    if (replaying || now() - replayedAt < CAUSE_WINDOW_MS) return;
+    const input = lastInput;
+    if (!input || now() - input.at > CAUSE_WINDOW_MS) return;
+    const answer = (verdict: RequestDecision['verdict']) => () =>
+      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
+    const control = input.control;
+    const spec = { trigger: 'request' as const, form: null, submitter: null, near: control ?? doc.documentElement };
+    try {
+      const label = control ? controlLabel(control) : '';
+      const benign = classifyWording(label) === 'benign';
+      if (benign || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
+      const signals = signalsFor(input.trusted);
+      if (!signals.length) return;
+      event.preventDefault();
+      const wording = classifyWording(label);
+      const kind = wording && wording !== 'benign' ? wording : detail.method === 'DELETE' ? 'delete' : 'submit';
+      const shown = label || `${detail.method} ${pathOf(detail.url)}`;
+      hold({ ...spec, kind, label: shown, signals, request: detail, replay: answer('approve'), discard: answer('reject') });
+    } catch (error) {
+      const signals = signalsFor(input.trusted);
+      if (!signals.length) return;
+      event.preventDefault();
+      hold({ ...spec, kind: 'unclassified', label: 'Could not read this request', signals, failure: describeError(error), replay: answer('approve'), discard: answer('reject') });
+    }
   }
 
   function activate(control: Element): void {
@@ -204,37 +327,73 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }, ORPHAN_CHECK_MS);
   }
 
+  function newId(): string {
+    return Array.from(win.crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(16).padStart(8, '0')).join('-');
+  }
+
   function hold(spec: HoldSpec): void {
     watchForOrphaning();
-    const id = win.crypto.randomUUID();
-    const { targets, truncated } = fieldTargets(spec);
-    const entry: Held = { ...spec, targets, truncated, baseline: boundState(spec, targets) };
+    const id = newId();
+    let entry: Held;
+    let proposal: ProposedAction;
+    try {
+      const { targets, truncated } = spec.failure ? { targets: [], truncated: false } : fieldTargets(spec);
+      entry = { ...spec, targets, truncated, baseline: spec.failure ? null : boundState(spec, targets) };
+      proposal = describe(id, entry);
+    } catch (error) {
+      entry = { ...spec, kind: 'unclassified', failure: describeError(error), targets: [], truncated: false, baseline: null };
+      proposal = unreadable(id, entry);
+    }
     held.set(id, entry);
     status.show('Held for review by a person');
-    transport.hold(describe(id, entry)).then(
+    transport.hold(proposal).then(
       (reply) => {
         if (reply?.status === 'release') release(id, null, []);
-        if (reply?.status === 'blocked' && held.delete(id)) status.show(`Blocked by a Countersign rule: ${reply.reason}`);
+        if (reply?.status === 'blocked' && held.delete(id)) {
+          entry.discard?.();
+          status.show(`Blocked by a Countersign rule: ${reply.reason}`);
+        }
       },
       () => status.show('Held: Countersign could not reach its reviewer; nothing was sent'),
     );
   }
 
   function fieldTargets(spec: HoldSpec): { targets: FieldTarget[]; truncated: boolean } {
+    if (spec.request) return { targets: [], truncated: false };
     if (spec.form) {
       const { elements, truncated } = formFields(spec.form);
       return { targets: elements, truncated };
+    }
+    const scope = fieldScope(spec.near);
+    if (scope) {
+      const { elements, truncated } = scopeFields(scope);
+      if (elements.length) return { targets: elements, truncated };
     }
     const composer = spec.kind === 'send' ? findComposer(spec.near) : null;
     return { targets: composer ? [composer] : [], truncated: false };
   }
 
   function snapshots(entry: Held): FieldSnapshot[] {
+    if (entry.request) return requestFields(entry.request);
     return entry.targets.map(snapshotTarget);
   }
 
   function currentAmount(entry: Held): Amount | undefined {
     return amountOf(entry.label, entry.form ?? entry.near.parentElement);
+  }
+
+  function destinationOf(entry: HoldSpec): Destination | undefined {
+    if (entry.request) {
+      const { url, method, via } = entry.request;
+      return { action: clip(url, URL_LIMIT), method: method.toLowerCase().slice(0, 20), via };
+    }
+    if (!entry.form) return undefined;
+    const destination = effectiveSubmission(entry.form, entry.submitter);
+    return { ...destination, action: clip(destination.action, URL_LIMIT) };
+  }
+
+  function frameTitle(): string {
+    return clip(titleOf(doc), TITLE_LIMIT);
   }
 
   function describe(id: string, entry: Held): ProposedAction {
@@ -244,24 +403,33 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       kind: entry.kind,
       trigger: entry.trigger,
       label: entry.label,
-      frameUrl: clip(win.location.href, 8192),
-      frameTitle: clip(doc.title, TITLE_LIMIT),
+      frameUrl: clip(win.location.href, URL_LIMIT),
+      frameTitle: frameTitle(),
       fields,
       signals: entry.signals,
       heldAt: Date.now(),
     };
+    const unreadable: string[] = [];
     if (entry.truncated) action.fieldsTruncated = true;
-    if (entry.form) action.form = { action: clip(entry.form.action, 8192), method: formMethod(entry.form) };
+    const destination = destinationOf(entry);
+    if (destination) action.form = destination;
+    const body = entry.request?.body;
+    if (body && (body.kind === 'binary' || body.kind === 'text')) {
+      unreadable.push(body.kind === 'text' ? 'the body is plain text, shown as one field' : 'the body is binary data');
+    }
     const amount = currentAmount(entry);
     if (amount) action.amount = amount;
+    else if (entry.kind === 'purchase') unreadable.push('the amount');
     if (entry.kind === 'send') {
+      const composer = entry.targets.find((target) => !('value' in target)) as HTMLElement | undefined;
       const recipients = recipientsOf(fields);
-      const composer = entry.form ? null : entry.targets[0] ?? null;
-      const channel = recipients.length ? undefined : channelOf(composer as HTMLElement | null, doc.title);
+      const channel = recipients.length ? undefined : channelOf(composer ?? null);
       if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
+      else unreadable.push('the recipients');
       const message = messageOf(fields);
       if (message) action.message = message;
     }
+    if (unreadable.length) action.unreadable = unreadable;
     const target = targetBox(entry.near);
     if (target) action.target = target;
     const secrets = entry.targets.filter((_, index) => fields[index]?.masked && !fields[index]?.hidden);
@@ -269,6 +437,28 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     // Every secret located, or none listed: the background then keeps no picture at all.
     if (target && redactions.every(Boolean)) action.redactions = redactions as Rect[];
     return action;
+  }
+
+  /** What is known of an action that could not be read: where it happened and why it failed. */
+  function unreadable(id: string, entry: Held): ProposedAction {
+    let title = '';
+    try {
+      title = frameTitle();
+    } catch {
+      // the title is page data too; leave it out
+    }
+    return {
+      id,
+      kind: 'unclassified',
+      trigger: entry.trigger,
+      label: entry.label,
+      frameUrl: clip(win.location.href, URL_LIMIT),
+      frameTitle: title,
+      fields: [],
+      signals: entry.signals,
+      heldAt: Date.now(),
+      unreadable: [`could not read this action: ${entry.failure ?? 'unknown error'}`],
+    };
   }
 
   function targetBox(control: Element): TargetBox | undefined {
@@ -284,9 +474,10 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
 
   /** What an approval is bound to: where the data goes, every value, the amount, the control. */
   function boundState(spec: HoldSpec, targets: FieldTarget[]): BoundState {
+    const destination = destinationOf(spec);
     return {
       label: spec.label,
-      action: spec.form ? `${formMethod(spec.form)} ${spec.form.action}` : '',
+      action: destination ? `${destination.method} ${destination.action}` : '',
       frameUrl: win.location.href,
       amount: amountOf(spec.label, spec.form ?? spec.near.parentElement)?.text ?? '',
       values: targets.map(readValue),
@@ -294,11 +485,12 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   }
 
   function changesSince(entry: Held): FieldChange[] {
-    const now = boundState(entry, entry.targets);
     const before = entry.baseline;
+    if (!before) return []; // nothing could be read, and the card said so
+    const now = boundState(entry, entry.targets);
     const fields = snapshots(entry);
     const changes: FieldChange[] = [];
-    if (now.action !== before.action) changes.push({ label: 'Form target', before: before.action, after: now.action });
+    if (now.action !== before.action) changes.push({ label: 'Sends to', before: before.action, after: now.action });
     if (now.frameUrl !== before.frameUrl) changes.push({ label: 'Page', before: before.frameUrl, after: now.frameUrl });
     if (now.amount !== before.amount) changes.push({ label: 'Amount', before: before.amount, after: now.amount });
     now.values.forEach((value, index) => {
@@ -314,13 +506,14 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const identity = {
       type: (target as HTMLInputElement).type ?? '',
       name: `${(target as HTMLInputElement).name ?? ''} ${target.id}`,
-      autocomplete: target.getAttribute('autocomplete') ?? '',
+      autocomplete: attr(target, 'autocomplete') ?? '',
     };
     return maskSecret(identity, raw).value;
   }
 
   function runReplay(replay: () => void): void {
     replaying++;
+    replayedAt = now();
     try {
       replay();
     } finally {
@@ -361,6 +554,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   win.addEventListener('submit', onSubmit, true);
   win.addEventListener('keydown', onKeydown, true);
   win.addEventListener(FORM_SUBMIT_EVENT, onHookedSubmit, true);
+  win.addEventListener(REQUEST_EVENT, onRequest, true);
   win.addEventListener('focusin', watchShadowRoots, true);
 
   return {
@@ -375,11 +569,41 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
         return target ? { value: readValue(target) } : { error: 'The page no longer holds this action.' };
       }
       if (message.verdict === 'approve') return approve(message.id, message.edits ?? []);
-      if (!held.delete(message.id)) return { delivered: false };
+      const entry = held.get(message.id);
+      if (!entry || !held.delete(message.id)) return { delivered: false };
+      entry.discard?.();
       const who = message.by === 'timeout' ? 'Rejected, timed out' : 'Rejected by reviewer';
       status.show(`${who}${message.note ? `: ${message.note}` : ''}`);
       return { delivered: true };
     },
     heldCount: () => held.size,
   };
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return normalizeLabel(text);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.slice(0, 200);
+  }
+}
+
+/** A request body's fields as the card shows them, secrets masked by their names. */
+function requestFields(request: RequestDetail): FieldSnapshot[] {
+  const fields = request.body.fields.map(([name, raw]): FieldSnapshot => {
+    const { value, masked } = maskSecret({ type: 'text', name, autocomplete: '' }, String(raw));
+    const field: FieldSnapshot = { name: name.slice(0, 200), label: name.slice(0, 200), type: request.body.kind, value: value.slice(0, VALUE_LIMIT) };
+    if (masked) field.masked = true;
+    if (value.length > VALUE_LIMIT) field.truncated = true;
+    return field;
+  });
+  if (request.body.text !== undefined) {
+    fields.push({ name: 'body', label: 'Body', type: 'text', value: request.body.text.slice(0, VALUE_LIMIT) });
+  }
+  return fields.slice(0, 200);
 }

@@ -1,20 +1,67 @@
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
+/** Fired at the window before a state-changing request leaves, soon after an input event. */
+export const REQUEST_EVENT = 'countersign:request';
+/** The isolated world's answer to a held request. */
+export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
+
+/** Only requests this soon after an input event are asked about: the ones input caused. */
+export const CAUSE_WINDOW_MS = 2000;
+const FIELD_CAP = 200;
+
+export type RequestVia = 'fetch' | 'xhr' | 'beacon';
+
+/** A request as the page is about to send it, passed to the isolated world as JSON. */
+export interface RequestDetail {
+  nonce: string;
+  method: string;
+  url: string;
+  via: RequestVia;
+  keepalive: boolean;
+  body: BodySummary;
+}
+
+export interface BodySummary {
+  kind: 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
+  fields: [string, string][];
+  text?: string;
+  size?: number;
+}
+
+export interface RequestDecision {
+  nonce: string;
+  verdict: 'approve' | 'reject';
+}
+
+const STATE_CHANGING = /^(post|put|patch|delete)$/i;
 
 /**
  * Runs in the page's own world at document_start, before page scripts, with no extension
  * APIs. form.submit() fires no submit event, so it is rerouted through a cancelable DOM
  * event: when the isolated world takes it (preventDefault), the submission is its to hold
- * or let through; with no isolated world listening, the page behaves as without us.
- * The page can fire the same event itself, which only ever asks for a hold.
+ * or let through. State-changing fetch, XMLHttpRequest and sendBeacon calls made soon after
+ * an input event are offered the same way and, when taken, wait for the decision: sent once
+ * as they were on approval, failed like a network error on rejection. With no isolated world
+ * listening, the page behaves as without us. The page can fire these events itself, which
+ * only ever asks for a hold; decisions carry a nonce the page never sees (both events stop
+ * at their first listener, ours, registered before any page script).
  */
 export function installPageHook(win: Window & typeof globalThis): void {
-  const proto = win.HTMLFormElement.prototype;
-  const nativeSubmit = proto.submit;
+  const apply = Reflect.apply;
   const dispatch = win.EventTarget.prototype.dispatchEvent;
   const CustomEventCtor = win.CustomEvent;
-  const apply = Reflect.apply;
-  Object.defineProperty(proto, 'submit', {
+  const ProgressEventCtor = win.ProgressEvent;
+  const random = win.crypto.getRandomValues.bind(win.crypto);
+  const newNonce = () => Array.from(random(new Uint32Array(4)), (part) => part.toString(36)).join('-');
+  const stringify = win.JSON.stringify;
+  const parse = win.JSON.parse;
+  const now = () => win.performance.now();
+  const waiting = new Map<string, (verdict: RequestDecision['verdict']) => void>();
+  let lastInput = -Infinity;
+
+  const formProto = win.HTMLFormElement.prototype;
+  const nativeSubmit = formProto.submit;
+  Object.defineProperty(formProto, 'submit', {
     configurable: true,
     enumerable: true,
     writable: true,
@@ -23,4 +70,148 @@ export function installPageHook(win: Window & typeof globalThis): void {
       if (apply(dispatch, this, [event])) apply(nativeSubmit, this, []);
     },
   });
+
+  for (const type of ['pointerdown', 'click', 'keydown', 'submit']) {
+    win.addEventListener(type, () => (lastInput = now()), true);
+  }
+  win.addEventListener(
+    REQUEST_DECISION_EVENT,
+    (event) => {
+      event.stopImmediatePropagation();
+      try {
+        const decision = parse(String((event as CustomEvent).detail)) as RequestDecision;
+        const resume = waiting.get(decision.nonce);
+        waiting.delete(decision.nonce);
+        resume?.(decision.verdict === 'approve' ? 'approve' : 'reject');
+      } catch {
+        // not ours
+      }
+    },
+    true,
+  );
+
+  /** Offers a request to the isolated world; calls `resume` with the decision if it holds it. */
+  function offer(
+    detail: Omit<RequestDetail, 'nonce'>,
+    resume: (verdict: RequestDecision['verdict']) => void,
+  ): boolean {
+    const nonce = newNonce();
+    const event = new CustomEventCtor(REQUEST_EVENT, { cancelable: true, detail: stringify({ ...detail, nonce }) });
+    if (apply(dispatch, win, [event])) return false;
+    waiting.set(nonce, resume);
+    return true;
+  }
+
+  const caused = (method: string) => STATE_CHANGING.test(method) && now() - lastInput < CAUSE_WINDOW_MS;
+  const absolute = (url: unknown) => {
+    try {
+      return new URL(String(url), win.location.href).href;
+    } catch {
+      return String(url);
+    }
+  };
+
+  function summarize(body: unknown): BodySummary {
+    try {
+      return summarizeBody(body);
+    } catch {
+      return { kind: 'binary', fields: [] }; // unreadable: the card says so
+    }
+  }
+
+  function summarizeBody(body: unknown): BodySummary {
+    if (body === undefined || body === null) return { kind: 'none', fields: [] };
+    if (typeof body === 'string') return summarizeText(body);
+    if (body instanceof win.URLSearchParams) return { kind: 'form', fields: entries(body) };
+    if (body instanceof win.FormData) return { kind: 'multipart', fields: entries(body) };
+    if (body instanceof win.Blob) return { kind: 'binary', fields: [], size: body.size };
+    if (body instanceof win.ArrayBuffer || win.ArrayBuffer.isView(body)) {
+      return { kind: 'binary', fields: [], size: (body as ArrayBuffer).byteLength };
+    }
+    return { kind: 'binary', fields: [] };
+  }
+
+  function summarizeText(text: string): BodySummary {
+    try {
+      const value: unknown = parse(text);
+      if (value && typeof value === 'object') return { kind: 'json', fields: flatten(value) };
+    } catch {
+      // not JSON
+    }
+    if (/^[^\s=&]+=[^\s]*$/.test(text)) return { kind: 'form', fields: entries(new win.URLSearchParams(text)) };
+    return { kind: 'text', fields: [], text: text.slice(0, 2000), size: text.length };
+  }
+
+  function entries(list: URLSearchParams | FormData): [string, string][] {
+    const out: [string, string][] = [];
+    list.forEach((value: FormDataEntryValue, name: string) => {
+      if (out.length < FIELD_CAP) out.push([name, typeof value === 'string' ? value : `(file ${value.name})`]);
+    });
+    return out;
+  }
+
+  function flatten(value: unknown, path = '', out: [string, string][] = []): [string, string][] {
+    if (out.length >= FIELD_CAP) return out;
+    if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) flatten(child, path ? `${path}.${key}` : key, out);
+    } else out.push([path, String(value)]);
+    return out;
+  }
+
+  const nativeFetch = win.fetch;
+  win.fetch = function fetch(input: RequestInfo | URL, init?: RequestInit) {
+    const request = input instanceof win.Request ? input : null;
+    const method = String(init?.method ?? request?.method ?? 'GET');
+    const send = () => apply(nativeFetch, win, [input, init]) as Promise<Response>;
+    if (!caused(method)) return send();
+    const describe = async (): Promise<BodySummary> =>
+      init?.body !== undefined || !request ? summarize(init?.body) : summarizeText(await request.clone().text());
+    return describe().then(
+      (body) =>
+        new Promise<Response>((resolve, reject) => {
+          const detail = {
+            method: method.toUpperCase(),
+            url: absolute(request ? request.url : input),
+            via: 'fetch' as const,
+            keepalive: Boolean(init?.keepalive ?? request?.keepalive),
+            body,
+          };
+          const held = offer(detail, (verdict) =>
+            verdict === 'approve' ? resolve(send()) : reject(new TypeError('Failed to fetch')),
+          );
+          if (!held) resolve(send());
+        }),
+    );
+  };
+
+  const xhrProto = win.XMLHttpRequest.prototype;
+  const nativeOpen = xhrProto.open;
+  const nativeSend = xhrProto.send;
+  const opened = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
+  xhrProto.open = function open(this: XMLHttpRequest, ...args: unknown[]) {
+    opened.set(this, { method: String(args[0]).toUpperCase(), url: absolute(args[1]) });
+    return apply(nativeOpen, this, args);
+  } as XMLHttpRequest['open'];
+  xhrProto.send = function send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    const request = opened.get(this);
+    const go = () => apply(nativeSend, this, [body]);
+    if (!request || !caused(request.method)) return go();
+    const held = offer({ ...request, via: 'xhr', keepalive: false, body: summarize(body) }, (verdict) => {
+      if (verdict === 'approve') return go();
+      for (const type of ['error', 'loadend']) apply(dispatch, this, [new ProgressEventCtor(type)]);
+    });
+    if (!held) go();
+  };
+
+  const navigatorProto = win.Navigator.prototype;
+  const nativeBeacon = navigatorProto.sendBeacon;
+  if (nativeBeacon) {
+    navigatorProto.sendBeacon = function sendBeacon(this: Navigator, url: string | URL, data?: BodyInit | null) {
+      const go = () => apply(nativeBeacon, this, [url, data]) as boolean;
+      if (!caused('POST')) return go();
+      const detail = { method: 'POST', url: absolute(url), via: 'beacon' as const, keepalive: true, body: summarize(data) };
+      const held = offer(detail, (verdict) => verdict === 'approve' && go());
+      return held || go();
+    };
+  }
 }

@@ -1,15 +1,17 @@
 import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
-import type { Rule, RuleSpec } from '@/lib/policy/rules';
+import type { Rule, RuleKind, RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
-import type { ActionKind } from '@/lib/actions/types';
 
 /**
  * Every message, its payload and who may send it. Content scripts may only propose
  * (`hello`, `hold`); everything else must come from an extension page.
  */
-export type ContentRequest = { type: 'hello' } | { type: 'hold'; action: ProposedAction };
+export type ContentRequest =
+  | { type: 'hello' }
+  | { type: 'hold'; action: ProposedAction }
+  | { type: 'input'; label: string; benign: boolean };
 
 export type HoldReply = { status: 'held' } | { status: 'release' } | { status: 'blocked'; reason: string };
 
@@ -27,7 +29,7 @@ export type PanelRequest =
   | { type: 'always'; id: string; level: 'trust' | 'block' }
   | { type: 'grant'; id: string; durationMs: number }
   | { type: 'suggestions' }
-  | { type: 'answer-suggestion'; site: string; kind: ActionKind; accept: boolean }
+  | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean }
   | { type: 'rules' }
   | { type: 'save-rule'; id?: string; spec: RuleSpec }
   | { type: 'delete-rule'; id: string }
@@ -43,7 +45,7 @@ export type RuleChangeReply = { ok: true } | { ok: false; errors: string[] };
 /** A rule the panel offers after a run of unedited approvals; never created by itself. */
 export interface Suggestion {
   site: string;
-  kind: ActionKind;
+  kind: RuleKind;
   approvals: number;
 }
 

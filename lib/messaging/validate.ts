@@ -1,12 +1,14 @@
-import type {
-  Amount,
-  FieldChange,
-  FieldSnapshot,
-  GuardSignal,
-  ProposedAction,
-  Rect,
-  TargetBox,
-  Trigger,
+import {
+  ACTION_KINDS,
+  TRIGGERS,
+  type Amount,
+  type Destination,
+  type FieldChange,
+  type FieldSnapshot,
+  type GuardSignal,
+  type ProposedAction,
+  type Rect,
+  type TargetBox,
 } from '@/lib/actions/types';
 import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
 import { KINDS } from '@/lib/policy/rules';
@@ -16,7 +18,6 @@ import type { ContentRequest, DecisionReply, FieldEdit, PanelRequest, RevealRepl
 // Runtime validators for everything the background accepts. They build fresh objects with
 // only the known keys, so nothing a page smuggles into a message reaches storage.
 
-const TRIGGERS: readonly Trigger[] = ['click', 'submit', 'enter', 'form-submit'];
 const SIGNALS: readonly GuardSignal[] = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed'];
 
 const MAX_FIELDS = 200;
@@ -40,6 +41,10 @@ const tabId = (value: unknown): number | undefined =>
 export function parseContentRequest(message: unknown): ContentRequest | null {
   if (!isObj(message)) return null;
   if (message.type === 'hello') return { type: 'hello' };
+  if (message.type === 'input') {
+    const label = str(message.label, MAX_TEXT);
+    return label !== undefined && typeof message.benign === 'boolean' ? { type: 'input', label, benign: message.benign } : null;
+  }
   if (message.type === 'hold') {
     const action = parseProposedAction(message.action);
     return action ? { type: 'hold', action } : null;
@@ -251,71 +256,93 @@ function parseTarget(value: unknown): TargetBox | null {
   return box && box.viewportWidth > 0 && box.viewportHeight > 0 ? box : null;
 }
 
+/**
+ * A proposal from a page. Only its id is required (the decision must find its way back);
+ * anything else that fails validation is left out and named in `unreadable`, so the card
+ * says what could not be read instead of the action being held with no card at all.
+ */
 export function parseProposedAction(value: unknown): ProposedAction | null {
   if (!isObj(value)) return null;
   const id = str(value.id, 100);
-  const kind = oneOf(value.kind, KINDS);
-  const trigger = oneOf(value.trigger, TRIGGERS);
-  const label = str(value.label, MAX_TEXT);
-  const frameUrl = str(value.frameUrl, MAX_URL);
-  const frameTitle = str(value.frameTitle, MAX_TEXT);
-  const heldAt = value.heldAt;
-  if (!id || !/^[\w-]+$/.test(id) || !kind || !trigger || label === undefined || frameUrl === undefined) return null;
-  if (frameTitle === undefined || typeof heldAt !== 'number' || !Number.isFinite(heldAt)) return null;
-  if (!Array.isArray(value.signals) || value.signals.length > SIGNALS.length) return null;
-  const signals = value.signals.map((signal) => oneOf(signal, SIGNALS));
-  if (signals.some((signal) => signal === undefined)) return null;
-  if (!Array.isArray(value.fields) || value.fields.length > MAX_FIELDS) return null;
-  const fields = value.fields.map(parseField);
-  if (fields.some((field) => field === null)) return null;
-
+  if (!id || !/^[\w-]+$/.test(id)) return null;
+  const problems: string[] = [];
+  const need = <T>(what: string, parsed: T | undefined, fallback: T): T => {
+    if (parsed !== undefined) return parsed;
+    problems.push(what);
+    return fallback;
+  };
+  const optional = <T>(what: string, raw: unknown, parse: (raw: unknown) => T | null): T | undefined => {
+    if (raw === undefined) return undefined;
+    const parsed = parse(raw);
+    if (parsed === null) problems.push(what);
+    return parsed ?? undefined;
+  };
+  const kind = need('kind', oneOf(value.kind, ACTION_KINDS), 'unclassified');
+  const heldAt = typeof value.heldAt === 'number' && Number.isFinite(value.heldAt) ? value.heldAt : Date.now();
   const action: ProposedAction = {
     id,
     kind,
-    trigger,
-    label,
-    frameUrl,
-    frameTitle,
-    fields: fields as FieldSnapshot[],
-    signals: signals as GuardSignal[],
+    trigger: need('trigger', oneOf(value.trigger, TRIGGERS), 'click'),
+    label: need('control label', str(value.label, MAX_TEXT), ''),
+    frameUrl: need('frame address', str(value.frameUrl, MAX_URL), ''),
+    frameTitle: need('frame title', str(value.frameTitle, MAX_TEXT), ''),
+    fields: [],
+    signals: [],
     heldAt,
   };
+  const signals = Array.isArray(value.signals) ? value.signals.slice(0, SIGNALS.length).map((s) => oneOf(s, SIGNALS)) : [];
+  action.signals = signals.filter((signal): signal is GuardSignal => signal !== undefined);
+  if (!action.signals.length) action.signals = ['unconfirmed']; // the background checks the tab itself
+  if (Array.isArray(value.fields)) {
+    const fields = value.fields.slice(0, MAX_FIELDS).map(parseField);
+    action.fields = fields.filter((field): field is FieldSnapshot => field !== null);
+    const lost = fields.length - action.fields.length + Math.max(0, value.fields.length - MAX_FIELDS);
+    if (lost) problems.push(`${lost} field${lost === 1 ? '' : 's'}`);
+  } else problems.push('fields');
   if (value.fieldsTruncated === true) action.fieldsTruncated = true;
-  if (value.form !== undefined) {
-    if (!isObj(value.form)) return null;
-    const formAction = str(value.form.action, MAX_URL);
-    const method = str(value.form.method, 20);
-    if (formAction === undefined || method === undefined) return null;
-    action.form = { action: formAction, method };
-  }
-  if (value.amount !== undefined) {
-    const amount = parseAmountValue(value.amount);
-    if (!amount) return null;
-    action.amount = amount;
-  }
-  if (value.recipients !== undefined) {
-    if (!Array.isArray(value.recipients) || value.recipients.length > 50) return null;
-    const recipients = value.recipients.map((recipient) => str(recipient, 500));
-    if (recipients.some((recipient) => recipient === undefined)) return null;
-    action.recipients = recipients as string[];
-  }
-  if (value.message !== undefined) {
-    const message = str(value.message, MAX_MESSAGE);
-    if (message === undefined) return null;
-    action.message = message;
-  }
-  if (value.target !== undefined) {
-    const target = parseTarget(value.target);
-    if (!target) return null;
-    action.target = target;
-  }
-  if (value.redactions !== undefined) {
-    if (!Array.isArray(value.redactions) || value.redactions.length > MAX_FIELDS) return null;
-    const rects = value.redactions.map(parseRect);
-    if (rects.some((rect) => rect === null)) return null;
-    action.redactions = rects as Rect[];
-  }
+  const form = optional('destination', value.form, parseDestination);
+  if (form) action.form = form;
+  const amount = optional('amount', value.amount, parseAmountValue);
+  if (amount) action.amount = amount;
+  const recipients = optional('recipients', value.recipients, (raw) => strings(raw, 50, 500));
+  if (recipients) action.recipients = recipients;
+  const message = optional('message', value.message, (raw) => str(raw, MAX_MESSAGE) ?? null);
+  if (message !== undefined) action.message = message;
+  const target = optional('control position', value.target, parseTarget);
+  if (target) action.target = target;
+  const redactions = optional('secret positions', value.redactions, (raw) => list(raw, MAX_FIELDS, parseRect));
+  if (redactions) action.redactions = redactions;
+  const notes = optional('notes', value.unreadable, (raw) => strings(raw, 20, 500)) ?? [];
+  if (problems.length) notes.push(`the page's description of: ${problems.join(', ')}`);
+  if (notes.length) action.unreadable = notes;
   return action;
+}
+
+function list<T>(raw: unknown, max: number, parse: (item: unknown) => T | null): T[] | null {
+  if (!Array.isArray(raw) || raw.length > max) return null;
+  const items = raw.map(parse);
+  return items.some((item) => item === null) ? null : (items as T[]);
+}
+
+function strings(raw: unknown, max: number, length: number): string[] | null {
+  return list(raw, max, (item) => str(item, length) ?? null);
+}
+
+const VIAS = ['fetch', 'xhr', 'beacon'] as const;
+
+function parseDestination(raw: unknown): Destination | null {
+  if (!isObj(raw)) return null;
+  const action = str(raw.action, MAX_URL);
+  const method = str(raw.method, 20);
+  if (action === undefined || method === undefined) return null;
+  const destination: Destination = { action, method };
+  const enctype = str(raw.enctype, 100);
+  if (enctype) destination.enctype = enctype;
+  const target = str(raw.target, 200);
+  if (target) destination.target = target;
+  const via = oneOf(raw.via, VIAS);
+  if (via) destination.via = via;
+  return destination;
 }
 
 function parseField(value: unknown): FieldSnapshot | null {

@@ -67,6 +67,32 @@ export function evaluate(
 }
 
 /**
+ * A rule covers only actions that happen in, and send to, the origins its pattern names. The
+ * action is evaluated on the rules of each origin it touches (the tab's site, the frame's, the
+ * destination's), and the strictest verdict wins: one origin with no rule, or a rule that asks,
+ * asks; any block blocks. Confirmation is the tab site's (it names the risk either way).
+ */
+export function evaluateAcross(
+  action: PolicyAction,
+  origins: readonly string[],
+  rules: readonly Rule[],
+  settings: PolicySettings,
+  stats: PolicyStats,
+  now: number,
+): PolicyResult {
+  const own = evaluate(action, rules, settings, stats, now);
+  let strictest = own;
+  for (const origin of new Set(origins)) {
+    if (origin === action.site) continue;
+    const other = evaluate({ ...action, site: origin }, rules, settings, stats, now);
+    if (VERDICT_WEIGHT[other.verdict] <= VERDICT_WEIGHT[strictest.verdict]) continue;
+    const reasons = other.rule ? other.reasons : [`no rule for ${origin}, where this action also goes`];
+    strictest = { ...other, reasons };
+  }
+  return own.confirm ? { ...strictest, confirm: own.confirm } : strictest;
+}
+
+/**
  * High-risk actions: a purchase over the threshold, a send to a new recipient, a form posting
  * to another site, secret fields. The value to type is the amount, else the new recipient,
  * else the host the data goes to.
@@ -77,6 +103,10 @@ export function confirmationFor(action: PolicyAction, threshold: Threshold, stat
   if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {
     reasons.push(`the amount is over ${threshold.amount} ${threshold.currency}`);
     values.push(plainAmount(action.amount.value));
+  }
+  if (action.kind === 'purchase' && !action.amount) {
+    reasons.push('the amount could not be read');
+    values.push(hostOf(action.site) ?? action.site);
   }
   const fresh = action.kind === 'send' ? newRecipients(action, stats) : [];
   if (fresh.length) {
@@ -148,7 +178,9 @@ function verdictFor(
 function alwaysAsk(action: PolicyAction, rule: Rule, settings: PolicySettings, stats: PolicyStats): string[] {
   const reasons: string[] = [];
   if (action.risks.includes('cross-origin-post')) reasons.push('the form sends its data to another site');
+  if (action.risks.includes('cross-origin-frame')) reasons.push('it comes from a frame of another site');
   const threshold = rule.threshold ?? settings.defaultThreshold;
+  if (action.kind === 'purchase' && !action.amount) reasons.push('the amount could not be read');
   if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {
     reasons.push(`the amount is over ${threshold.amount} ${threshold.currency}`);
   }

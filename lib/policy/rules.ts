@@ -2,7 +2,9 @@ import type { ActionKind } from '@/lib/actions/types';
 
 export type TrustLevel = 'block' | 'ask' | 'ask-risky' | 'trust';
 export const TRUST_LEVELS: readonly TrustLevel[] = ['block', 'ask', 'ask-risky', 'trust'];
-export const KINDS: readonly ActionKind[] = ['purchase', 'send', 'submit'];
+/** The kinds a rule can set a level for; an unclassified action is never trusted by a rule. */
+export const KINDS = ['purchase', 'send', 'delete', 'submit'] as const satisfies readonly ActionKind[];
+export type RuleKind = (typeof KINDS)[number];
 
 export type RuleSource = 'person' | 'suggestion' | 'import' | 'managed';
 
@@ -16,7 +18,7 @@ export interface RuleSpec {
   /** An exact origin (`https://shop.example`) or a domain and its subdomains (`*.example.com`). */
   pattern: string;
   trust: TrustLevel;
-  kinds?: Partial<Record<ActionKind, TrustLevel>>;
+  kinds?: Partial<Record<RuleKind, TrustLevel>>;
   threshold?: Threshold;
   note?: string;
 }
@@ -61,6 +63,7 @@ export function specificity(pattern: string, origin: string): number {
 }
 
 export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {
+  if (kind === 'unclassified') return rule.trust === 'block' ? 'block' : 'ask';
   return rule.kinds?.[kind] ?? rule.trust;
 }
 

@@ -9,6 +9,7 @@ export function proposal(over: Partial<ProposedAction> = {}): ProposedAction {
     frameUrl: 'https://shop.example/checkout',
     frameTitle: 'Checkout',
     fields: [{ name: 'name', label: 'Name', type: 'text', value: 'Ada' }],
+    amount: { value: 12, currency: 'USD', text: '$12' },
     signals: ['webdriver'],
     heldAt: 1_700_000_000_000,
     ...over,

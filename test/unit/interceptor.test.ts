@@ -6,7 +6,10 @@ import { installInterceptor, type Interceptor } from '@/lib/intercept/intercepto
 import type { HoldReply } from '@/lib/messaging/protocol';
 
 const DOM_CLASSES = [
+  'Node',
+  'Document',
   'Element',
+  'HTMLFormElement',
   'HTMLElement',
   'HTMLAnchorElement',
   'HTMLButtonElement',
@@ -33,6 +36,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   const interceptor: Interceptor = installInterceptor(win, {
     hello: () => Promise.resolve(guard),
     alive: () => alive,
+    input: () => undefined,
     hold: (action) => {
       proposals.push(action);
       return reply();

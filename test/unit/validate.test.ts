@@ -13,27 +13,47 @@ describe('parseProposedAction', () => {
 
   it.each([
     ['not an object', 'hold'],
-    ['unknown kind', { ...proposal(), kind: 'delete-account' }],
-    ['unknown trigger', { ...proposal(), trigger: 'hover' }],
-    ['unknown signal', { ...proposal(), signals: ['approved-by-page'] }],
     ['id with odd characters', { ...proposal(), id: '../../x' }],
-    ['too many fields', { ...proposal(), fields: Array.from({ length: 201 }, () => proposal().fields[0]) }],
-    ['oversized value', { ...proposal(), fields: [{ name: 'x', label: 'x', type: 'text', value: 'v'.repeat(2001) }] }],
-    ['field that is not an object', { ...proposal(), fields: ['x'] }],
-    ['amount that is not a number', { ...proposal(), amount: { value: 'lots', currency: 'USD', text: '' } }],
-    ['recipients that are not strings', { ...proposal(), recipients: [1] }],
-    ['missing heldAt', { ...proposal(), heldAt: undefined }],
-    ['infinite heldAt', { ...proposal(), heldAt: Infinity }],
-  ])('refuses %s', (_name, value) => {
+    ['no id', { ...proposal(), id: undefined }],
+  ])('refuses %s: no decision could find its way back', (_name, value) => {
     expect(parseProposedAction(value)).toBeNull();
+  });
+
+  // Anything else a page gets wrong still makes a card that says what could not be read.
+  it.each([
+    ['unknown kind', { kind: 'delete-account' }, { kind: 'unclassified' }, 'kind'],
+    ['unknown trigger', { trigger: 'hover' }, { trigger: 'click' }, 'trigger'],
+    ['too many fields', { fields: Array.from({ length: 201 }, () => proposal().fields[0]) }, {}, '1 field'],
+    ['oversized value', { fields: [{ name: 'x', label: 'x', type: 'text', value: 'v'.repeat(2001) }] }, { fields: [] }, '1 field'],
+    ['field that is not an object', { fields: ['x'] }, { fields: [] }, '1 field'],
+    ['amount that is not a number', { amount: { value: 'lots', currency: 'USD', text: '' } }, {}, 'amount'],
+    ['recipients that are not strings', { recipients: [1] }, {}, 'recipients'],
+    ['a form action that is an element, not a string', { form: { action: {}, method: 'post' } }, {}, 'destination'],
+    ['a label that is not text', { label: { nodeName: 'INPUT' } }, { label: '' }, 'control label'],
+  ])('keeps a proposal with %s, and names the part it could not read', (_name, change, expected, named) => {
+    const parsed = parseProposedAction({ ...proposal(), ...change });
+    expect(parsed).toMatchObject(expected);
+    expect(parsed?.unreadable?.join(' ')).toContain(`the page's description of: `);
+    expect(parsed?.unreadable?.join(' ')).toContain(named);
+  });
+
+  it('keeps only the known signals, and asks the background to check when none is left', () => {
+    expect(parseProposedAction({ ...proposal(), signals: ['approved-by-page'] })?.signals).toEqual(['unconfirmed']);
+    expect(parseProposedAction({ ...proposal(), signals: ['webdriver', 'nope'] })?.signals).toEqual(['webdriver']);
+  });
+
+  it('takes the time of the hold from the background when the page gives none', () => {
+    expect(parseProposedAction({ ...proposal(), heldAt: Infinity })?.heldAt).toBeGreaterThan(1_700_000_000_000);
   });
 });
 
 describe('parseContentRequest', () => {
-  it('knows only hello and hold', () => {
+  it('knows only hello, hold and input', () => {
     expect(parseContentRequest({ type: 'hello' })).toEqual({ type: 'hello' });
     expect(parseContentRequest({ type: 'decide', id: 'x', verdict: 'approve' })).toBeNull();
     expect(parseContentRequest({ type: 'hold', action: {} })).toBeNull();
+    expect(parseContentRequest({ type: 'input', label: 'Login', benign: false })).toEqual({ type: 'input', label: 'Login', benign: false });
+    expect(parseContentRequest({ type: 'input', label: 5, benign: false })).toBeNull();
     expect(parseContentRequest(null)).toBeNull();
   });
 });
