@@ -184,7 +184,7 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
         <button className="reject" disabled={busy} onClick={() => void decide('reject')}>
           Reject {kind}
         </button>
-        {visible.length > 0 && !editing && (
+        {visible.length > 0 && !editing && record.trigger !== 'request' && (
           <button className="edit" disabled={busy} onClick={() => setEditing(true)}>
             Edit values
           </button>

@@ -30,6 +30,8 @@ function faviconUrl(pageUrl: string): string {
   return url.toString();
 }
 
+const VIA_NAMES = { fetch: 'fetch request', xhr: 'XMLHttpRequest', beacon: 'beacon' } as const;
+
 // Everything from the page renders as text: never as HTML, a link or a style.
 export function ActionDetails({ record }: { record: ActionRecord }) {
   const formCrossOrigin = record.risks.includes('cross-origin-post');
@@ -73,13 +75,20 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
             </dd>
           </>
         )}
-        {record.recipients && (
+        {record.recipients ? (
           <>
             <dt>To</dt>
             <dd className="recipients">
               <PageText text={record.recipients.join(', ')} />
             </dd>
           </>
+        ) : (
+          record.kind === 'send' && (
+            <>
+              <dt>To</dt>
+              <dd className="recipients unknown">Could not tell who receives this</dd>
+            </>
+          )
         )}
         {record.message !== undefined && (
           <>
@@ -94,6 +103,13 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
             <dt>Sends to</dt>
             <dd className="url">
               {record.form.method.toUpperCase()} <PageText text={record.form.action} />
+              {record.form.via && <span className="note"> (a {VIA_NAMES[record.form.via]} the page made)</span>}
+              {record.form.target && (
+                <span className="note">
+                  {' '}
+                  (opens in “<PageText text={record.form.target} />”)
+                </span>
+              )}
               {formCrossOrigin && (
                 <span className="flag"> another site than the page ({originOf(record.form.action) ?? 'unknown'})</span>
               )}
@@ -101,6 +117,18 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
           </>
         )}
       </dl>
+      {record.unreadable && (
+        <div className="unreadable" role="note">
+          <p>Countersign could not read all of this action:</p>
+          <ul>
+            {record.unreadable.map((what) => (
+              <li key={what}>
+                <PageText text={what} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <WhyHeld record={record} />
     </div>
   );

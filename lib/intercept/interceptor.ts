@@ -22,7 +22,7 @@ import {
   type Classified,
   type FieldTarget,
 } from '@/lib/actions/dom';
-import { attr, closest, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
+import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
 import { isReadOnlyRequest } from '@/lib/actions/requests';
 import { maskSecret } from '@/lib/actions/secrets';
 import type {
@@ -59,6 +59,8 @@ export interface Transport {
 }
 
 const ORPHAN_CHECK_MS = 1000;
+/** Controls that switch a view or a filter rather than commit anything. */
+const TOGGLES = '[role=tab], [role=switch], [role=checkbox], [role=option], [role=menuitemcheckbox], [aria-pressed], [aria-expanded], select, input[type=checkbox], input[type=radio]';
 const URL_LIMIT = 8192;
 
 interface BoundState {
@@ -273,7 +275,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     // Requests of an approved or released action's replay were covered by that decision.
     if (replaying || now() - replayedAt < CAUSE_WINDOW_MS) return;
     const input = lastInput;
-    if (!input || now() - input.at > CAUSE_WINDOW_MS) return;
+    // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
+    if (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES)) return;
     const answer = (verdict: RequestDecision['verdict']) => () =>
       win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
     const control = input.control;
@@ -421,9 +424,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     if (amount) action.amount = amount;
     else if (entry.kind === 'purchase') unreadable.push('the amount');
     if (entry.kind === 'send') {
-      const composer = entry.targets.find((target) => !('value' in target)) as HTMLElement | undefined;
       const recipients = recipientsOf(fields);
-      const channel = recipients.length ? undefined : channelOf(composer ?? null);
+      const channel = recipients.length ? undefined : channelOf(findComposer(entry.near));
       if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
       else unreadable.push('the recipients');
       const message = messageOf(fields);

@@ -26,12 +26,11 @@ test('“Always allow” lets the next identical action through with no card, an
   await agent.getByLabel('Comment', { exact: true }).press('Enter');
   const card = panel.card('Post a comment');
   await card.getByText(`Rules for ${server.origin}`).click();
-  await card.getByRole('button', { name: `Always allow sends on ${server.origin}` }).click();
-  // A first send to this thread is high risk: the rule starts with the next one, this one
-  // still needs its typed confirmation.
-  await expect(card).toHaveAttribute('data-confirm', 'Comments');
+  // The comment form names no recipient: the card says it cannot tell, and does not guess one.
+  await expect(card.locator('.recipients')).toHaveText('Could not tell who receives this');
+  await expect(card).not.toHaveAttribute('data-confirm');
   await expectNothingReceived(server, '/cases/comment');
-  await panel.approve('Post a comment');
+  await card.getByRole('button', { name: `Always allow sends on ${server.origin}` }).click();
   await expectReceivedOnce(server, '/cases/comment');
 
   server.reset();
