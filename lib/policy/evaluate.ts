@@ -85,9 +85,11 @@ export function evaluateAcross(
   for (const origin of new Set(origins)) {
     if (origin === action.site) continue;
     const other = evaluate({ ...action, site: origin }, rules, settings, stats, now);
-    if (VERDICT_WEIGHT[other.verdict] <= VERDICT_WEIGHT[strictest.verdict]) continue;
     const reasons = other.rule ? other.reasons : [`no rule for ${origin}, where this action also goes`];
-    strictest = { ...other, reasons };
+    if (VERDICT_WEIGHT[other.verdict] > VERDICT_WEIGHT[strictest.verdict]) strictest = { ...other, reasons };
+    else if (other.verdict === strictest.verdict && other.verdict !== 'allow') {
+      strictest = { ...strictest, reasons: [...new Set([...strictest.reasons, ...reasons])] };
+    }
   }
   return own.confirm ? { ...strictest, confirm: own.confirm } : strictest;
 }

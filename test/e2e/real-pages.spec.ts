@@ -173,7 +173,7 @@ test('a request held in flight fails like a network error on Reject, and nothing
   await agent.getByLabel('Text field for the login email').fill('ada@juice.example');
   await agent.getByRole('button', { name: 'Login' }).click();
   await panel.reject('Login', 'not this account');
-  await expect(agent.getByRole('status')).toHaveText('Rejected by reviewer: not this account');
+  await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText('Rejected by reviewer: not this account');
   await expectNothingReceived(server, '/api/rest/user/login');
   await expect(agent.locator('#result')).toHaveText('');
 });
@@ -193,8 +193,10 @@ test('a purchase whose amount cannot be read is high-risk: it asks for a typed c
   await agent.goto(`${server.origin}/real/unknown-currency.html`);
   await agent.getByRole('button', { name: 'Place order' }).click();
   const card = panel.card('Place order');
-  await expect(card).toContainText('the amount could not be read');
+  await expect(card.locator('.unreadable')).toContainText('the amount');
   await expect(card).toHaveAttribute('data-confirm', /.+/);
+  const queue = await panel.send<{ actions: { label: string; confirm?: { reasons: string[] } }[] }>({ type: 'queue' });
+  expect(queue.actions.find((a) => a.label === 'Place order')?.confirm?.reasons).toContain('the amount could not be read');
   await expectNothingReceived(server, '/api/steppe/order');
   await panel.approve('Place order');
   await expectReceivedOnce(server, '/api/steppe/order');
@@ -205,8 +207,9 @@ test("a rule trusting a shop does not cover another site's donation frame on its
   await panel.send({ type: 'save-rule', spec: { pattern: server.origin, trust: 'trust' } });
   await agent.goto(`${server.origin}/real/shop-with-donation.html`);
   await agent.frameLocator('iframe').getByRole('button', { name: 'Give now' }).click();
-  const card = panel.card('Give now');
-  await expect(card).toContainText(`no rule for ${server.otherOrigin}`);
+  await expect(panel.card('Give now')).toContainText('another site’s frame');
+  const queue = await panel.send<{ actions: { label: string; policyReasons?: string[] }[] }>({ type: 'queue' });
+  expect(queue.actions.find((a) => a.label === 'Give now')?.policyReasons?.join(' ')).toContain(`no rule for ${server.otherOrigin}`);
   await expectNothingReceived(server, '/api/charity/donate');
   await panel.reject('Give now');
   // The shop's own form is still trusted.

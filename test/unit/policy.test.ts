@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Amount } from '@/lib/actions/types';
-import { evaluate, type PolicyAction, type Verdict } from '@/lib/policy/evaluate';
+import { evaluate, evaluateAcross, type PolicyAction, type Verdict } from '@/lib/policy/evaluate';
 import type { RiskReason } from '@/lib/policy/risk';
 import { parsePattern, specificity, type Rule, type RuleSource, type TrustLevel } from '@/lib/policy/rules';
 
@@ -142,4 +142,27 @@ describe('patterns', () => {
     expect(specificity(pattern, origin)).toBe(expected);
   });
 
+});
+
+describe('evaluateAcross: a rule covers only the origins its pattern names', () => {
+  const SHOP = 'https://shop.example';
+  const CHARITY = 'https://charity.example';
+  const across = (origins: string[], rules: Rule[], over: Partial<PolicyAction> = {}) =>
+    evaluateAcross({ kind: 'submit', site: SHOP, tabId: 1, risks: [], ...over }, origins, rules, { defaultThreshold: { amount: 100, currency: 'USD' } }, { knownRecipients: new Set() }, 0);
+
+  it.each([
+    ['same origin everywhere, trusted', [SHOP, SHOP], [rule(SHOP, 'trust')], 'allow'],
+    ['a frame of another site with no rule asks', [CHARITY], [rule(SHOP, 'trust')], 'ask'],
+    ['a destination on another site with no rule asks', [SHOP, CHARITY], [rule(SHOP, 'trust')], 'ask'],
+    ['both sites trusted allows', [CHARITY], [rule(SHOP, 'trust'), rule(CHARITY, 'trust')], 'allow'],
+    ['the other site blocked blocks', [CHARITY], [rule(SHOP, 'trust'), rule(CHARITY, 'block')], 'block'],
+    ['the tab site blocked blocks whatever the frame', [CHARITY], [rule(SHOP, 'block'), rule(CHARITY, 'trust')], 'block'],
+    ['a wildcard naming both allows', [`https://pay.shop.example`], [rule('*.shop.example', 'trust')], 'allow'],
+  ] as const)('%s', (_name, origins, rules, verdict) => {
+    expect(across([...origins], [...rules]).verdict).toBe(verdict);
+  });
+
+  it('names the origin that had no rule', () => {
+    expect(across([CHARITY], [rule(SHOP, 'trust')]).reasons).toContain(`no rule for ${CHARITY}, where this action also goes`);
+  });
 });
