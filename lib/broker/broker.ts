@@ -31,6 +31,7 @@ const MASK = '••••••';
 /** A request this soon after an agent's input in a guarded tab is taken to be caused by it. */
 const CORRELATION_MS = 2000;
 const STATE_CHANGING = /^(post|put|patch|delete)$/i;
+const NOTE_GRACE_MS = 300;
 
 /** A request the browser saw leave a tab (webRequest, observation only). */
 export interface ObservedRequest {
@@ -76,6 +77,7 @@ export interface BrokerPlatform {
   captureTab(tabId: number, redact: { rects: Rect[]; viewportWidth: number }): Promise<Blob | 'background'>;
   notifyPanels(): void;
   now(): number;
+  sleep(ms: number): Promise<void>;
 }
 
 /**
@@ -217,8 +219,10 @@ export class Broker {
     return (await this.store.pending()).find(same);
   }
 
-  noteInput(tabId: number, label: string, benign: boolean): undefined {
-    this.inputs.set(tabId, { at: this.platform.now(), label, benign });
+  /** `at` is the page's clock, which the webRequest times share; kept within the last seconds. */
+  noteInput(tabId: number, label: string, benign: boolean, at: number): undefined {
+    const now = this.platform.now();
+    this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CORRELATION_MS)), label, benign });
     return undefined;
   }
 
@@ -229,6 +233,8 @@ export class Broker {
    */
   async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
     if (!STATE_CHANGING.test(request.method) || request.tabId < 0) return undefined;
+    // The input's note and the request race to the background: give the note time to arrive.
+    await this.platform.sleep(NOTE_GRACE_MS);
     const input = this.inputs.get(request.tabId);
     if (!input || input.benign || request.at - input.at > CORRELATION_MS || request.at < input.at) return undefined;
     const pageUrl = request.documentUrl ?? request.url;

@@ -67,5 +67,6 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
       browser.runtime.sendMessage(event).catch(() => undefined);
     },
     now: () => Date.now(),
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   };
 }

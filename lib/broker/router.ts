@@ -72,7 +72,7 @@ export async function handleContentRequest(broker: Broker, message: unknown, sen
     return undefined;
   }
   if (request.type === 'hello') return broker.hello(tabId);
-  if (request.type === 'input') return broker.noteInput(tabId, request.label, request.benign);
+  if (request.type === 'input') return broker.noteInput(tabId, request.label, request.benign, request.at);
   return broker.hold(request.action, {
     tabId,
     frameId: sender.frameId ?? 0,

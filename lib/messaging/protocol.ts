@@ -11,7 +11,7 @@ import type { RulesFile } from '@/lib/policy/rules-file';
 export type ContentRequest =
   | { type: 'hello' }
   | { type: 'hold'; action: ProposedAction }
-  | { type: 'input'; label: string; benign: boolean };
+  | { type: 'input'; label: string; benign: boolean; at: number };
 
 export type HoldReply = { status: 'held' } | { status: 'release' } | { status: 'blocked'; reason: string };
 

@@ -43,7 +43,9 @@ export function parseContentRequest(message: unknown): ContentRequest | null {
   if (message.type === 'hello') return { type: 'hello' };
   if (message.type === 'input') {
     const label = str(message.label, MAX_TEXT);
-    return label !== undefined && typeof message.benign === 'boolean' ? { type: 'input', label, benign: message.benign } : null;
+    const at = message.at;
+    if (label === undefined || typeof message.benign !== 'boolean' || typeof at !== 'number' || !Number.isFinite(at)) return null;
+    return { type: 'input', label, benign: message.benign, at };
   }
   if (message.type === 'hold') {
     const action = parseProposedAction(message.action);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Broker, type BrokerPlatform, type Origin } from '@/lib/broker/broker';
+import { Broker, type ObservedRequest, type BrokerPlatform, type Origin } from '@/lib/broker/broker';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import type { TabMessage } from '@/lib/messaging/protocol';
@@ -38,6 +38,7 @@ class FakePlatform implements BrokerPlatform {
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
   now = () => ++this.clock;
+  sleep = async () => undefined;
 }
 
 async function setup() {
@@ -498,5 +499,54 @@ describe('Broker', () => {
     await early;
     expect(late.every((guard) => guard.debugger)).toBe(true);
     expect(calls).toBe(2);
+  });
+
+  describe('requests that left a guarded tab unreviewed', () => {
+    const request = (over: Partial<ObservedRequest> = {}): ObservedRequest => ({
+      tabId: origin.tabId,
+      frameId: 0,
+      method: 'POST',
+      url: 'https://shop.example/api/worker/sync',
+      type: 'xmlhttprequest',
+      documentUrl: 'https://shop.example/notes',
+      fields: [['password', 'hunter2'], ['note', 'tea']],
+      at: 0,
+      ...over,
+    });
+
+    it('logs a state-changing request soon after an agent input that nothing covered, secrets masked', async () => {
+      const { broker, platform } = await setup();
+      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      const logged = await broker.observeRequest(request({ at: platform.clock + 1 }));
+      expect(logged).toMatchObject({ status: 'unreviewed', trigger: 'request', form: { method: 'post' } });
+      expect(logged?.reason).toContain('"Sync now"');
+      expect(logged?.fields).toEqual([
+        { name: 'password', label: 'password', type: 'request', value: '••••••', masked: true },
+        { name: 'note', label: 'note', type: 'request', value: 'tea' },
+      ]);
+    });
+
+    it.each([
+      ['a GET', { method: 'GET' }],
+      ['a request of a tab with no agent input', { tabId: 999 }],
+      ['a GraphQL query', { fields: [['query', 'query Q { a }']] as [string, string][] }],
+      ['a beacon to another site', { type: 'ping', url: 'https://analytics.example/collect' }],
+      ['a search endpoint', { url: 'https://shop.example/api/search' }],
+    ])('leaves %s alone', async (_name, over) => {
+      const { broker, platform } = await setup();
+      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      expect(await broker.observeRequest(request({ at: platform.clock + 1, ...over }))).toBeUndefined();
+    });
+
+    it('leaves requests after a benign input alone, and those an approval covered', async () => {
+      const { broker, platform } = await setup();
+      broker.noteInput(origin.tabId, 'Add to cart', true, platform.clock);
+      expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
+      const held = proposal();
+      await broker.hold(held, origin);
+      broker.noteInput(origin.tabId, 'Place order', false, platform.clock);
+      await broker.decideFromPanel({ id: held.id, verdict: 'approve', confirmation: '12' });
+      expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
+    });
   });
 });

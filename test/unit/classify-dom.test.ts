@@ -1,6 +1,17 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { classifyClick, classifyForm, composerSend, findControl, formFields, recipientsOf, snapshotTarget } from '@/lib/actions/dom';
+import {
+  classifyClick,
+  classifyForm,
+  composerSend,
+  effectiveSubmission,
+  fieldScope,
+  findControl,
+  formFields,
+  recipientsOf,
+  scopeFields,
+  snapshotTarget,
+} from '@/lib/actions/dom';
 
 /** The fields of a form as the interceptor snapshots them. */
 function collectFields(form: HTMLFormElement) {
@@ -130,5 +141,89 @@ describe('collectFields', () => {
   it('reads recipients from To and Cc', () => {
     render('<form><input name="to" value="a@x.org, b@y.org"><input name="cc" value="c@z.org"><input name="subject" value="Hi"></form>');
     expect(recipientsOf(collectFields(form()).fields)).toEqual(['a@x.org', 'b@y.org', 'c@z.org']);
+  });
+});
+
+// A form's named fields shadow its own properties in real browsers (`form.action` becomes the
+// <input name="action">). happy-dom does not do this, so each case shadows the property the
+// way the browser would, with the field itself, and the reads must not notice.
+describe('reads that a form cannot clobber', () => {
+  // Names happy-dom's own getters rely on (getAttribute, querySelector, nodeName…) are covered
+  // in a real browser instead: test/fixtures/sites/real/wp-settings.html carries them all.
+  const CLOBBERED = ['action', 'id', 'method', 'target', 'submit', 'elements', 'enctype', 'closest', 'textContent'];
+
+  function clobberedForm(): HTMLFormElement {
+    render(
+      `<div id="wrap"><form id="settings" method="post" action="/wp-admin/options.php" aria-label="Settings">
+        ${CLOBBERED.map((name) => `<input type="hidden" name="${name}" value="v-${name}">`).join('')}
+        <input name="blogname" value="My Blog"><button type="submit">Save Changes</button></form></div>`,
+    );
+    const f = form();
+    for (const name of CLOBBERED) {
+      Object.defineProperty(f, name, { value: document.querySelector(`[name="${name}"]`), configurable: true });
+    }
+    return f;
+  }
+
+  it.each(CLOBBERED)('a field named %s leaves classification, destination and fields intact', (name) => {
+    const f = clobberedForm();
+    expect((f as unknown as Record<string, unknown>)[name]).toBeInstanceOf(HTMLInputElement); // really shadowed
+    const button = document.querySelector('button')!;
+    expect(classifyForm(f, button)).toEqual({ kind: 'submit', label: 'Save Changes' });
+    const destination = effectiveSubmission(f, button);
+    expect(destination.method).toBe('post');
+    expect(new URL(destination.action).pathname).toBe('/wp-admin/options.php');
+    const { fields } = collectFields(f);
+    expect(fields.find((field) => field.name === name)?.value).toBe(`v-${name}`);
+    expect(fields.find((field) => field.name === 'blogname')?.value).toBe('My Blog');
+  });
+});
+
+describe('the effective submission', () => {
+  it.each([
+    ['the form’s own action and method', '<form method="post" action="/a"><button>Go</button></form>', '/a', 'post'],
+    ['formaction on the button', '<form method="post" action="/a"><button formaction="https://other.example/b">Go</button></form>', 'https://other.example/b', 'post'],
+    ['formmethod post on a GET form', '<form action="/a"><button formmethod="post">Go</button></form>', '/a', 'post'],
+    ['formmethod get on a POST form', '<form method="post" action="/a"><button formmethod="get">Go</button></form>', '/a', 'get'],
+    ['an unknown method falls back to get', '<form method="teleport" action="/a"><button>Go</button></form>', '/a', 'get'],
+    ['an image input with formaction', '<form method="post" action="/a"><input type="image" alt="Go" formaction="/c"></form>', '/c', 'post'],
+  ])('%s', (_name, html, action, method) => {
+    render(html);
+    const submitter = document.querySelector('button, input')!;
+    const destination = effectiveSubmission(form(), submitter);
+    expect(new URL(destination.action, location.href).href).toBe(new URL(action, location.href).href);
+    expect(destination.method).toBe(method);
+  });
+
+  it('a button outside its form (form="…") submits that form, to its own formaction', () => {
+    render('<form id="f" method="post" action="/a"><input name="x" value="1"></form><button form="f" formaction="/outside">Sync</button>');
+    const button = document.querySelector('button')!;
+    expect(button.form).toBe(form());
+    expect(new URL(effectiveSubmission(button.form!, button).action).pathname).toBe('/outside');
+    expect(effectiveSubmission(button.form!, button).target).toBeUndefined();
+  });
+
+  it('keeps formtarget and formenctype', () => {
+    render('<form method="post" action="/a"><button formtarget="_blank" formenctype="multipart/form-data">Go</button></form>');
+    expect(effectiveSubmission(form(), document.querySelector('button'))).toMatchObject({ target: '_blank', enctype: 'multipart/form-data' });
+  });
+});
+
+describe('fields of a form-less form', () => {
+  it('a compose dialog gives its To, Subject and body, and the recipients come from To', () => {
+    render(`<div role="dialog" aria-label="New Message"><input aria-label="To recipients" value="grace@navy.example">
+      <input aria-label="Subject" value="Compilers"><div contenteditable="true" aria-label="Message Body">Hi</div>
+      <div role="button" aria-label="Send">✉</div></div>`);
+    const send = document.querySelector('[role=button]')!;
+    const { elements } = scopeFields(fieldScope(send)!);
+    const fields = elements.map(snapshotTarget);
+    expect(fields.map((field) => field.label)).toEqual(['To recipients', 'Subject', 'Message Body']);
+    expect(recipientsOf(fields)).toEqual(['grace@navy.example']);
+  });
+
+  it('a sign-in in a plain <div> gives its email and a masked password', () => {
+    render('<div class="login"><input id="email" value="ada@x.org"><input type="password" value="pw1"><button aria-label="Login">→</button></div>');
+    const { elements } = scopeFields(fieldScope(document.querySelector('button')!)!);
+    expect(elements.map(snapshotTarget).map((field) => field.value)).toEqual(['ada@x.org', '••••••']);
   });
 });

@@ -108,6 +108,7 @@ describe('the router under fuzzing', () => {
       setTimer: () => undefined,
       newId: () => 'id',
       now: () => 1,
+      sleep: async () => undefined,
     };
     const broker = new Broker(store, platform);
     const before = { ...dropped };

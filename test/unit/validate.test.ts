@@ -52,7 +52,7 @@ describe('parseContentRequest', () => {
     expect(parseContentRequest({ type: 'hello' })).toEqual({ type: 'hello' });
     expect(parseContentRequest({ type: 'decide', id: 'x', verdict: 'approve' })).toBeNull();
     expect(parseContentRequest({ type: 'hold', action: {} })).toBeNull();
-    expect(parseContentRequest({ type: 'input', label: 'Login', benign: false })).toEqual({ type: 'input', label: 'Login', benign: false });
+    expect(parseContentRequest({ type: 'input', label: 'Login', benign: false, at: 5 })).toEqual({ type: 'input', label: 'Login', benign: false, at: 5 });
     expect(parseContentRequest({ type: 'input', label: 5, benign: false })).toBeNull();
     expect(parseContentRequest(null)).toBeNull();
   });
