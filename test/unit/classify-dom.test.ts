@@ -148,8 +148,8 @@ describe('collectFields', () => {
 // <input name="action">). happy-dom does not do this, so each case shadows the property the
 // way the browser would, with the field itself, and the reads must not notice.
 describe('reads that a form cannot clobber', () => {
-  // Names happy-dom's own getters rely on (getAttribute, querySelector, nodeName…) are covered
-  // in a real browser instead: test/fixtures/sites/real/wp-settings.html carries them all.
+  // Fields named getAttribute, querySelector or nodeName break happy-dom's own getters and
+  // Playwright's page script, so neither harness can drive such a form; they are left out.
   const CLOBBERED = ['action', 'id', 'method', 'target', 'submit', 'elements', 'enctype', 'closest', 'textContent'];
 
   function clobberedForm(): HTMLFormElement {
