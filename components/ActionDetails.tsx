@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { ActionKind, FieldChange, FieldSnapshot, GuardSignal } from '@/lib/actions/types';
+import type { ActionKind, FieldChange, FieldSnapshot, GuardSignal, RequestVia } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { originOf, RISK_NAMES } from '@/lib/policy/risk';
 import { PageText } from './PageText';
@@ -30,7 +30,7 @@ function faviconUrl(pageUrl: string): string {
   return url.toString();
 }
 
-const VIA_NAMES = { fetch: 'fetch request', xhr: 'XMLHttpRequest', beacon: 'beacon' } as const;
+const VIA_NAMES: Record<RequestVia, string> = { fetch: 'fetch request', xhr: 'XMLHttpRequest', beacon: 'beacon' };
 
 // Everything from the page renders as text: never as HTML, a link or a style.
 export function ActionDetails({ record }: { record: ActionRecord }) {

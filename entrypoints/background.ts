@@ -5,7 +5,6 @@ import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
-import { observedFields } from '@/lib/broker/request-body';
 
 const DEBUGGER_POLL_MS = 1000;
 
@@ -58,7 +57,7 @@ export default defineBackground(() => {
         url: details.url,
         type: details.type,
         documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
-        fields: observedFields(details.requestBody),
+        body: details.requestBody,
         at: Date.now(),
       };
       void withBroker((broker) => broker.observeRequest(request));

@@ -1,3 +1,26 @@
+import { maskSecret } from './secrets';
+import type { FieldSnapshot } from './types';
+
+/** A request this soon after a control's activation is taken to be caused by it. */
+export const CAUSE_WINDOW_MS = 2000;
+const FIELD_CAP = 200;
+const VALUE_CAP = 2000;
+
+export function isStateChanging(method: string): boolean {
+  return /^(post|put|patch|delete)$/i.test(method);
+}
+
+/** A request body's fields as a card or the log shows them, secrets masked by their names. */
+export function requestFieldSnapshots(fields: readonly (readonly [string, string])[], type: string): FieldSnapshot[] {
+  return fields.slice(0, FIELD_CAP).map(([name, raw]) => {
+    const { value, masked } = maskSecret({ type: 'text', name, autocomplete: '' }, String(raw));
+    const field: FieldSnapshot = { name: name.slice(0, 200), label: name.slice(0, 200), type, value: value.slice(0, VALUE_CAP) };
+    if (masked) field.masked = true;
+    if (value.length > VALUE_CAP) field.truncated = true;
+    return field;
+  });
+}
+
 // Read-only endpoints that sites call with POST: search, autocomplete, lookups.
 const READ_ONLY_PATH = /(^|\/)(search|queries|query|suggest|suggestions|autocomplete|typeahead|lookup)(\/|$)/i;
 

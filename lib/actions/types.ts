@@ -9,6 +9,9 @@ export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassifi
 export type Trigger = 'click' | 'submit' | 'enter' | 'form-submit' | 'request';
 export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const satisfies readonly Trigger[];
 
+export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
+export type RequestVia = (typeof REQUEST_VIAS)[number];
+
 /** Where the data goes: a form's effective submission, or a request the page made. */
 export interface Destination {
   /** Absolute URL. */
@@ -18,7 +21,7 @@ export interface Destination {
   /** The browsing context a form submission opens in (`_blank`, a frame name). */
   target?: string;
   /** Set for requests held at the request itself. */
-  via?: 'fetch' | 'xhr' | 'beacon';
+  via?: RequestVia;
 }
 
 /** Why a tab counts as driven by an agent. */

@@ -16,8 +16,8 @@ import type {
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import type { RuleKind } from '@/lib/policy/rules';
-import { maskSecret } from '@/lib/actions/secrets';
-import { isReadOnlyRequest } from '@/lib/actions/requests';
+import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
+import { observedFields, type ObservedBody } from './request-body';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
@@ -28,9 +28,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
-/** A request this soon after an agent's input in a guarded tab is taken to be caused by it. */
-const CORRELATION_MS = 2000;
-const STATE_CHANGING = /^(post|put|patch|delete)$/i;
 const NOTE_GRACE_MS = 300;
 
 /** A request the browser saw leave a tab (webRequest, observation only). */
@@ -43,7 +40,8 @@ export interface ObservedRequest {
   type: string;
   /** The document that made it, where the browser says. */
   documentUrl?: string;
-  fields: [string, string][];
+  /** Read only for requests that follow an agent's input. */
+  body?: ObservedBody | null;
   at: number;
 }
 
@@ -222,7 +220,7 @@ export class Broker {
   /** `at` is the page's clock, which the webRequest times share; kept within the last seconds. */
   noteInput(tabId: number, label: string, benign: boolean, at: number): undefined {
     const now = this.platform.now();
-    this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CORRELATION_MS)), label, benign });
+    this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CAUSE_WINDOW_MS)), label, benign });
     return undefined;
   }
 
@@ -232,25 +230,22 @@ export class Broker {
    * the page's workers, or code that went around the in-page hooks, land here.
    */
   async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
-    if (!STATE_CHANGING.test(request.method) || request.tabId < 0) return undefined;
+    if (!isStateChanging(request.method) || request.tabId < 0) return undefined;
     // The input's note and the request race to the background: give the note time to arrive.
     await this.platform.sleep(NOTE_GRACE_MS);
     const input = this.inputs.get(request.tabId);
-    if (!input || input.benign || request.at - input.at > CORRELATION_MS || request.at < input.at) return undefined;
+    if (!input || input.benign || request.at - input.at > CAUSE_WINDOW_MS || request.at < input.at) return undefined;
     const pageUrl = request.documentUrl ?? request.url;
-    const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: request.fields };
+    const bodyFields = observedFields(request.body);
+    const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: bodyFields };
     if (isReadOnlyRequest(shape, pageUrl)) return undefined;
     const covered = (await this.store.forTab(request.tabId)).some(
       (record) =>
         (record.status === 'approved' || record.status === 'released') &&
-        (record.decidedAt ?? 0) >= input.at - CORRELATION_MS,
+        (record.decidedAt ?? 0) >= input.at - CAUSE_WINDOW_MS,
     );
     if (covered) return undefined;
     const site = originOf(pageUrl) ?? clip(pageUrl, 200);
-    const fields = request.fields.slice(0, 200).map(([name, raw]) => {
-      const { value, masked } = maskSecret({ type: 'text', name, autocomplete: '' }, raw);
-      return { name: name.slice(0, 200), label: name.slice(0, 200), type: 'request', value: value.slice(0, 2000), ...(masked ? { masked } : {}) };
-    });
     const record: ActionRecord = {
       id: this.platform.newId(),
       kind: request.method.toUpperCase() === 'DELETE' ? 'delete' : 'submit',
@@ -258,7 +253,7 @@ export class Broker {
       label: clip(`${request.method.toUpperCase()} ${request.url}`, 500),
       frameUrl: clip(pageUrl, 8192),
       frameTitle: '',
-      fields,
+      fields: requestFieldSnapshots(bodyFields, 'request'),
       signals: [],
       heldAt: request.at,
       form: { action: clip(request.url, 8192), method: request.method.toLowerCase().slice(0, 20) },

@@ -23,7 +23,7 @@ import {
   type FieldTarget,
 } from '@/lib/actions/dom';
 import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
-import { isReadOnlyRequest } from '@/lib/actions/requests';
+import { CAUSE_WINDOW_MS, isReadOnlyRequest, requestFieldSnapshots } from '@/lib/actions/requests';
 import { maskSecret } from '@/lib/actions/secrets';
 import type {
   Amount,
@@ -40,7 +40,6 @@ import { classifyWording, clip, normalizeLabel, TITLE_LIMIT } from '@/lib/action
 import { holdSignals, type TabGuard } from '@/lib/detect/signals';
 import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
 import {
-  CAUSE_WINDOW_MS,
   FORM_SUBMIT_EVENT,
   REQUEST_DECISION_EVENT,
   REQUEST_EVENT,
@@ -277,27 +276,22 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const input = lastInput;
     // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
     if (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES)) return;
+    let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
+    try {
+      const label = controlLabel(input.control);
+      const wording = classifyWording(label);
+      if (wording === 'benign' || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
+      const kind = wording ?? (detail.method === 'DELETE' ? 'delete' : 'submit');
+      read = { kind, label: label || `${detail.method} ${pathOf(detail.url)}`, request: detail };
+    } catch (error) {
+      read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
+    }
+    const signals = signalsFor(input.trusted);
+    if (!signals.length) return;
+    event.preventDefault();
     const answer = (verdict: RequestDecision['verdict']) => () =>
       win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
-    const control = input.control;
-    const spec = { trigger: 'request' as const, form: null, submitter: null, near: control ?? doc.documentElement };
-    try {
-      const label = control ? controlLabel(control) : '';
-      const benign = classifyWording(label) === 'benign';
-      if (benign || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
-      const signals = signalsFor(input.trusted);
-      if (!signals.length) return;
-      event.preventDefault();
-      const wording = classifyWording(label);
-      const kind = wording && wording !== 'benign' ? wording : detail.method === 'DELETE' ? 'delete' : 'submit';
-      const shown = label || `${detail.method} ${pathOf(detail.url)}`;
-      hold({ ...spec, kind, label: shown, signals, request: detail, replay: answer('approve'), discard: answer('reject') });
-    } catch (error) {
-      const signals = signalsFor(input.trusted);
-      if (!signals.length) return;
-      event.preventDefault();
-      hold({ ...spec, kind: 'unclassified', label: 'Could not read this request', signals, failure: describeError(error), replay: answer('approve'), discard: answer('reject') });
-    }
+    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near: input.control, replay: answer('approve'), discard: answer('reject') });
   }
 
   function activate(control: Element): void {
@@ -597,13 +591,7 @@ function pathOf(url: string): string {
 
 /** A request body's fields as the card shows them, secrets masked by their names. */
 function requestFields(request: RequestDetail): FieldSnapshot[] {
-  const fields = request.body.fields.map(([name, raw]): FieldSnapshot => {
-    const { value, masked } = maskSecret({ type: 'text', name, autocomplete: '' }, String(raw));
-    const field: FieldSnapshot = { name: name.slice(0, 200), label: name.slice(0, 200), type: request.body.kind, value: value.slice(0, VALUE_LIMIT) };
-    if (masked) field.masked = true;
-    if (value.length > VALUE_LIMIT) field.truncated = true;
-    return field;
-  });
+  const fields = requestFieldSnapshots(request.body.fields, request.body.kind);
   if (request.body.text !== undefined) {
     fields.push({ name: 'body', label: 'Body', type: 'text', value: request.body.text.slice(0, VALUE_LIMIT) });
   }

@@ -1,3 +1,6 @@
+import { CAUSE_WINDOW_MS, isStateChanging } from '@/lib/actions/requests';
+import type { RequestVia } from '@/lib/actions/types';
+
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
 /** Fired at the window before a state-changing request leaves, soon after an input event. */
@@ -5,11 +8,7 @@ export const REQUEST_EVENT = 'countersign:request';
 /** The isolated world's answer to a held request. */
 export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
 
-/** Only requests this soon after an input event are asked about: the ones input caused. */
-export const CAUSE_WINDOW_MS = 2000;
 const FIELD_CAP = 200;
-
-export type RequestVia = 'fetch' | 'xhr' | 'beacon';
 
 /** A request as the page is about to send it, passed to the isolated world as JSON. */
 export interface RequestDetail {
@@ -33,7 +32,6 @@ export interface RequestDecision {
   verdict: 'approve' | 'reject';
 }
 
-const STATE_CHANGING = /^(post|put|patch|delete)$/i;
 
 /**
  * Runs in the page's own world at document_start, before page scripts, with no extension
@@ -102,7 +100,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
     return true;
   }
 
-  const caused = (method: string) => STATE_CHANGING.test(method) && now() - lastInput < CAUSE_WINDOW_MS;
+  const caused = (method: string) => isStateChanging(method) && now() - lastInput < CAUSE_WINDOW_MS;
   const absolute = (url: unknown) => {
     try {
       return new URL(String(url), win.location.href).href;

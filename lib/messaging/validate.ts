@@ -1,5 +1,6 @@
 import {
   ACTION_KINDS,
+  REQUEST_VIAS,
   TRIGGERS,
   type Amount,
   type Destination,
@@ -330,8 +331,6 @@ function strings(raw: unknown, max: number, length: number): string[] | null {
   return list(raw, max, (item) => str(item, length) ?? null);
 }
 
-const VIAS = ['fetch', 'xhr', 'beacon'] as const;
-
 function parseDestination(raw: unknown): Destination | null {
   if (!isObj(raw)) return null;
   const action = str(raw.action, MAX_URL);
@@ -342,7 +341,7 @@ function parseDestination(raw: unknown): Destination | null {
   if (enctype) destination.enctype = enctype;
   const target = str(raw.target, 200);
   if (target) destination.target = target;
-  const via = oneOf(raw.via, VIAS);
+  const via = oneOf(raw.via, REQUEST_VIAS);
   if (via) destination.via = via;
   return destination;
 }

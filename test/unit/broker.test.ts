@@ -509,7 +509,7 @@ describe('Broker', () => {
       url: 'https://shop.example/api/worker/sync',
       type: 'xmlhttprequest',
       documentUrl: 'https://shop.example/notes',
-      fields: [['password', 'hunter2'], ['note', 'tea']],
+      body: { formData: { password: ['hunter2'], note: ['tea'] } },
       at: 0,
       ...over,
     });
@@ -529,7 +529,7 @@ describe('Broker', () => {
     it.each([
       ['a GET', { method: 'GET' }],
       ['a request of a tab with no agent input', { tabId: 999 }],
-      ['a GraphQL query', { fields: [['query', 'query Q { a }']] as [string, string][] }],
+      ['a GraphQL query', { body: { formData: { query: ['query Q { a }'] } } }],
       ['a beacon to another site', { type: 'ping', url: 'https://analytics.example/collect' }],
       ['a search endpoint', { url: 'https://shop.example/api/search' }],
     ])('leaves %s alone', async (_name, over) => {
