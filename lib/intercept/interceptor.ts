@@ -37,7 +37,7 @@ import type {
   Trigger,
 } from '@/lib/actions/types';
 import { classifyWording, clip, normalizeLabel, TITLE_LIMIT } from '@/lib/actions/wording';
-import { holdSignals, type TabGuard } from '@/lib/detect/signals';
+import { contentSignals, holdSignals, type TabGuard } from '@/lib/detect/signals';
 import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
 import {
   FORM_SUBMIT_EVENT,
@@ -131,7 +131,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   const webdriver = () => win.navigator.webdriver === true;
   const signalsFor = (trusted: boolean) => holdSignals(guard, webdriver(), trusted);
   /** Known to be driven by an agent, as far as this frame can tell. */
-  const knownGuarded = (trusted: boolean) => !holdSignals(guard, webdriver(), trusted).includes('unconfirmed');
+  const knownGuarded = (trusted: boolean) =>
+    contentSignals(guard, webdriver(), trusted).some((signal) => signal !== 'unconfirmed');
 
   function stop(event: Event): void {
     event.preventDefault();

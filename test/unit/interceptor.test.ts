@@ -30,13 +30,14 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   // lib/actions reads DOM classes from its own realm, as the content script does in the page.
   for (const name of DOM_CLASSES) vi.stubGlobal(name, (happy as unknown as Record<string, unknown>)[name]);
   const proposals: ProposedAction[] = [];
+  inputs.length = 0;
   const clicks: string[] = [];
   document.body.innerHTML = '<button id="buy" type="button">Buy now</button><button id="tab" role="tab">Reviews</button>';
   for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
   const interceptor: Interceptor = installInterceptor(win, {
     hello: () => Promise.resolve(guard),
     alive: () => alive,
-    input: () => undefined,
+    input: (label) => void inputs.push(label),
     hold: (action) => {
       proposals.push(action);
       return reply();
@@ -46,6 +47,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
 }
 
 let alive = true;
+const inputs: string[] = [];
 const flush = () => new Promise((done) => setTimeout(done, 5));
 const click = (id: string) => document.getElementById(id)!.click();
 const statusText = () =>
@@ -145,5 +147,17 @@ describe('interceptor', () => {
     expect(statusText()).toContain('Countersign was reloaded, so these actions were not sent');
     expect(clicks).toEqual([]);
     alive = true;
+  });
+
+  it.each([
+    ['a tab a DevTools client drives', { mode: 'automation', armed: false, debugger: true }, ['Reviews']],
+    ['a tab where the click itself is synthetic', { mode: 'automation', armed: false, debugger: false }, ['Reviews']],
+    ['guard mode off', { mode: 'off', armed: false, debugger: true }, []],
+  ] as const)('reports control activations for the unreviewed log in %s', async (_name, guard, expected) => {
+    setup({ ...guard });
+    await flush();
+    click('tab'); // synthetic here, as an agent extension's click would be
+    await flush();
+    expect(inputs).toEqual(expected);
   });
 });
