@@ -1,6 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { CountersignSchema } from './schema';
 import { withDerived } from './derived';
+import { classifyWording } from '@/lib/actions/wording';
 
 export const DB_NAME = 'countersign';
 
@@ -37,6 +38,22 @@ export const MIGRATIONS: readonly Migration[] = [
     actions.createIndex('byWord', 'words', { multiEntry: true });
     for (let cursor = await actions.openCursor(); cursor; cursor = await cursor.continue()) {
       await cursor.update(withDerived(cursor.value));
+    }
+  },
+  async (_db, tx) => {
+    // The kind `delete` splits off `submit`: rules keep judging deletions as they did, and
+    // recorded deletions are filed under their new kind.
+    const rules = tx.objectStore('rules');
+    for (let cursor = await rules.openCursor(); cursor; cursor = await cursor.continue()) {
+      const submit = cursor.value.kinds?.submit;
+      if (submit !== undefined && cursor.value.kinds?.delete === undefined) {
+        await cursor.update({ ...cursor.value, kinds: { ...cursor.value.kinds, delete: submit } });
+      }
+    }
+    const actions = tx.objectStore('actions');
+    const submits = IDBKeyRange.bound(['submit', -Infinity], ['submit', Infinity]);
+    for (let cursor = await actions.index('byKindCreated').openCursor(submits); cursor; cursor = await cursor.continue()) {
+      if (classifyWording(cursor.value.label) === 'delete') await cursor.update(withDerived({ ...cursor.value, kind: 'delete' }));
     }
   },
 ];

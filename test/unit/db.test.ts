@@ -72,6 +72,38 @@ describe('database migrations', () => {
     },
   );
 
+  it.each(Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1))(
+    'upgrading from version %i files recorded deletions under `delete` and keeps what rules said of them',
+    async (from) => {
+      const name = freshName();
+      const old = await openCountersignDb(name, from);
+      await old.add('actions', record({ id: 'gone', kind: 'submit', label: 'Delete account', status: 'approved' }));
+      await old.add('actions', record({ id: 'saved', kind: 'submit', label: 'Save changes', status: 'approved' }));
+      await old.add('actions', record({ id: 'paid', kind: 'purchase', label: 'Remove card and pay', status: 'approved' }));
+      if (old.objectStoreNames.contains('rules')) {
+        const rule = { createdBy: 'person' as const, createdAt: 1, updatedAt: 1, applied: 0 };
+        await old.add('rules', { ...rule, id: 'asks', pattern: 'https://shop.example', trust: 'trust', kinds: { submit: 'ask' } });
+        await old.add('rules', { ...rule, id: 'plain', pattern: 'https://blog.example', trust: 'trust' });
+        await old.add('rules', { ...rule, id: 'kept', pattern: 'https://mail.example', trust: 'ask', kinds: { submit: 'trust', delete: 'block' } });
+      }
+      old.close();
+
+      const db = await openCountersignDb(name);
+      expect((await db.get('actions', 'gone'))?.kind).toBe('delete');
+      expect((await db.get('actions', 'saved'))?.kind).toBe('submit');
+      expect((await db.get('actions', 'paid'))?.kind).toBe('purchase');
+      const deletions = IDBKeyRange.bound(['delete', -Infinity], ['delete', Infinity]);
+      expect((await db.getAllFromIndex('actions', 'byKindCreated', deletions)).map((r) => r.id)).toEqual(['gone']);
+      expect((await db.get('actions', 'gone'))?.words).toContain('delete');
+      if (from >= 4) {
+        expect((await db.get('rules', 'asks'))?.kinds).toEqual({ submit: 'ask', delete: 'ask' });
+        expect((await db.get('rules', 'plain'))?.kinds).toBeUndefined();
+        expect((await db.get('rules', 'kept'))?.kinds).toEqual({ submit: 'trust', delete: 'block' });
+      }
+      db.close();
+    },
+  );
+
   it('each migration applies on top of the one before', async () => {
     const name = freshName();
     for (let version = 1; version <= DB_VERSION; version++) {
