@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FieldSnapshot } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
+import { endpointOf } from '@/lib/policy/rules';
 import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol';
 import { ActionDetails, FieldTable, KIND_NAMES } from './ActionDetails';
 import { PageText } from './PageText';
@@ -58,6 +59,9 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
   const [revealed, setRevealed] = useState<Record<number, string>>({});
   const noteId = useId();
   const kind = KIND_NAMES[record.kind].toLowerCase();
+  const destination = record.form && record.kind !== 'unclassified' ? endpointOf(record.form) : undefined;
+  // Offered only where it could ever apply: a request to the site itself.
+  const endpoint = destination?.origin === record.site ? destination.endpoint : undefined;
 
   const shown = (index: number) => revealed[index] ?? record.fields[index]?.value ?? '';
   const edits = (): FieldEdit[] =>
@@ -199,6 +203,11 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
           <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
             Always block {kindPlural(record.kind)} on {record.site}
           </button>
+          {endpoint && (
+            <button disabled={busy} onClick={() => void run(() => request({ type: 'allow-endpoint', id: record.id }))}>
+              Always allow {endpoint} on {record.site}
+            </button>
+          )}
         </div>
         <div className="decide">
           {GRANTS.map(({ label, ms }) => (

@@ -106,6 +106,11 @@ export function SitesView() {
                   {rule.expiresAt !== undefined && (
                     <span className="note"> this tab only, until {new Date(rule.expiresAt).toLocaleTimeString()}</span>
                   )}
+                  {rule.endpoints?.length ? (
+                    <div className="note">
+                      always allowed: <PageText text={rule.endpoints.join(', ')} />
+                    </div>
+                  ) : null}
                   {rule.note && (
                     <div className="note">
                       <PageText text={rule.note} />
@@ -157,12 +162,15 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
   const [amount, setAmount] = useState(rule?.threshold ? String(rule.threshold.amount) : '');
   const [currency, setCurrency] = useState(rule?.threshold?.currency ?? 'USD');
   const [note, setNote] = useState(rule?.note ?? '');
+  const [endpoints, setEndpoints] = useState((rule?.endpoints ?? []).join('\n'));
 
   function spec(): RuleSpec {
     const result: RuleSpec = { pattern, trust };
     const overrides = Object.fromEntries(Object.entries(kinds).filter(([, level]) => level));
     if (Object.keys(overrides).length) result.kinds = overrides;
     if (amount.trim()) result.threshold = { amount: Number(amount), currency: currency.trim().toUpperCase() };
+    const listed = endpoints.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (listed.length) result.endpoints = listed;
     if (note.trim()) result.note = note.trim();
     return result;
   }
@@ -208,6 +216,14 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
         <input id={`${id}-amount`} inputMode="decimal" value={amount} placeholder="the default" onChange={(e) => setAmount(e.target.value)} />{' '}
         <input aria-label="Threshold currency" value={currency} size={4} onChange={(e) => setCurrency(e.target.value)} />
       </span>
+      <label htmlFor={`${id}-endpoints`}>Always allow these requests</label>
+      <textarea
+        id={`${id}-endpoints`}
+        value={endpoints}
+        rows={2}
+        placeholder="POST /api/track (one per line)"
+        onChange={(e) => setEndpoints(e.target.value)}
+      />
       <label htmlFor={`${id}-note`}>Note</label>
       <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
       <div className="decide">

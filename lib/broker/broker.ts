@@ -15,7 +15,7 @@ import type {
 } from '@/lib/messaging/protocol';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
-import type { RuleKind } from '@/lib/policy/rules';
+import { endpointOf, type RuleKind } from '@/lib/policy/rules';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
 import { observedFields, type ObservedBody } from './request-body';
 import { RuleBook } from './rulebook';
@@ -486,6 +486,21 @@ export class Broker {
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
     if (level === 'trust' && record.confirm) return { ok: true };
     return this.decide(id, level === 'trust' ? 'approve' : 'reject', level === 'block' ? `${record.kind} blocked on this site` : undefined);
+  }
+
+  /** "Always allow POST /api/track on <site>": for an action whose destination is on its own site. */
+  async allowEndpoint(id: string): Promise<DecideReply> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
+    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
+    const destination = record.form ? endpointOf(record.form) : undefined;
+    if (!destination || destination.origin !== record.site) {
+      return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
+    }
+    await this.rules.allowEndpoint(record.site, destination.endpoint, 'person');
+    this.changed();
+    if (record.confirm) return { ok: true };
+    return this.decide(id, 'approve');
   }
 
   /** Trust this site in this tab for a while, starting with this action. */

@@ -34,6 +34,8 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
       return broker.updateSettings(request.settings);
     case 'always':
       return broker.always(request.id, request.level);
+    case 'allow-endpoint':
+      return broker.allowEndpoint(request.id);
     case 'grant':
       return broker.grant(request.id, request.durationMs);
     case 'suggestions':

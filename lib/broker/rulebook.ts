@@ -46,6 +46,7 @@ export class RuleBook {
         amount: record.amount,
         recipients: record.recipients,
         formAction: record.form?.action,
+        formMethod: record.form?.method,
       },
       origins.filter((origin): origin is string => origin !== null),
       rules,
@@ -61,12 +62,23 @@ export class RuleBook {
 
   /** "Always allow/block <kind> on <site>": sets that kind on the site's own rule. */
   async setKindLevel(site: string, kind: RuleKind, level: TrustLevel, source: RuleSource): Promise<Rule> {
-    const rules = await this.store.rules();
-    const own = rules.find((rule) => rule.pattern === site && rule.createdBy !== 'managed' && rule.expiresAt === undefined);
+    const own = await this.ownRule(site);
     const now = this.clock.now();
     const rule: Rule = own
       ? { ...own, kinds: { ...own.kinds, [kind]: level }, updatedAt: now }
       : { ...this.fresh({ pattern: site, trust: 'ask', kinds: { [kind]: level } }, source), createdAt: now };
+    await this.store.putRule(rule);
+    return rule;
+  }
+
+  /** "Always allow POST /api/track on <site>": adds the endpoint to the site's own rule. */
+  async allowEndpoint(site: string, endpoint: string, source: RuleSource): Promise<Rule> {
+    const own = await this.ownRule(site);
+    const now = this.clock.now();
+    const endpoints = [...new Set([...(own?.endpoints ?? []), endpoint])];
+    const rule: Rule = own
+      ? { ...own, endpoints, updatedAt: now }
+      : this.fresh({ pattern: site, trust: 'ask', endpoints }, source);
     await this.store.putRule(rule);
     return rule;
   }
@@ -165,13 +177,18 @@ export class RuleBook {
       .map(([, { site, kind, approvals }]) => ({ site, kind, approvals }));
   }
 
+  /** The person's lasting rule for exactly this pattern, which shortcuts amend. */
+  private async ownRule(pattern: string): Promise<Rule | undefined> {
+    return (await this.store.rules()).find((rule) => rule.pattern === pattern && rule.createdBy !== 'managed' && rule.expiresAt === undefined);
+  }
+
   private fresh(spec: RuleSpec, source: RuleSource): Rule {
     const now = this.clock.now();
     return { ...spec, id: this.clock.newId(), createdBy: source, createdAt: now, updatedAt: now, applied: 0 };
   }
 }
 
-const SPEC_KEYS = ['pattern', 'trust', 'kinds', 'threshold', 'note'] as const;
+const SPEC_KEYS = ['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'note'] as const;
 
 /** A rule without its spec fields, so a new spec replaces them whole (a removed threshold goes). */
 function stripSpec(rule: Rule): Omit<Rule, keyof RuleSpec> {

@@ -27,6 +27,7 @@ export type PanelRequest =
   | { type: 'settings' }
   | { type: 'set-settings'; settings: Partial<Omit<Settings, 'silencedSuggestions'>> }
   | { type: 'always'; id: string; level: 'trust' | 'block' }
+  | { type: 'allow-endpoint'; id: string }
   | { type: 'grant'; id: string; durationMs: number }
   | { type: 'suggestions' }
   | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean }
@@ -79,6 +80,7 @@ export interface PanelReplies {
   settings: Settings;
   'set-settings': Settings;
   always: DecideReply;
+  'allow-endpoint': DecideReply;
   grant: DecideReply;
   suggestions: Suggestion[];
   'answer-suggestion': { ok: true };

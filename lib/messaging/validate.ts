@@ -98,6 +98,10 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       const level = oneOf(message.level, ['trust', 'block'] as const);
       return id && level ? { type: 'always', id, level } : null;
     }
+    case 'allow-endpoint': {
+      const id = str(message.id, 100);
+      return id ? { type: 'allow-endpoint', id } : null;
+    }
     case 'grant': {
       const id = str(message.id, 100);
       const duration = message.durationMs;

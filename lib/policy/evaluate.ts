@@ -1,6 +1,6 @@
 import type { ActionKind, Amount } from '@/lib/actions/types';
 import type { RiskReason } from './risk';
-import { isLive, levelFor, specificity, type Rule, type Threshold, type TrustLevel } from './rules';
+import { allowsEndpoint, endpointOf, isLive, levelFor, specificity, type Rule, type Threshold, type TrustLevel } from './rules';
 
 export type Verdict = 'allow' | 'ask' | 'block';
 
@@ -11,8 +11,9 @@ export interface PolicyAction {
   risks: readonly RiskReason[];
   amount?: Amount;
   recipients?: readonly string[];
-  /** Where a form sends its data, for naming it in a confirmation. */
+  /** Where a form or request sends its data, for naming it in a confirmation and matching endpoints. */
   formAction?: string;
+  formMethod?: string;
 }
 
 export interface PolicySettings {
@@ -61,8 +62,9 @@ export function evaluate(
   const withConfirm = confirm ? { confirm } : {};
   if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
 
-  const level = levelFor(rule, action.kind);
-  const verdict = verdictFor(level, action, rule, settings, stats);
+  const endpoint = allowedEndpoint(rule, action);
+  const level = endpoint ? 'trust' : levelFor(rule, action.kind);
+  const verdict = verdictFor(level, action, rule, settings, stats, endpoint);
   return { ...verdict, rule, ...withConfirm };
 }
 
@@ -154,6 +156,13 @@ function mostSpecific(rules: readonly Rule[], action: PolicyAction): Rule | unde
   return best?.rule;
 }
 
+/** An endpoint the rule names outranks its level for the kind: the person named this very request. */
+function allowedEndpoint(rule: Rule, action: PolicyAction): string | undefined {
+  if (action.kind === 'unclassified' || !action.formAction || !action.formMethod) return undefined;
+  const destination = endpointOf({ method: action.formMethod, action: action.formAction });
+  return destination && allowsEndpoint(rule, destination) ? destination.endpoint : undefined;
+}
+
 function plainVerdict(level: TrustLevel): Verdict {
   if (level === 'block') return 'block';
   return level === 'trust' ? 'allow' : 'ask';
@@ -165,6 +174,7 @@ function verdictFor(
   rule: Rule,
   settings: PolicySettings,
   stats: PolicyStats,
+  endpoint?: string,
 ): { verdict: Verdict; reasons: string[] } {
   if (level === 'block') return { verdict: 'block', reasons: [`blocked by the rule for ${rule.pattern}`] };
   if (level === 'ask') return { verdict: 'ask', reasons: [`the rule for ${rule.pattern} asks`] };
@@ -173,7 +183,8 @@ function verdictFor(
   if (level === 'ask-risky' && action.risks.includes('sensitive-fields')) {
     return { verdict: 'ask', reasons: ['it carries passwords, card numbers or codes'] };
   }
-  return { verdict: 'allow', reasons: [`allowed by the rule for ${rule.pattern}`] };
+  const by = endpoint ? `${endpoint} allowed by the rule for` : 'allowed by the rule for';
+  return { verdict: 'allow', reasons: [`${by} ${rule.pattern}`] };
 }
 
 /** Risks that ask even on a trusted site. */

@@ -1,4 +1,4 @@
-import { KINDS, parsePattern, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from './rules';
+import { KINDS, MAX_ENDPOINTS, parseEndpoint, parsePattern, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from './rules';
 
 export const RULES_FILE_SCHEMA = 'countersign-rules';
 export const RULES_FILE_VERSION = 1;
@@ -20,11 +20,12 @@ export function exportRules(rules: readonly Rule[], now: Date): RulesFile {
     exportedAt: now.toISOString(),
     rules: rules
       .filter((rule) => rule.createdBy !== 'managed' && rule.expiresAt === undefined)
-      .map(({ pattern, trust, kinds, threshold, note }) => ({
+      .map(({ pattern, trust, kinds, threshold, endpoints, note }) => ({
         pattern,
         trust,
         ...(kinds ? { kinds } : {}),
         ...(threshold ? { threshold } : {}),
+        ...(endpoints?.length ? { endpoints } : {}),
         ...(note ? { note } : {}),
       })),
   };
@@ -59,7 +60,7 @@ export function parseRulesFile(text: string): ParsedRules {
 export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } | { errors: string[] } {
   if (!isObject(value)) return { errors: [`${at}: expected an object`] };
   const errors: string[] = [];
-  const known = new Set(['pattern', 'trust', 'kinds', 'threshold', 'note']);
+  const known = new Set(['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'note']);
   for (const key of Object.keys(value)) if (!known.has(key)) errors.push(`${at}.${key}: unknown field`);
 
   const pattern = typeof value.pattern === 'string' ? parsePattern(value.pattern) : { error: 'expected text' };
@@ -96,6 +97,20 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
     } else threshold = { amount: t.amount, currency: t.currency };
   }
 
+  let endpoints: string[] | undefined;
+  if (value.endpoints !== undefined) {
+    if (!Array.isArray(value.endpoints) || value.endpoints.length > MAX_ENDPOINTS) {
+      errors.push(`${at}.endpoints: expected a list of at most ${MAX_ENDPOINTS} endpoints`);
+    } else {
+      endpoints = [];
+      value.endpoints.forEach((entry: unknown, index) => {
+        const parsed = typeof entry === 'string' ? parseEndpoint(entry) : { error: 'expected text' };
+        if ('error' in parsed) errors.push(`${at}.endpoints[${index}]: ${parsed.error}`);
+        else endpoints!.push(parsed.endpoint);
+      });
+    }
+  }
+
   if (value.note !== undefined && (typeof value.note !== 'string' || value.note.length > MAX_NOTE)) {
     errors.push(`${at}.note: expected text of at most ${MAX_NOTE} characters`);
   }
@@ -103,6 +118,7 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
   const rule: RuleSpec = { pattern: pattern.pattern, trust };
   if (kinds && Object.keys(kinds).length) rule.kinds = kinds;
   if (threshold) rule.threshold = threshold;
+  if (endpoints?.length) rule.endpoints = [...new Set(endpoints)];
   if (typeof value.note === 'string' && value.note) rule.note = value.note;
   return { rule };
 }

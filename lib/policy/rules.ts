@@ -20,6 +20,8 @@ export interface RuleSpec {
   trust: TrustLevel;
   kinds?: Partial<Record<RuleKind, TrustLevel>>;
   threshold?: Threshold;
+  /** Requests this site may always send, whatever the control said: `POST /api/track`. */
+  endpoints?: string[];
   note?: string;
 }
 
@@ -60,6 +62,37 @@ export function specificity(pattern: string, origin: string): number {
     return -1;
   }
   return host === domain || host.endsWith(`.${domain}`) ? domain.split('.').length : -1;
+}
+
+/** `METHOD /path`, a trailing `*` matching any path that starts so. */
+const ENDPOINT = /^(POST|PUT|PATCH|DELETE) (\/[^\s?#*]*\*?)$/;
+export const MAX_ENDPOINTS = 100;
+const MAX_ENDPOINT_LENGTH = 500;
+
+export function parseEndpoint(input: string): { endpoint: string } | { error: string } {
+  const endpoint = input.trim().replace(/\s+/, ' ').replace(/^\w+/, (method) => method.toUpperCase());
+  if (endpoint.length <= MAX_ENDPOINT_LENGTH && ENDPOINT.test(endpoint)) return { endpoint };
+  return { error: 'must be a method and a path like POST /api/track (a trailing * matches the rest of the path)' };
+}
+
+/** The endpoint a destination names, as a rule writes it; undefined for reads and unreadable URLs. */
+export function endpointOf(destination: { method: string; action: string }): { origin: string; endpoint: string } | undefined {
+  const method = destination.method.toUpperCase();
+  if (!/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
+  try {
+    const url = new URL(destination.action);
+    return { origin: url.origin, endpoint: `${method} ${url.pathname}` };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the rule lets this endpoint through: the destination must be on a site it names. */
+export function allowsEndpoint(rule: RuleSpec, destination: { origin: string; endpoint: string }): boolean {
+  if (!rule.endpoints?.length || specificity(rule.pattern, destination.origin) < 0) return false;
+  return rule.endpoints.some((allowed) =>
+    allowed.endsWith('*') ? destination.endpoint.startsWith(allowed.slice(0, -1)) : destination.endpoint === allowed,
+  );
 }
 
 export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {

@@ -245,3 +245,25 @@ test("a request from the page's own Web Worker, which nothing could hold, is log
   await expect(row).toContainText('unreviewed');
   await panel.queue();
 });
+
+test('"Always allow POST /api/reading-list" decides this request and lets later ones to that endpoint through', async ({ agent, panel, server }) => {
+  await panel.resetPolicy();
+  await agent.goto(`${server.origin}/real/reading-list.html`);
+  await agent.getByRole('button', { name: 'Bookmark' }).first().click();
+  const card = panel.card('Bookmark');
+  await expect(card).toContainText(`POST ${server.origin}/api/reading-list`);
+  await expectNothingReceived(server, '/api/reading-list');
+  await card.getByText(`Rules for ${server.origin}`).click();
+  await card.getByRole('button', { name: `Always allow POST /api/reading-list on ${server.origin}` }).click();
+  expect(JSON.parse((await expectReceivedOnce(server, '/api/reading-list')).body)).toEqual({ story: '1041' });
+
+  await agent.getByRole('button', { name: 'Bookmark' }).nth(1).click();
+  await expect(agent.locator('#saved')).toHaveText('1041 1042 ');
+  expect(server.received('/api/reading-list').map((r) => JSON.parse(r.body).story)).toEqual(['1041', '1042']);
+  await expect(panel.page.getByRole('article')).toHaveCount(0);
+
+  await panel.page.getByRole('tab', { name: 'Sites' }).click();
+  await expect(panel.page.getByRole('table', { name: 'Rules' })).toContainText('always allowed: POST /api/reading-list');
+  await panel.queue();
+  await panel.resetPolicy();
+});

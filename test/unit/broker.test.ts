@@ -391,6 +391,29 @@ describe('Broker', () => {
     expect((await store.get(next.id))?.decidedBy).toBe('rule');
   });
 
+  it('"Always allow POST /api/track" decides this request and lets the next one to that endpoint through', async () => {
+    const { broker, store } = await setup();
+    const track = (path: string) =>
+      proposal({ kind: 'submit', trigger: 'request', amount: undefined, form: { action: `https://shop.example${path}`, method: 'POST', via: 'fetch' } });
+    const first = track('/api/track');
+    await broker.hold(first, origin);
+    expect(await broker.allowEndpoint(first.id)).toEqual({ ok: true });
+    expect((await store.get(first.id))?.decidedBy).toBe('person');
+    const next = track('/api/track');
+    expect(await broker.hold(next, origin)).toEqual({ status: 'release' });
+    expect((await store.get(next.id))?.policyReasons).toEqual(['POST /api/track allowed by the rule for https://shop.example']);
+    expect(await broker.hold(track('/api/orders'), origin)).toEqual({ status: 'held' });
+  });
+
+  it('refuses an endpoint rule for a request to another site', async () => {
+    const { broker, store } = await setup();
+    const beacon = proposal({ kind: 'submit', trigger: 'request', amount: undefined, form: { action: 'https://tracker.example/collect', method: 'POST', via: 'beacon' } });
+    await broker.hold(beacon, origin);
+    expect(await broker.allowEndpoint(beacon.id)).toMatchObject({ ok: false });
+    expect((await store.get(beacon.id))?.status).toBe('pending');
+    expect(await broker.rules.list()).toEqual([]);
+  });
+
   it('approves a high-risk action only with the typed confirmation', async () => {
     const { broker, store, platform } = await setup();
     const action = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });

@@ -15,7 +15,7 @@ const RUNS = 10_000;
 const anyValue = fc.oneof(
   fc.anything(),
   fc.jsonValue(),
-  fc.record({ type: fc.constantFrom('hello', 'hold', 'decide', 'queue', 'arm', 'grant', 'import-rules', 'set-settings', 'reveal'), action: fc.anything(), id: fc.anything(), verdict: fc.anything(), settings: fc.anything(), tabId: fc.anything(), text: fc.anything() }),
+  fc.record({ type: fc.constantFrom('hello', 'hold', 'decide', 'queue', 'arm', 'grant', 'allow-endpoint', 'import-rules', 'set-settings', 'reveal'), action: fc.anything(), id: fc.anything(), verdict: fc.anything(), settings: fc.anything(), tabId: fc.anything(), text: fc.anything() }),
   fc.record({ ...Object.fromEntries(Object.keys(proposal()).map((key) => [key, fc.anything()])) }),
 );
 

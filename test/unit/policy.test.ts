@@ -166,3 +166,33 @@ describe('evaluateAcross: a rule covers only the origins its pattern names', () 
     expect(across([CHARITY], [rule(SHOP, 'trust')]).reasons).toContain(`no rule for ${CHARITY}, where this action also goes`);
   });
 });
+
+describe('endpoint rules: "Always allow POST /api/track on this site"', () => {
+  const SHOP = 'https://shop.example';
+  const track = (over: Partial<Rule> = {}) => rule(SHOP, 'ask', { endpoints: ['POST /api/track', 'PUT /api/cart/*'], ...over });
+  const to = (url: string, method = 'POST', over: Partial<PolicyAction> = {}): PolicyAction =>
+    action({ site: SHOP, formAction: url, formMethod: method, ...over });
+  const across = (act: PolicyAction, rules: Rule[]) =>
+    evaluateAcross(act, [SHOP, new URL(act.formAction!).origin], rules, settings, stats, NOW);
+
+  it.each([
+    ['the named endpoint passes on an asking site', to(`${SHOP}/api/track`), [track()], 'allow'],
+    ['a query string does not matter', to(`${SHOP}/api/track?v=2`), [track()], 'allow'],
+    ['a trailing * covers the rest of the path', to(`${SHOP}/api/cart/42`, 'PUT'), [track()], 'allow'],
+    ['another method asks', to(`${SHOP}/api/track`, 'DELETE'), [track()], 'ask'],
+    ['another path asks', to(`${SHOP}/api/track/more`), [track()], 'ask'],
+    ['a prefix without * does not match', to(`${SHOP}/api/trackers`), [track()], 'ask'],
+    ['the same path on another site asks', to('https://evil.example/api/track'), [track()], 'ask'],
+    ['an unreadable action is never allowed', to(`${SHOP}/api/track`, 'POST', { kind: 'unclassified' }), [track()], 'ask'],
+    ['the endpoint outranks a block of its kind', to(`${SHOP}/api/track`), [track({ trust: 'block' })], 'allow'],
+    ['a managed rule for the site wins over the person’s endpoint', to(`${SHOP}/api/track`), [track(), rule(SHOP, 'block', { createdBy: 'managed' })], 'block'],
+    ['an amount over the threshold still asks', to(`${SHOP}/api/track`, 'POST', { kind: 'purchase', amount: usd(500) }), [track()], 'ask'],
+  ] as const)('%s', (_name, act, rules, verdict) => {
+    expect(across(act, [...rules]).verdict).toBe(verdict);
+  });
+
+  it('says which endpoint let it through', () => {
+    expect(across(to(`${SHOP}/api/track`), [track()]).reasons).toEqual([`POST /api/track allowed by the rule for ${SHOP}`]);
+  });
+});
+

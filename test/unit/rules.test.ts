@@ -37,11 +37,22 @@ describe('rules file', () => {
     ['an unknown kind', file([{ pattern: 'https://a.example', trust: 'ask', kinds: { refund: 'trust' } }]), /kinds\.refund/],
     ['a negative threshold', file([{ pattern: 'https://a.example', trust: 'ask', threshold: { amount: -1, currency: 'USD' } }]), /threshold/],
     ['an unknown field', file([{ pattern: 'https://a.example', trust: 'ask', createdBy: 'managed' }]), /createdBy: unknown field/],
+    ['an endpoint without a method', file([{ pattern: 'https://a.example', trust: 'ask', endpoints: ['/api/track'] }]), /endpoints\[0\]: must be a method and a path/],
+    ['an endpoint that reads', file([{ pattern: 'https://a.example', trust: 'ask', endpoints: ['GET /feed'] }]), /endpoints\[0\]/],
+    ['an endpoint with a full URL', file([{ pattern: 'https://a.example', trust: 'ask', endpoints: ['POST https://b.example/x'] }]), /endpoints\[0\]/],
+    ['a star inside an endpoint', file([{ pattern: 'https://a.example', trust: 'ask', endpoints: ['POST /a/*/b'] }]), /endpoints\[0\]/],
+    ['endpoints that are not a list', file([{ pattern: 'https://a.example', trust: 'ask', endpoints: 'POST /x' }]), /endpoints: expected a list/],
     ['a hostile note', file([{ pattern: 'https://a.example', trust: 'ask', note: 'x'.repeat(5000) }]), /note/],
   ])('refuses %s with a clear reason', (_name, text, reason) => {
     const parsed = parseRulesFile(text);
     expect(parsed).toHaveProperty('errors');
     expect((parsed as { errors: string[] }).errors.join('\n')).toMatch(reason);
+  });
+
+  it('reads endpoints, normalising the method and dropping repeats', () => {
+    expect(parseRulesFile(file([{ pattern: 'https://a.example', trust: 'ask', endpoints: ['post /api/track', 'POST /api/track', ' DELETE  /api/items/* '] }]))).toEqual({
+      rules: [{ pattern: 'https://a.example', trust: 'ask', endpoints: ['POST /api/track', 'DELETE /api/items/*'] }],
+    });
   });
 
   it('lists every problem, not just the first', () => {
@@ -57,14 +68,14 @@ describe('rules file', () => {
     const base = { createdAt: 0, updatedAt: 0, applied: 3 };
     const exported = exportRules(
       [
-        { ...base, id: '1', pattern: 'https://a.example', trust: 'trust', createdBy: 'person', threshold: { amount: 50, currency: 'EUR' } },
+        { ...base, id: '1', pattern: 'https://a.example', trust: 'trust', createdBy: 'person', threshold: { amount: 50, currency: 'EUR' }, endpoints: ['POST /t'] },
         { ...base, id: '2', pattern: '*.corp.example', trust: 'block', createdBy: 'managed' },
         { ...base, id: '3', pattern: 'https://b.example', trust: 'trust', createdBy: 'person', tabId: 4, expiresAt: 9 },
       ],
       new Date(0),
     );
     expect(parseRulesFile(JSON.stringify(exported))).toEqual({
-      rules: [{ pattern: 'https://a.example', trust: 'trust', threshold: { amount: 50, currency: 'EUR' } }],
+      rules: [{ pattern: 'https://a.example', trust: 'trust', threshold: { amount: 50, currency: 'EUR' }, endpoints: ['POST /t'] }],
     });
   });
 });
@@ -108,6 +119,16 @@ describe('RuleBook', () => {
     const rules = await book.list();
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ trust: 'ask', kinds: { send: 'trust', purchase: 'block' } });
+  });
+
+  it('adds an endpoint to the site’s own rule, once, keeping its levels', async () => {
+    const { book } = await setup();
+    await book.setKindLevel('https://a.example', 'send', 'trust', 'person');
+    await book.allowEndpoint('https://a.example', 'POST /api/track', 'person');
+    await book.allowEndpoint('https://a.example', 'POST /api/track', 'person');
+    const rules = await book.list();
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ trust: 'ask', kinds: { send: 'trust' }, endpoints: ['POST /api/track'] });
   });
 
   it('expires a grant only once its time has come', async () => {
