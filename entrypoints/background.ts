@@ -46,7 +46,9 @@ export default defineBackground(() => {
       await broker.forgetTab(tabId);
     });
   });
-  // Observation only: requests that left a guarded tab with no review are logged.
+  // Observation only: requests that left a guarded tab with no review are logged. Scripts,
+  // styles, images and fonts are left out: they carry no state change, and every request
+  // reported costs the page time (see docs/PERFORMANCE.md).
   browser.webRequest.onBeforeRequest.addListener(
     (details) => {
       if (details.tabId < 0 || details.method === 'GET') return undefined;
@@ -63,7 +65,7 @@ export default defineBackground(() => {
       void withBroker((broker) => broker.observeRequest(request));
       return undefined;
     },
-    { urls: ['<all_urls>'] },
+    { urls: ['<all_urls>'], types: ['xmlhttprequest', 'ping', 'main_frame', 'sub_frame', 'other'] },
     ['requestBody'],
   );
   browser.webNavigation.onCommitted.addListener(({ tabId, frameId }) => {

@@ -19,7 +19,7 @@ export default defineUnlistedScript(() => {
   const interceptor = installInterceptor(window, {
     hello: () => send({ type: 'hello' }) as Promise<TabGuard>,
     hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
-    input: (label, benign) => void send({ type: 'input', label, benign, at: Date.now() }).catch(() => undefined),
+    input: (label, benign, at) => void send({ type: 'input', label, benign, at }).catch(() => undefined),
     alive: () => Boolean(chrome.runtime?.id),
   });
   chrome.runtime.onMessage.addListener((message, _sender, respond) => {

@@ -52,12 +52,14 @@ export interface Transport {
   hello(): Promise<TabGuard>;
   hold(action: ProposedAction): Promise<HoldReply>;
   /** An agent's input in a guarded tab, so the background can tie requests nothing held to it. */
-  input(label: string, benign: boolean): void;
+  input(label: string, benign: boolean, at: number): void;
   /** False once the extension was reloaded or updated: this script can no longer be reached. */
   alive(): boolean;
 }
 
 const ORPHAN_CHECK_MS = 1000;
+/** Well within the background's grace for notes (NOTE_GRACE_MS in lib/broker/broker.ts). */
+const NOTE_INTERVAL_MS = 100;
 /** Controls that switch a view or a filter rather than commit anything. */
 const TOGGLES = '[role=tab], [role=switch], [role=checkbox], [role=option], [role=menuitemcheckbox], [aria-pressed], [aria-expanded], select, input[type=checkbox], input[type=radio]';
 const URL_LIMIT = 8192;
@@ -96,6 +98,8 @@ interface Input {
   at: number;
   trusted: boolean;
   control: Element | null;
+  /** The control's label and what its wording says, read once for all the requests it causes. */
+  wording?: { label: string; kind: ReturnType<typeof classifyWording> };
 }
 
 export interface Interceptor {
@@ -144,10 +148,29 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     win.setTimeout(() => (inputTrusted = null), 0);
     if (replaying) return;
     lastInput = { at: now(), trusted: event.isTrusted, control };
-    if (control && knownGuarded(event.isTrusted)) {
-      const label = controlLabel(control);
-      transport.input(label, classifyWording(label) === 'benign');
-    }
+    if (control && knownGuarded(event.isTrusted)) noteLater(control);
+  }
+
+  // The background's unreviewed log needs the last agent input, not every one: at most one
+  // note per NOTE_INTERVAL_MS, the latest input of a burst sent at its end with its own time.
+  let pendingNote: { control: Element; at: number } | null = null;
+  let noteTimer: number | undefined;
+  let lastNoteAt = -Infinity;
+  function noteLater(control: Element): void {
+    pendingNote = { control, at: Date.now() };
+    if (noteTimer !== undefined) return;
+    const wait = lastNoteAt + NOTE_INTERVAL_MS - now();
+    if (wait <= 0) sendNote();
+    else noteTimer = win.setTimeout(sendNote, wait);
+  }
+  function sendNote(): void {
+    noteTimer = undefined;
+    const note = pendingNote;
+    if (!note) return;
+    pendingNote = null;
+    lastNoteAt = now();
+    const { label, kind } = wordingOf(note.control);
+    transport.input(label, kind === 'benign', note.at);
   }
 
   /** Reading the action threw: hold it as unclassified with what is known, never let it through. */
@@ -279,8 +302,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     if (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES)) return;
     let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
     try {
-      const label = controlLabel(input.control);
-      const wording = classifyWording(label);
+      input.wording ??= wordingOf(input.control);
+      const { label, kind: wording } = input.wording;
       if (wording === 'benign' || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
       const kind = wording ?? (detail.method === 'DELETE' ? 'delete' : 'submit');
       read = { kind, label: label || `${detail.method} ${pathOf(detail.url)}`, request: detail };
@@ -575,6 +598,11 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     },
     heldCount: () => held.size,
   };
+}
+
+function wordingOf(control: Element): NonNullable<Input['wording']> {
+  const label = controlLabel(control);
+  return { label, kind: classifyWording(label) };
 }
 
 function describeError(error: unknown): string {

@@ -130,11 +130,14 @@ export function installPageHook(win: Window & typeof globalThis): void {
   }
 
   function summarizeText(text: string): BodySummary {
-    try {
-      const value: unknown = parse(text);
-      if (value && typeof value === 'object') return { kind: 'json', fields: flatten(value) };
-    } catch {
-      // not JSON
+    // Only text that can be a JSON object or list is parsed: a throw per form-encoded body is costly.
+    if (/^\s*[[{]/.test(text)) {
+      try {
+        const value: unknown = parse(text);
+        if (value && typeof value === 'object') return { kind: 'json', fields: flatten(value) };
+      } catch {
+        // not JSON after all
+      }
     }
     if (/^[^\s=&]+=[^\s]*$/.test(text)) return { kind: 'form', fields: entries(new win.URLSearchParams(text)) };
     return { kind: 'text', fields: [], text: text.slice(0, 2000), size: text.length };

@@ -31,13 +31,17 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   for (const name of DOM_CLASSES) vi.stubGlobal(name, (happy as unknown as Record<string, unknown>)[name]);
   const proposals: ProposedAction[] = [];
   inputs.length = 0;
+  noteTimes.length = 0;
   const clicks: string[] = [];
   document.body.innerHTML = '<button id="buy" type="button">Buy now</button><button id="tab" role="tab">Reviews</button>';
   for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
   const interceptor: Interceptor = installInterceptor(win, {
     hello: () => Promise.resolve(guard),
     alive: () => alive,
-    input: (label) => void inputs.push(label),
+    input: (label, _benign, at) => {
+      inputs.push(label);
+      noteTimes.push({ at, sentAt: Date.now() });
+    },
     hold: (action) => {
       proposals.push(action);
       return reply();
@@ -48,6 +52,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
 
 let alive = true;
 const inputs: string[] = [];
+const noteTimes: { at: number; sentAt: number }[] = [];
 const flush = () => new Promise((done) => setTimeout(done, 5));
 const click = (id: string) => document.getElementById(id)!.click();
 const statusText = () =>
@@ -159,5 +164,19 @@ describe('interceptor', () => {
     click('tab'); // synthetic here, as an agent extension's click would be
     await flush();
     expect(inputs).toEqual(expected);
+  });
+
+  it('sends one note for a burst of inputs: the first at once, the latest at the end with its own time', async () => {
+    setup({ mode: 'automation', armed: false, debugger: true });
+    await flush();
+    for (let i = 0; i < 50; i++) click('tab');
+    document.getElementById('tab')!.textContent = 'Details';
+    const lastAt = Date.now();
+    click('tab');
+    expect(inputs).toEqual(['Reviews']);
+    await new Promise((done) => setTimeout(done, 150));
+    expect(inputs).toEqual(['Reviews', 'Details']);
+    expect(noteTimes[1]!.at).toBeGreaterThanOrEqual(lastAt);
+    expect(noteTimes[1]!.at).toBeLessThan(noteTimes[1]!.sentAt);
   });
 });
