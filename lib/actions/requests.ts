@@ -3,8 +3,25 @@ import type { FieldSnapshot } from './types';
 
 /** A request this soon after a control's activation is taken to be caused by it. */
 export const CAUSE_WINDOW_MS = 2000;
-const FIELD_CAP = 200;
+export const FIELD_CAP = 200;
 const VALUE_CAP = 2000;
+
+/**
+ * A JSON body's leaves as `a.b.0` names, the way both the card and the log show them. The
+ * MAIN-world hook passes the `Object.entries` it saved before page scripts ran.
+ */
+export function flattenJson(
+  value: unknown,
+  entriesOf: (value: object) => [string, unknown][] = Object.entries,
+  path = '',
+  out: [string, string][] = [],
+): [string, string][] {
+  if (out.length >= FIELD_CAP) return out;
+  if (value && typeof value === 'object') {
+    for (const [key, child] of entriesOf(value)) flattenJson(child, entriesOf, path ? `${path}.${key}` : key, out);
+  } else out.push([path, String(value)]);
+  return out;
+}
 
 export function isStateChanging(method: string): boolean {
   return /^(post|put|patch|delete)$/i.test(method);

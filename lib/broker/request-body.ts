@@ -1,12 +1,12 @@
+import { FIELD_CAP, flattenJson } from '@/lib/actions/requests';
+
 /** The parts of webRequest's `requestBody` this reads. */
 export interface ObservedBody {
   formData?: Record<string, unknown[]>;
   raw?: { bytes?: ArrayBuffer | unknown }[];
 }
 
-const FIELD_CAP = 200;
-
-/** A request body's top-level fields as the browser reports them: form data, else JSON. */
+/** A request body's fields as the browser reports them: form data, else JSON leaves. */
 export function observedFields(body: ObservedBody | undefined | null): [string, string][] {
   if (!body) return [];
   if (body.formData) {
@@ -18,10 +18,7 @@ export function observedFields(body: ObservedBody | undefined | null): [string, 
   if (!(bytes instanceof ArrayBuffer)) return [];
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(bytes.slice(0, 1_000_000)));
-    if (!value || typeof value !== 'object') return [];
-    return Object.entries(value)
-      .slice(0, FIELD_CAP)
-      .map(([name, child]) => [name, typeof child === 'string' ? child : JSON.stringify(child)]);
+    return value && typeof value === 'object' ? flattenJson(value) : [];
   } catch {
     return [];
   }

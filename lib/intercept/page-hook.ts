@@ -1,4 +1,4 @@
-import { CAUSE_WINDOW_MS, isStateChanging } from '@/lib/actions/requests';
+import { CAUSE_WINDOW_MS, FIELD_CAP, flattenJson, isStateChanging } from '@/lib/actions/requests';
 import type { RequestVia } from '@/lib/actions/types';
 
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
@@ -8,7 +8,6 @@ export const REQUEST_EVENT = 'countersign:request';
 /** The isolated world's answer to a held request. */
 export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
 
-const FIELD_CAP = 200;
 
 /** A request as the page is about to send it, passed to the isolated world as JSON. */
 export interface RequestDetail {
@@ -53,6 +52,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const newNonce = () => Array.from(random(new Uint32Array(4)), (part) => part.toString(36)).join('-');
   const stringify = win.JSON.stringify;
   const parse = win.JSON.parse;
+  const entriesOf = win.Object.entries;
   const now = () => win.performance.now();
   const waiting = new Map<string, (verdict: RequestDecision['verdict']) => void>();
   let lastInput = -Infinity;
@@ -134,7 +134,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
     if (/^\s*[[{]/.test(text)) {
       try {
         const value: unknown = parse(text);
-        if (value && typeof value === 'object') return { kind: 'json', fields: flatten(value) };
+        if (value && typeof value === 'object') return { kind: 'json', fields: flattenJson(value, entriesOf) };
       } catch {
         // not JSON after all
       }
@@ -148,14 +148,6 @@ export function installPageHook(win: Window & typeof globalThis): void {
     list.forEach((value: FormDataEntryValue, name: string) => {
       if (out.length < FIELD_CAP) out.push([name, typeof value === 'string' ? value : `(file ${value.name})`]);
     });
-    return out;
-  }
-
-  function flatten(value: unknown, path = '', out: [string, string][] = []): [string, string][] {
-    if (out.length >= FIELD_CAP) return out;
-    if (value && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) flatten(child, path ? `${path}.${key}` : key, out);
-    } else out.push([path, String(value)]);
     return out;
   }
 

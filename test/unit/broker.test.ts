@@ -549,6 +549,19 @@ describe('Broker', () => {
       ]);
     });
 
+    it('names a JSON body\'s nested fields as the card does (a.b.0), secrets inside masked', async () => {
+      const { broker, platform } = await setup();
+      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      const json = JSON.stringify({ user: { email: 'ada@example.com', password: 'hunter2' }, tags: ['tea'] });
+      const body = { raw: [{ bytes: new TextEncoder().encode(json).buffer }] };
+      const logged = await broker.observeRequest(request({ at: platform.clock + 1, body }));
+      expect(logged?.fields.map((field) => [field.name, field.value])).toEqual([
+        ['user.email', 'ada@example.com'],
+        ['user.password', '••••••'],
+        ['tags.0', 'tea'],
+      ]);
+    });
+
     it.each([
       ['a GET', { method: 'GET' }],
       ['a request of a tab with no agent input', { tabId: 999 }],
