@@ -117,7 +117,7 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
   const hidden = record.fields.filter((field) => field.hidden);
 
   // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
-  const evaluated = record.policyReasons !== undefined;
+  const evaluated = record.evaluatedAt !== undefined;
   const approveBlocked = busy || !dwell.ready || approvalsPaused || !evaluated;
   return (
     <article
@@ -197,14 +197,14 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
       <details className="rule-actions">
         <summary>Rules for {record.site}</summary>
         <div className="decide">
-          <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'trust' }))}>
+          <button disabled={approveBlocked} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'trust' }))}>
             Always allow {kindPlural(record.kind)} on {record.site}
           </button>
           <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
             Always block {kindPlural(record.kind)} on {record.site}
           </button>
           {endpoint && (
-            <button disabled={busy} onClick={() => void run(() => request({ type: 'allow-endpoint', id: record.id }))}>
+            <button disabled={approveBlocked} onClick={() => void run(() => request({ type: 'allow-endpoint', id: record.id }))}>
               Always allow {endpoint} on {record.site}
             </button>
           )}
@@ -213,7 +213,7 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
           {GRANTS.map(({ label, ms }) => (
             <button
               key={ms}
-              disabled={busy}
+              disabled={approveBlocked}
               onClick={() => void run(() => request({ type: 'grant', id: record.id, durationMs: ms }))}
             >
               Allow everything on this site in this tab for {label}

@@ -29,7 +29,7 @@ export function QueueView() {
           {fatigue.message}
         </p>
       )}
-      <Suggestions />
+      <Suggestions approvalsPaused={Boolean(fatigue)} />
       {empty ? (
         <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
       ) : (

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { Suggestion } from '@/lib/messaging/protocol';
 import { KIND_NAMES } from './ActionDetails';
@@ -6,32 +6,38 @@ import { PageText } from './PageText';
 import { useBroker } from './useBroker';
 
 /** Offers a rule after a run of unedited approvals; only the person creates it. */
-export function Suggestions() {
+export function Suggestions({ approvalsPaused }: { approvalsPaused: boolean }) {
   const load = useCallback(() => request({ type: 'suggestions' }), []);
   const { data } = useBroker(load);
   if (!data?.length) return null;
   return (
     <section aria-label="Suggested rules" className="suggestions">
       {data.map((suggestion) => (
-        <SuggestionCard key={`${suggestion.site} ${suggestion.kind}`} suggestion={suggestion} />
+        <SuggestionCard key={`${suggestion.site} ${suggestion.kind}`} suggestion={suggestion} approvalsPaused={approvalsPaused} />
       ))}
     </section>
   );
 }
 
-function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
+function SuggestionCard({ suggestion, approvalsPaused }: { suggestion: Suggestion; approvalsPaused: boolean }) {
   const { site, kind, approvals } = suggestion;
-  const answer = (accept: boolean) => void request({ type: 'answer-suggestion', site, kind, accept });
+  const [error, setError] = useState<string | null>(null);
+  const answer = async (accept: boolean) => {
+    const reply = await request({ type: 'answer-suggestion', site, kind, accept });
+    setError(reply.ok ? null : reply.error);
+  };
   const kindName = KIND_NAMES[kind].toLowerCase();
   return (
     <div className="suggestion" role="group" aria-label={`Suggestion for ${site}`}>
       <p>
         You approved the last {approvals} {kindName}s on <PageText text={site} /> without changes.
       </p>
-      <button onClick={() => answer(true)}>
+      {/* Trusting a site approves what is to come: paused with the approvals. */}
+      <button disabled={approvalsPaused} onClick={() => void answer(true)}>
         Always allow {kindName}s on {site}
       </button>{' '}
-      <button onClick={() => answer(false)}>Don’t suggest this again</button>
+      <button onClick={() => void answer(false)}>Don’t suggest this again</button>
+      {error && <p role="alert">{error}</p>}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { ActionRecord, FatigueState, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
@@ -18,12 +18,12 @@ import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, type RuleKind } from '@/lib/policy/rules';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
 import { observedFields, type ObservedBody } from './request-body';
+import { afterApproval, approvalGate, pausedMessage } from './gate';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
 const FLOOD_WINDOW_MS = 60_000;
-const FATIGUE_WINDOW_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
@@ -89,8 +89,10 @@ export class Broker {
   private refreshing: Promise<void> | null = null;
   private nextRefresh: Promise<void> | null = null;
   private readonly resumedAt = new Map<number, number>();
-  private approvals: { at: number; dwellMs: number }[] = [];
-  private fatigue: { until: number; message: string } | null = null;
+  /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
+  private readonly startedAt: number;
+  /** Loaded from the store on first use: a restarted worker keeps a fatigue pause. */
+  private fatigue: FatigueState | null | undefined;
   /** The last input of an agent in each guarded tab, as its frames report it. */
   private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
   readonly rules: RuleBook;
@@ -100,6 +102,7 @@ export class Broker {
     private readonly platform: BrokerPlatform,
   ) {
     this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
+    this.startedAt = platform.now();
   }
 
   async guardFor(tabId: number): Promise<TabGuard> {
@@ -144,15 +147,25 @@ export class Broker {
     };
     if (isCrossOriginFrame(proposal.frameUrl, origin.tabUrl)) record.frameCrossOrigin = true;
     await this.store.add(record);
+    return this.evaluateHeld(record);
+  }
+
+  /**
+   * Signals, rules, risks, confirmation, grouping and picture, stored together with
+   * `evaluatedAt`: until then nothing can approve the action. A worker stopped half-way
+   * leaves the record unevaluated, and `reconcile` runs this again.
+   */
+  private async evaluateHeld(record: ActionRecord): Promise<HoldReply> {
     await this.freshDebuggers();
-    const signals = confirmedSignals(proposal.signals, await this.guardFor(origin.tabId));
+    const signals = confirmedSignals(record.signals, await this.guardFor(record.tabId));
     if (signals.length === 0) {
-      await this.store.settle(record.id, {
+      const released = await this.store.settle(record.id, {
         status: 'released',
         decidedAt: this.platform.now(),
         decidedBy: 'system',
         reason: 'tab not guarded',
       });
+      if (!released) return { status: 'held' }; // decided meanwhile (tab closed, timeout)
       this.changed();
       return { status: 'release' };
     }
@@ -161,25 +174,28 @@ export class Broker {
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
     if (policy.verdict !== 'ask' && policy.rule) {
       const allow = policy.verdict === 'allow';
-      await this.store.settle(record.id, {
+      const settled = await this.store.settle(record.id, {
         signals,
         status: allow ? 'approved' : 'rejected',
         decidedAt: this.platform.now(),
         decidedBy: 'rule',
         ruleId: policy.rule.id,
         policyReasons: policy.reasons,
+        evaluatedAt: this.platform.now(),
         ...(allow ? { deliveredAt: this.platform.now() } : {}),
       });
+      if (!settled) return { status: 'held' };
       await this.rules.noteApplied(policy.rule);
       this.changed();
       return allow ? { status: 'release' } : { status: 'blocked', reason: policy.reasons.join('; ') };
     }
     const paused = await this.isFlooding(record, settings.floodLimit);
     const leader = policy.confirm || paused ? undefined : await this.identicalPending(record);
-    const screenshot = paused || leader ? undefined : await this.capture(record);
+    const screenshot = paused || leader || record.screenshot ? undefined : await this.capture(record);
     await this.store.update(record.id, {
       signals,
       policyReasons: policy.reasons,
+      evaluatedAt: this.platform.now(),
       ...(screenshot ? { screenshot } : {}),
       ...(policy.confirm ? { confirm: policy.confirm } : {}),
       ...(leader ? { groupOf: leader.id } : {}),
@@ -334,8 +350,8 @@ export class Broker {
   }
 
   /**
-   * A decision from the panel: high-risk approvals need the typed confirmation, approvals are
-   * refused during a fatigue pause, and a group is decided together.
+   * A decision from the panel. An approval passes the gate (lib/broker/gate.ts); a group is
+   * decided together.
    */
   async decideFromPanel(request: {
     id: string;
@@ -346,18 +362,15 @@ export class Broker {
     dwellMs?: number;
   }): Promise<DecideReply> {
     const record = await this.store.get(request.id);
-    if (request.verdict === 'approve' && request.edits?.length && record?.trigger === 'request') {
-      return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
-    }
     if (request.verdict === 'approve') {
-      if (record?.confirm && request.confirmation !== record.confirm.value) {
-        return { ok: false, error: `Type ${record.confirm.value} to confirm this approval.` };
+      if (request.edits?.length && record?.trigger === 'request') {
+        return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
       }
-      const now = this.platform.now();
-      if (this.fatigue && now < this.fatigue.until) return { ok: false, error: this.fatigue.message };
+      const gate = await this.gate(record, 'approve', request.confirmation);
+      if (!gate.ok) return gate;
     }
     const reply = await this.decide(request.id, request.verdict, request.note, request.edits);
-    if (reply.ok && request.verdict === 'approve') await this.noteApproval(request.id, request.dwellMs);
+    if (reply.ok && request.verdict === 'approve') await this.noteApproval(record!, request.dwellMs);
     if (reply.ok) {
       for (const member of (await this.store.pending()).filter((other) => other.groupOf === request.id)) {
         await this.decide(member.id, request.verdict, request.note, request.edits);
@@ -366,19 +379,44 @@ export class Broker {
     return reply;
   }
 
-  /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */
-  private async noteApproval(id: string, dwellMs: number | undefined): Promise<void> {
-    const settings = await this.store.settings();
+  private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut', confirmation?: string) {
+    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigueState()]);
+    return approvalGate({ record, now: this.platform.now(), dwellMs: settings.dwellMs, fatigue, path, confirmation });
+  }
+
+  private async fatigueState(): Promise<FatigueState | null> {
+    this.fatigue ??= await this.store.fatigue();
+    return this.fatigue;
+  }
+
+  /**
+   * Many approvals, each soon after its card appeared: warn, pause approvals, and log it. The
+   * card's time on screen is the panel's count when it gives one, never more than the broker's.
+   */
+  private async noteApproval(record: ActionRecord, panelDwellMs: number | undefined): Promise<void> {
+    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigueState()]);
     const now = this.platform.now();
-    this.approvals = [...this.approvals.filter((at) => now - at.at < FATIGUE_WINDOW_MS), { at: now, dwellMs: dwellMs ?? Infinity }];
-    const quick = this.approvals.filter((approval) => approval.dwellMs < settings.fatigueDwellMs);
-    if (quick.length < settings.fatigueCount) return;
-    const seconds = Math.round((now - quick[0]!.at) / 1000);
-    const message = `${quick.length} approvals in ${seconds} s, each within ${settings.fatigueDwellMs / 1000} s of the card appearing. Approvals are paused for ${settings.fatiguePauseSeconds} s: take a breath and read the next card.`;
-    this.fatigue = { until: now + settings.fatiguePauseSeconds * 1000, message };
-    this.approvals = [];
-    await this.store.update(id, { fatigue: message });
+    const upFor = now - (record.evaluatedAt ?? now);
+    const { state, warning } = afterApproval(fatigue, { at: now, dwellMs: Math.min(upFor, panelDwellMs ?? Infinity) }, settings);
+    this.fatigue = state;
+    await this.store.saveFatigue(state);
+    if (!warning) return;
+    await this.store.update(record.id, { fatigue: warning });
     this.changed();
+  }
+
+  /** A shortcut from a card (rule, endpoint, grant): through the gate, then approves the action unless it needs its typed confirmation. */
+  private async approveByShortcut(id: string, makeRule: (record: ActionRecord) => Promise<unknown>): Promise<DecideReply> {
+    const record = await this.store.get(id);
+    const gate = await this.gate(record, 'shortcut');
+    if (!gate.ok) return gate;
+    await makeRule(record!);
+    this.changed();
+    // A high-risk action still needs its typed confirmation: the rule starts with the next one.
+    if (record!.confirm) return { ok: true };
+    const reply = await this.decide(id, 'approve');
+    if (reply.ok) await this.noteApproval(record!, undefined);
+    return reply;
   }
 
   /** Only extension pages reach this (background.ts checks the sender). */
@@ -467,6 +505,7 @@ export class Broker {
     const open = await this.platform.openTabs();
     for (const record of await this.store.pending()) {
       if (!open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
+      else if (record.evaluatedAt === undefined && record.createdAt < this.startedAt) await this.evaluateAgain(record);
       else await this.expire(record.id); // expires it, or re-arms its timer
     }
     for (const rule of await this.rules.list()) {
@@ -476,16 +515,33 @@ export class Broker {
     await this.prune(true);
   }
 
+  /**
+   * The worker stopped between writing a hold and storing its evaluation: evaluate it now, and
+   * tell the page what the lost reply would have said.
+   */
+  private async evaluateAgain(record: ActionRecord): Promise<void> {
+    const outcome = await this.evaluateHeld(record);
+    if (outcome.status === 'held') return;
+    const verdict = outcome.status === 'release' ? 'approve' : 'reject';
+    const message: TabMessage = { type: 'decision', id: record.id, verdict };
+    if (outcome.status === 'blocked') message.note = outcome.reason;
+    const reply = parseDecisionReply(await this.platform.sendToFrame(record, message).catch(() => undefined));
+    if (verdict === 'approve' && !reply?.delivered) {
+      await this.store.update(record.id, { status: 'abandoned', deliveredAt: undefined, reason: 'allowed, but the page no longer held it' });
+      this.changed();
+    }
+  }
+
   /** "Always allow/block <kind> on <site>": the rule decides from the next action; this one is the person's. */
   async always(id: string, level: 'trust' | 'block'): Promise<DecideReply> {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
-    await this.rules.setKindLevel(record.site, record.kind, level, 'person');
+    const kind = record.kind;
+    if (level === 'trust') return this.approveByShortcut(id, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    await this.rules.setKindLevel(record.site, kind, 'block', 'person');
     this.changed();
-    // A high-risk action still needs its typed confirmation: the rule starts with the next one.
-    if (level === 'trust' && record.confirm) return { ok: true };
-    return this.decide(id, level === 'trust' ? 'approve' : 'reject', level === 'block' ? `${record.kind} blocked on this site` : undefined);
+    return this.decide(id, 'reject', `${kind} blocked on this site`);
   }
 
   /** "Always allow POST /api/track on <site>": for an action whose destination is on its own site. */
@@ -497,21 +553,15 @@ export class Broker {
     if (!destination || destination.origin !== record.site) {
       return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
     }
-    await this.rules.allowEndpoint(record.site, destination.endpoint, 'person');
-    this.changed();
-    if (record.confirm) return { ok: true };
-    return this.decide(id, 'approve');
+    return this.approveByShortcut(id, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */
   async grant(id: string, durationMs: number): Promise<DecideReply> {
-    const record = await this.store.get(id);
-    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
-    const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
-    this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
-    this.changed();
-    if (record.confirm) return { ok: true };
-    return this.decide(id, 'approve');
+    return this.approveByShortcut(id, async (record) => {
+      const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
+      this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
+    });
   }
 
   /**
@@ -537,9 +587,13 @@ export class Broker {
     return this.rules.suggestions(await this.store.recent(500), await this.store.settings());
   }
 
-  async answerSuggestion(site: string, kind: RuleKind, accept: boolean): Promise<{ ok: true }> {
-    if (accept) await this.rules.setKindLevel(site, kind, 'trust', 'suggestion');
-    else {
+  async answerSuggestion(site: string, kind: RuleKind, accept: boolean): Promise<DecideReply> {
+    if (accept) {
+      // Trusting a site is an approval of everything to come: not during a fatigue pause.
+      const paused = pausedMessage(await this.fatigueState(), this.platform.now());
+      if (paused) return { ok: false, error: paused };
+      await this.rules.setKindLevel(site, kind, 'trust', 'suggestion');
+    } else {
       const settings = await this.store.settings();
       const key = `${site} ${kind}`;
       if (!settings.silencedSuggestions.includes(key)) {
@@ -556,8 +610,8 @@ export class Broker {
     if (change.guardMode) await this.pushGuardToAllTabs();
     if (change.fatigueCount || change.fatigueDwellMs !== undefined || change.fatiguePauseSeconds) {
       // New thresholds judge new approvals: start a fresh window.
-      this.approvals = [];
       this.fatigue = null;
+      await this.store.saveFatigue(null);
     }
     if (change.historyMaxEntries || change.historyMaxDays || change.screenshotMaxCount !== undefined) await this.prune(true);
     this.changed();
@@ -579,7 +633,8 @@ export class Broker {
       actions: pending.filter((r) => !r.groupOf && !r.paused).map((r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0) })),
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
     };
-    if (this.fatigue && this.fatigue.until > this.platform.now()) state.fatigue = this.fatigue;
+    const fatigue = await this.fatigueState();
+    if (pausedMessage(fatigue, this.platform.now())) state.fatigue = { until: fatigue!.until, message: fatigue!.message };
     return state;
   }
 

@@ -25,6 +25,8 @@ export interface ActionRecord extends ProposedAction {
   ruleId?: string;
   /** Why the policy asked, allowed or blocked. */
   policyReasons?: string[];
+  /** When the broker finished evaluating it: from then on the card is complete and the dwell runs. */
+  evaluatedAt?: number;
   note?: string;
   /** Why the system closed it (abandoned, released), or why an approval could not be delivered. */
   reason?: string;
@@ -54,6 +56,14 @@ export interface ActionRecord extends ProposedAction {
 
 /** `withheld`: secrets on the page could not all be located, so no picture was kept. */
 export type ScreenshotState = 'captured' | 'background' | 'unavailable' | 'withheld' | 'pruned';
+
+/** Approvals came too fast: refused until `until`. Stored, so a worker restart keeps it. */
+export interface FatigueState {
+  until: number;
+  message: string;
+  /** Recent approvals and how long each card had been up, for the next warning. */
+  approvals: { at: number; dwellMs: number }[];
+}
 
 export interface ScreenshotRecord {
   blob: Blob;

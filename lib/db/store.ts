@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { Rule } from '@/lib/policy/rules';
-import type { ActionRecord, CountersignSchema, ScreenshotRecord, Settings } from './schema';
+import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
 
@@ -173,5 +173,13 @@ export class ActionStore {
 
   async saveSettings(settings: Settings): Promise<void> {
     await this.db.put('settings', settings, 'settings');
+  }
+
+  async fatigue(): Promise<FatigueState | null> {
+    return ((await this.db.get('settings', 'fatigue')) as FatigueState | undefined) ?? null;
+  }
+
+  async saveFatigue(state: FatigueState | null): Promise<void> {
+    await this.db.put('settings', state, 'fatigue');
   }
 }

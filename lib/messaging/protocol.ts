@@ -83,7 +83,7 @@ export interface PanelReplies {
   'allow-endpoint': DecideReply;
   grant: DecideReply;
   suggestions: Suggestion[];
-  'answer-suggestion': { ok: true };
+  'answer-suggestion': DecideReply;
   rules: Rule[];
   'save-rule': RuleChangeReply;
   'delete-rule': RuleChangeReply;

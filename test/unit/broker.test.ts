@@ -41,13 +41,29 @@ class FakePlatform implements BrokerPlatform {
   sleep = async () => undefined;
 }
 
-async function setup() {
+/** The dwell is off unless a test is about it: the fake clock only moves when told to. */
+async function setup({ dwellMs = 0 } = {}) {
   const store = new ActionStore(await openCountersignDb(`broker-${dbCounter++}`));
+  await store.saveSettings({ ...(await store.settings()), dwellMs });
   const platform = new FakePlatform();
   return { store, platform, broker: new Broker(store, platform) };
 }
 
 const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/checkout', tabTitle: 'Checkout' };
+/** A hold whose worker stopped before the evaluation was stored: the record, nothing more. */
+async function heldButNotEvaluated(store: ActionStore, platform: FakePlatform, action = proposal({ kind: 'submit' })) {
+  const dying = Object.assign(Object.create(Object.getPrototypeOf(platform)), platform, {
+    captureTab: async () => {
+      throw new Error('the worker stopped');
+    },
+    debuggerTabs: async () => {
+      throw new Error('the worker stopped');
+    },
+  }) as FakePlatform;
+  await new Broker(store, dying).hold(action, origin).catch(() => undefined);
+  return action;
+}
+
 const decisions = (platform: FakePlatform) => platform.sent.filter((s) => s.message.type === 'decision');
 
 describe('Broker', () => {
@@ -473,10 +489,11 @@ describe('Broker', () => {
   });
 
   it('does not count slow, considered approvals toward fatigue', async () => {
-    const { broker } = await setup();
+    const { broker, platform } = await setup();
     await broker.updateSettings({ fatigueCount: 2, fatigueDwellMs: 1000 });
     const actions = Array.from({ length: 3 }, (_, i) => proposal({ label: `Send ${i}` }));
     for (const action of actions) await broker.hold(action, origin);
+    platform.clock += 5_000; // the cards have been up that long
     for (const action of actions) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
     expect((await broker.queue()).fatigue).toBeUndefined();
   });
@@ -585,4 +602,99 @@ describe('Broker', () => {
       expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
     });
   });
+
+  describe('one approval gate for every approving path', () => {
+    it('refuses Approve and every shortcut until the action is evaluated, and makes no rule', async () => {
+      const { broker, store, platform } = await setup();
+      const action = await heldButNotEvaluated(store, platform);
+      const refused = { ok: false, error: expect.stringMatching(/still checking/) };
+      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve' })).toMatchObject(refused);
+      expect(await broker.always(action.id, 'trust')).toMatchObject(refused);
+      expect(await broker.grant(action.id, 60_000)).toMatchObject(refused);
+      expect(await broker.rules.list()).toEqual([]);
+      expect(decisions(platform)).toEqual([]);
+      expect(await broker.decideFromPanel({ id: action.id, verdict: 'reject' })).toEqual({ ok: true }); // rejecting needs no gate
+    });
+
+    it("counts the dwell on the broker's clock, whatever the panel says", async () => {
+      const { broker, platform } = await setup({ dwellMs: 1000 });
+      const action = proposal({ kind: 'submit' });
+      await broker.hold(action, origin);
+      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 60_000 })).toMatchObject({ ok: false, error: /Read the card first/ });
+      expect(await broker.always(action.id, 'trust')).toMatchObject({ ok: false, error: /Read the card first/ });
+      platform.clock += 1000;
+      expect(await broker.always(action.id, 'trust')).toEqual({ ok: true });
+      expect(decisions(platform)).toHaveLength(1);
+    });
+
+    it('counts shortcuts toward fatigue and refuses them, and trusting a suggestion, during the pause', async () => {
+      const { broker, store, platform } = await setup();
+      await broker.updateSettings({ fatigueCount: 2, fatigueDwellMs: 1000, fatiguePauseSeconds: 30 });
+      const [a, b, c] = [proposal({ kind: 'submit', label: 'A' }), proposal({ kind: 'send', label: 'B' }), proposal({ kind: 'submit', label: 'C' })];
+      for (const action of [a, b]) await broker.hold(action, origin);
+      await broker.hold(c, { ...origin, tabId: 2, tabUrl: 'https://other.example/' });
+      expect(await broker.always(a.id, 'trust')).toEqual({ ok: true });
+      expect(await broker.grant(b.id, 60_000)).toEqual({ ok: true });
+      expect((await store.get(b.id))?.fatigue).toMatch(/^2 approvals/);
+      expect(await broker.always(c.id, 'trust')).toMatchObject({ ok: false, error: /paused for 30 s/ });
+      expect(await broker.answerSuggestion('https://other.example', 'submit', true)).toMatchObject({ ok: false, error: /paused/ });
+      expect((await broker.rules.list()).map((rule) => rule.pattern)).toEqual(['https://shop.example', 'https://shop.example']);
+      platform.clock += 30_000;
+      expect(await broker.always(c.id, 'trust')).toEqual({ ok: true });
+    });
+
+    it('keeps a fatigue pause across a worker restart', async () => {
+      const { broker, store, platform } = await setup();
+      await broker.updateSettings({ fatigueCount: 1, fatigueDwellMs: 1000, fatiguePauseSeconds: 30 });
+      const [first, second] = [proposal({ kind: 'submit', label: 'One' }), proposal({ kind: 'submit', label: 'Two' })];
+      for (const action of [first, second]) await broker.hold(action, origin);
+      expect(await broker.decideFromPanel({ id: first.id, verdict: 'approve' })).toEqual({ ok: true });
+      const restarted = new Broker(store, platform);
+      await restarted.reconcile();
+      expect((await restarted.queue()).fatigue?.message).toMatch(/paused for 30 s/);
+      expect(await restarted.decideFromPanel({ id: second.id, verdict: 'approve' })).toMatchObject({ ok: false, error: /paused/ });
+    });
+  });
+
+  describe('a worker stopped between hold and evaluation', () => {
+    it('is evaluated again on restart: the card becomes approvable and Approve delivers once', async () => {
+      const { store, platform } = await setup();
+      const action = await heldButNotEvaluated(store, platform, proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } }));
+      platform.clock += 500;
+      const restarted = new Broker(store, platform);
+      await restarted.reconcile();
+      const record = await store.get(action.id);
+      expect(record).toMatchObject({ status: 'pending', confirm: { value: '250' }, screenshot: 'captured' });
+      expect(record?.evaluatedAt).toBeGreaterThan(record!.createdAt);
+      expect(platform.timers.has(`timeout:${action.id}`)).toBe(true);
+      expect(await restarted.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
+      expect(decisions(platform)).toHaveLength(1);
+    });
+
+    it('tells the page what a rule decided, since the reply it waited for was lost', async () => {
+      const { store, platform, broker } = await setup();
+      await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust' });
+      await broker.rules.save(undefined, { pattern: 'https://blocked.example', trust: 'block' });
+      const allowed = await heldButNotEvaluated(store, platform);
+      const blocked = await heldButNotEvaluated(store, platform, proposal({ kind: 'submit', frameUrl: 'https://blocked.example/' }));
+      await store.update(blocked.id, { tabUrl: 'https://blocked.example/', site: 'https://blocked.example' });
+      await new Broker(store, platform).reconcile();
+      expect(await store.get(allowed.id)).toMatchObject({ status: 'approved', decidedBy: 'rule' });
+      expect(await store.get(blocked.id)).toMatchObject({ status: 'rejected', decidedBy: 'rule' });
+      expect(decisions(platform).map((d) => [(d.message as { id: string }).id, (d.message as { verdict: string }).verdict])).toEqual([
+        [allowed.id, 'approve'],
+        [blocked.id, 'reject'],
+      ]);
+    });
+
+    it('leaves a hold that arrives as the worker starts to its own evaluation', async () => {
+      const { store, platform } = await setup();
+      const restarted = new Broker(store, platform);
+      const action = proposal({ kind: 'submit' });
+      await Promise.all([restarted.hold(action, origin), restarted.reconcile()]);
+      expect(decisions(platform)).toEqual([]);
+      expect((await store.get(action.id))?.status).toBe('pending');
+    });
+  });
 });
+
