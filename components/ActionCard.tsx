@@ -11,7 +11,8 @@ import { PageText } from './PageText';
  * Whether the card has been on screen, in a visible page, for the dwell time. Approve waits
  * for it, so a reflex click, or a click aimed at something else, approves nothing.
  */
-function useDwell(dwellMs: number): { ref: React.RefObject<HTMLElement | null>; ready: boolean; since: () => number } {
+/** The dwell runs while the card is complete (evaluated) and on screen, as the broker counts it from the evaluation. */
+function useDwell(dwellMs: number, complete: boolean): { ref: React.RefObject<HTMLElement | null>; ready: boolean; since: () => number } {
   const ref = useRef<HTMLElement | null>(null);
   const [ready, setReady] = useState(false);
   const shownAt = useRef<number | null>(null);
@@ -22,7 +23,7 @@ function useDwell(dwellMs: number): { ref: React.RefObject<HTMLElement | null>; 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
       clearTimeout(timer);
-      const visible = inView && document.visibilityState === 'visible';
+      const visible = complete && inView && document.visibilityState === 'visible';
       if (!visible) {
         shownAt.current = null;
         setReady(false);
@@ -42,13 +43,15 @@ function useDwell(dwellMs: number): { ref: React.RefObject<HTMLElement | null>; 
       document.removeEventListener('visibilitychange', update);
       clearTimeout(timer);
     };
-  }, [dwellMs]);
+  }, [dwellMs, complete]);
   return { ref, ready, since: () => (shownAt.current === null ? 0 : Date.now() - shownAt.current) };
 }
 
 /** One pending action: everything the reviewer needs, then Approve, Reject or Edit. */
 export function ActionCard({ record, dwellMs, approvalsPaused }: { record: QueuedAction; dwellMs: number; approvalsPaused: boolean }) {
-  const dwell = useDwell(dwellMs);
+  // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
+  const evaluated = record.evaluatedAt !== undefined;
+  const dwell = useDwell(dwellMs, evaluated);
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
   const [note, setNote] = useState('');
@@ -116,8 +119,6 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
   const visible = record.fields.map((field, index) => ({ field, index })).filter(({ field }) => !field.hidden);
   const hidden = record.fields.filter((field) => field.hidden);
 
-  // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
-  const evaluated = record.evaluatedAt !== undefined;
   const approveBlocked = busy || !dwell.ready || approvalsPaused || !evaluated;
   return (
     <article

@@ -134,6 +134,8 @@ export class Broker {
   }
 
   async hold(proposal: ProposedAction, origin: Origin): Promise<HoldReply> {
+    const earlier = await this.store.get(proposal.id);
+    if (earlier) return this.repeatedHold(earlier, proposal, origin);
     const record: ActionRecord = {
       ...proposal,
       frameUrl: proposal.frameUrl || clip(origin.tabUrl, 8192),
@@ -148,6 +150,26 @@ export class Broker {
     if (isCrossOriginFrame(proposal.frameUrl, origin.tabUrl)) record.frameCrossOrigin = true;
     await this.store.add(record);
     return this.evaluateHeld(record);
+  }
+
+  /**
+   * The page asked again because the reply to its hold was lost (the worker stopped): answer
+   * with what became of it. Anything but the same action from the same frame is refused, so a
+   * repeat never overwrites a record.
+   */
+  private repeatedHold(earlier: ActionRecord, proposal: ProposedAction, origin: Origin): HoldReply {
+    const same =
+      earlier.tabId === origin.tabId &&
+      earlier.frameId === origin.frameId &&
+      earlier.kind === proposal.kind &&
+      earlier.label === proposal.label &&
+      earlier.heldAt === proposal.heldAt;
+    if (!same) throw new Error(`An action with the id ${proposal.id} exists already.`);
+    if (earlier.status === 'pending') return { status: 'held' };
+    // An approval with edits reaches the page only in its decision message, never as a release.
+    const plain = !earlier.edits?.length;
+    if ((earlier.status === 'approved' && plain) || earlier.status === 'released') return { status: 'release' };
+    return { status: 'blocked', reason: earlier.note ?? earlier.reason ?? earlier.policyReasons?.join('; ') ?? earlier.status };
   }
 
   /**

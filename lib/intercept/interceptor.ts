@@ -58,6 +58,8 @@ export interface Transport {
 }
 
 const ORPHAN_CHECK_MS = 1000;
+const HOLD_ATTEMPTS = 20;
+const HOLD_RETRY_MS = 250;
 /** Well within the background's grace for notes (NOTE_GRACE_MS in lib/broker/broker.ts). */
 const NOTE_INTERVAL_MS = 100;
 /** Controls that switch a view or a filter rather than commit anything. */
@@ -367,16 +369,24 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }
     held.set(id, entry);
     status.show('Held for review by a person');
-    transport.hold(proposal).then(
-      (reply) => {
-        if (reply?.status === 'release') release(id, null, []);
-        if (reply?.status === 'blocked' && held.delete(id)) {
-          entry.discard?.();
-          status.show(`Blocked by a Countersign rule: ${reply.reason}`);
-        }
-      },
-      () => status.show('Held: Countersign could not reach its reviewer; nothing was sent'),
-    );
+    // A worker stopped mid-hold loses the reply: ask again (the broker answers a repeat with
+    // what became of the first) until it answers, and only then say it cannot be reached.
+    const ask = (attempt: number): void =>
+      void transport.hold(proposal).then(
+        (reply) => {
+          if (reply?.status === 'release') release(id, null, []);
+          if (reply?.status === 'blocked' && held.delete(id)) {
+            entry.discard?.();
+            status.show(`Blocked by a Countersign rule: ${reply.reason}`);
+          }
+        },
+        () => {
+          if (!held.has(id)) return;
+          if (attempt < HOLD_ATTEMPTS && transport.alive()) win.setTimeout(() => ask(attempt + 1), HOLD_RETRY_MS);
+          else status.show('Held: Countersign could not reach its reviewer; nothing was sent');
+        },
+      );
+    ask(1);
   }
 
   function fieldTargets(spec: HoldSpec): { targets: FieldTarget[]; truncated: boolean } {

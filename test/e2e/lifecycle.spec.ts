@@ -59,6 +59,33 @@ test('a service worker restart loses nothing, and Approve still delivers exactly
   expect(JSON.parse(request.body)).toEqual({ sku: 'KETTLE-2', qty: 1 });
 });
 
+test('a worker stopped at any moment after an agent’s click leaves the action held, approvable, and delivered once', async ({
+  agent,
+  extensionContext,
+  panel,
+  server,
+}) => {
+  test.setTimeout(240_000);
+  await panel.send({ type: 'set-settings', settings: { floodLimit: 100 } }); // 21 purchases in a minute are the point here
+  const cdp = await extensionContext.newCDPSession(panel.page);
+  await cdp.send('ServiceWorker.enable');
+  for (let delayMs = 0; delayMs <= 2000; delayMs += 100) {
+    await test.step(`stopped ${delayMs} ms after the click`, async () => {
+      server.reset();
+      await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+      await agent.getByRole('button', { name: 'Buy now' }).click();
+      await agent.waitForTimeout(delayMs);
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await expectNothingReceived(server, '/api/spa/buy', 200);
+      await panel.page.reload();
+      await panel.approve('Buy now');
+      await expectReceivedOnce(server, '/api/spa/buy');
+      await expect(panel.card('Buy now')).toHaveCount(0);
+    });
+  }
+  await panel.resetPolicy();
+});
+
 test('Approve sent from two panels at once delivers once', async ({ agent, extensionContext, extensionId, panel, server }) => {
   await agent.goto(`${server.origin}/cases/spa-fetch.html`);
   await agent.getByRole('button', { name: 'Buy now' }).click();

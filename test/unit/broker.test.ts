@@ -85,6 +85,20 @@ describe('Broker', () => {
     expect((await store.get(action.id))?.status).toBe('rejected');
   });
 
+  it('answers a page that asks again after a lost reply with what became of its action', async () => {
+    const { broker, store } = await setup();
+    await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'block' });
+    const action = proposal({ kind: 'submit' });
+    expect(await broker.hold(action, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.hold(action, origin)).toMatchObject({ status: 'blocked' });
+    await broker.rules.remove((await broker.rules.list())[0]!.id);
+    const pending = proposal({ kind: 'submit' });
+    await broker.hold(pending, origin);
+    expect(await broker.hold(pending, origin)).toEqual({ status: 'held' });
+    await expect(broker.hold(pending, { ...origin, frameId: 3 })).rejects.toThrow('exists already');
+    expect((await store.pending()).map((record) => record.id)).toEqual([pending.id]);
+  });
+
   it('releases an unconfirmed hold in an unguarded tab, and logs it', async () => {
     const { broker, store } = await setup();
     const action = proposal({ signals: ['unconfirmed'] });

@@ -126,13 +126,29 @@ describe('interceptor', () => {
     expect(clicks).toEqual(['buy']);
   });
 
-  it('keeps the action held when the background cannot be reached', async () => {
+  it('asks again when the reply to a hold is lost, with the same action, and keeps it held', async () => {
+    let calls = 0;
+    const { clicks, proposals } = setup({ mode: 'automation', armed: false, debugger: false }, () =>
+      ++calls === 1 ? Promise.reject(new Error('message port closed')) : Promise.resolve({ status: 'held' }),
+    );
+    await flush();
+    click('buy');
+    await new Promise((done) => setTimeout(done, 400));
+    expect(proposals).toHaveLength(2);
+    expect(proposals[1]).toEqual(proposals[0]);
+    expect(clicks).toEqual([]);
+    expect(statusText()).toBe('Held for review by a person');
+  });
+
+  it('keeps the action held, and says so, when the extension is gone', async () => {
+    alive = false;
     const { clicks } = setup({ mode: 'automation', armed: false, debugger: false }, () => Promise.reject(new Error('gone')));
     await flush();
     click('buy');
     await flush();
     expect(clicks).toEqual([]);
     expect(statusText()).toContain('nothing was sent');
+    alive = true;
   });
 
   it('ignores decisions for ids it never held', async () => {
