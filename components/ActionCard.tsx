@@ -3,6 +3,7 @@ import type { FieldSnapshot } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import { endpointOf } from '@/lib/policy/rules';
+import { passkeyAnswer } from './passkey';
 import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol';
 import { ActionDetails, FieldTable, KIND_NAMES } from './ActionDetails';
 import { PageText } from './PageText';
@@ -48,7 +49,18 @@ function useDwell(dwellMs: number, complete: boolean): { ref: React.RefObject<HT
 }
 
 /** One pending action: everything the reviewer needs, then Approve, Reject or Edit. */
-export function ActionCard({ record, dwellMs, approvalsPaused }: { record: QueuedAction; dwellMs: number; approvalsPaused: boolean }) {
+export function ActionCard({
+  record,
+  dwellMs,
+  approvalsPaused,
+  passkeyRegistered,
+}: {
+  record: QueuedAction;
+  dwellMs: number;
+  approvalsPaused: boolean;
+  /** With a key registered, every rule made from a card takes it. */
+  passkeyRegistered: boolean;
+}) {
   // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
   const evaluated = record.evaluatedAt !== undefined;
   const dwell = useDwell(dwellMs, evaluated);
@@ -90,6 +102,7 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
         ...(note ? { note } : {}),
         ...(changes.length ? { edits: changes } : {}),
         ...(verdict === 'approve' && record.confirm ? { confirmation: typed } : {}),
+        ...(verdict === 'approve' && record.needsPasskey ? { passkey: await passkeyAnswer(record.id) } : {}),
       });
       if (!reply.ok) setError(reply.error);
     } catch (cause) {
@@ -105,10 +118,15 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
     try {
       const reply = await work();
       if (!reply.ok) setError(reply.error ?? 'Nothing was changed.');
+    } catch (cause) {
+      setError(`Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`);
     } finally {
       setBusy(false);
     }
   }
+
+  /** The passkey answer a rule made from this card needs, when a key is registered. */
+  const trustProof = async () => (passkeyRegistered ? { passkey: await passkeyAnswer(record.id) } : {});
 
   async function reveal(index: number) {
     const reply = await request({ type: 'reveal', id: record.id, index });
@@ -198,14 +216,14 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
       <details className="rule-actions">
         <summary>Rules for {record.site}</summary>
         <div className="decide">
-          <button disabled={approveBlocked} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'trust' }))}>
+          <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'always', id: record.id, level: 'trust', ...(await trustProof()) }))}>
             Always allow {kindPlural(record.kind)} on {record.site}
           </button>
           <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
             Always block {kindPlural(record.kind)} on {record.site}
           </button>
           {endpoint && (
-            <button disabled={approveBlocked} onClick={() => void run(() => request({ type: 'allow-endpoint', id: record.id }))}>
+            <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'allow-endpoint', id: record.id, ...(await trustProof()) }))}>
               Always allow {endpoint} on {record.site}
             </button>
           )}
@@ -215,7 +233,7 @@ export function ActionCard({ record, dwellMs, approvalsPaused }: { record: Queue
             <button
               key={ms}
               disabled={approveBlocked}
-              onClick={() => void run(() => request({ type: 'grant', id: record.id, durationMs: ms }))}
+              onClick={() => void run(async () => request({ type: 'grant', id: record.id, durationMs: ms, ...(await trustProof()) }))}
             >
               Allow everything on this site in this tab for {label}
             </button>

@@ -45,6 +45,18 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
         <PageText text={record.tabTitle || record.frameTitle} fallback="(untitled page)" />
       </p>
       {record.changedSinceHeld && <ChangedSinceHeld changes={record.changedSinceHeld} />}
+      {record.refusals?.length ? (
+        <div className="refusals" role="note">
+          <p>Approvals refused for want of the reviewer’s passkey:</p>
+          <ul>
+            {record.refusals.map((refusal, index) => (
+              <li key={index}>
+                {new Date(refusal.at).toLocaleTimeString()}: {refusal.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <Screenshot record={record} />
       <dl>
         <dt>Page</dt>

@@ -45,6 +45,7 @@ export function QueueView() {
           record={record}
           dwellMs={settings.dwellMs}
           approvalsPaused={Boolean(fatigue)}
+          passkeyRegistered={queue.passkeyRegistered}
         />
       ))}
     </section>

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import type { Settings } from '@/lib/db/schema';
+import { startRegistration } from '@simplewebauthn/browser';
+import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
 import { GUARD_MODES, type GuardMode, type TabGuard } from '@/lib/detect/signals';
 import { request } from '@/lib/messaging/client';
+import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
 
 const MODE_NAMES: Record<GuardMode, string> = {
@@ -34,6 +36,7 @@ export function SettingsView() {
   if (!settings) return <p>Loading…</p>;
   return (
     <section aria-label="Settings" className="settings">
+      <PasskeySettings />
       <label>
         Guard mode{' '}
         <select value={settings.guardMode} onChange={(e) => void save({ guardMode: e.target.value as GuardMode })}>
@@ -119,3 +122,65 @@ function NumberSetting(props: { label: string; value: number; onSave: (value: nu
     </label>
   );
 }
+
+const SCOPE_NAMES: Record<PasskeyScope, string> = {
+  'high-risk': 'High-risk approvals',
+  every: 'Every approval',
+  devtools: 'Approvals while a DevTools-protocol client is attached to Countersign',
+};
+
+/** "Protect approvals with a passkey": register, choose what needs it, remove (which takes the key). */
+function PasskeySettings() {
+  const load = useCallback(() => request({ type: 'passkey-status' }), []);
+  const { data: status } = useBroker(load);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  async function attempt(work: () => Promise<{ ok: boolean; error?: string }>, success: string) {
+    try {
+      const reply = await work();
+      setMessage(reply.ok ? { text: success, error: false } : { text: reply.error ?? 'Nothing was changed.', error: true });
+    } catch (cause) {
+      setMessage({ text: `Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`, error: true });
+    }
+  }
+
+  const register = () =>
+    attempt(async () => {
+      const current = status?.registered ? await passkeyAnswer() : undefined;
+      const options = await request({ type: 'passkey-register-options' });
+      const response = await startRegistration({ optionsJSON: options });
+      return request({ type: 'passkey-register', response, ...(current ? { current } : {}) });
+    }, 'A passkey now protects approvals.');
+  const remove = () => attempt(async () => request({ type: 'passkey-remove', current: await passkeyAnswer() }), 'The passkey was removed.');
+  const setScopes = (scopes: PasskeyScope[], lowering: boolean) =>
+    attempt(async () => request({ type: 'passkey-scopes', scopes, ...(lowering && status?.registered ? { current: await passkeyAnswer() } : {}) }), 'Saved.');
+
+  if (!status) return null;
+  return (
+    <fieldset aria-label="Passkey">
+      <legend>Protect approvals with a passkey</legend>
+      <p>
+        {status.registered
+          ? 'A passkey protects approvals: an agent clicking in this panel cannot approve what needs it.'
+          : 'No passkey: anyone who can click in this panel can approve.'}
+      </p>
+      <button onClick={() => void register()}>{status.registered ? 'Replace the passkey' : 'Protect approvals with a passkey'}</button>{' '}
+      {status.registered && <button onClick={() => void remove()}>Remove the passkey</button>}
+      {status.registered &&
+        PASSKEY_SCOPES.map((scope) => (
+          <label key={scope} className="inline">
+            <input
+              type="checkbox"
+              checked={status.scopes.includes(scope)}
+              onChange={(e) =>
+                void setScopes(e.target.checked ? [...status.scopes, scope] : status.scopes.filter((s) => s !== scope), !e.target.checked)
+              }
+            />{' '}
+            {SCOPE_NAMES[scope]}
+          </label>
+        ))}
+      {message && <p role={message.error ? 'alert' : 'status'}>{message.text}</p>}
+    </fieldset>
+  );
+}
+

@@ -1,6 +1,7 @@
 import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, FatigueState, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { ActionRecord, FatigueState, PasskeyScope, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
@@ -19,6 +20,7 @@ import { endpointOf, type RuleKind } from '@/lib/policy/rules';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
 import { observedFields, type ObservedBody } from './request-body';
 import { afterApproval, approvalGate, pausedMessage } from './gate';
+import { fingerprintOf, needsPasskey, Passkeys } from './passkey';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
@@ -74,6 +76,10 @@ export interface BrokerPlatform {
    */
   captureTab(tabId: number, redact: { rects: Rect[]; viewportWidth: number }): Promise<Blob | 'background'>;
   notifyPanels(): void;
+  /** The relying party of the reviewer's passkey. */
+  readonly extensionId: string;
+  /** Whether a DevTools-protocol client is attached to one of Countersign's own pages. */
+  extensionPagesDriven(): Promise<boolean>;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
@@ -96,6 +102,7 @@ export class Broker {
   /** The last input of an agent in each guarded tab, as its frames report it. */
   private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
   readonly rules: RuleBook;
+  readonly passkeys: Passkeys;
 
   constructor(
     private readonly store: ActionStore,
@@ -103,6 +110,12 @@ export class Broker {
   ) {
     this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
     this.startedAt = platform.now();
+    this.passkeys = new Passkeys(store, {
+      rpID: platform.extensionId,
+      origin: `chrome-extension://${platform.extensionId}`,
+      now: () => platform.now(),
+      random: (bytes) => crypto.getRandomValues(new Uint8Array(bytes)),
+    });
   }
 
   async guardFor(tabId: number): Promise<TabGuard> {
@@ -382,6 +395,7 @@ export class Broker {
     edits?: FieldEdit[];
     confirmation?: string;
     dwellMs?: number;
+    passkey?: AuthenticationResponseJSON;
   }): Promise<DecideReply> {
     const record = await this.store.get(request.id);
     if (request.verdict === 'approve') {
@@ -390,6 +404,8 @@ export class Broker {
       }
       const gate = await this.gate(record, 'approve', request.confirmation);
       if (!gate.ok) return gate;
+      const proof = await this.passkeyCheck(record!, request.passkey);
+      if (!proof.ok) return proof;
     }
     const reply = await this.decide(request.id, request.verdict, request.note, request.edits);
     if (reply.ok && request.verdict === 'approve') await this.noteApproval(record!, request.dwellMs);
@@ -399,6 +415,61 @@ export class Broker {
       }
     }
     return reply;
+  }
+
+  /** Whether approving this action needs the reviewer's passkey, and if so whether the answer holds. */
+  async passkeyNeeded(record: ActionRecord, trusting = false): Promise<boolean> {
+    if (!(await this.passkeys.registered())) return false;
+    if (trusting) return true;
+    const settings = await this.store.settings();
+    return needsPasskey(record, settings.passkeyFor, await this.platform.extensionPagesDriven().catch(() => true));
+  }
+
+  private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
+    if (!(await this.passkeyNeeded(record, trusting))) return { ok: true };
+    const check = await this.passkeys.verify(answer, { kind: 'approve', actionId: record.id, fingerprint: await fingerprintOf(record) });
+    if (check.ok) return check;
+    // Refused attempts stay in the history: an agent trying the panel leaves a trace.
+    await this.store.update(record.id, { refusals: [...(record.refusals ?? []), { at: this.platform.now(), reason: check.error }].slice(-20) });
+    this.changed();
+    return check;
+  }
+
+  /** A challenge for approving one action as it stands, or (no id) for managing the key. */
+  async passkeyChallenge(id?: string) {
+    if (id === undefined) return this.passkeys.challenge({ kind: 'manage' });
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { error: 'This action was already decided or no longer exists.' };
+    return this.passkeys.challenge({ kind: 'approve', actionId: id, fingerprint: await fingerprintOf(record) });
+  }
+
+  async passkeyStatus(): Promise<{ registered: boolean; scopes: PasskeyScope[] }> {
+    return { registered: await this.passkeys.registered(), scopes: (await this.store.settings()).passkeyFor };
+  }
+
+  async registerPasskey(response: RegistrationResponseJSON, current?: AuthenticationResponseJSON): Promise<DecideReply> {
+    const reply = await this.passkeys.register(response, current);
+    this.changed();
+    return reply;
+  }
+
+  async removePasskey(current?: AuthenticationResponseJSON): Promise<DecideReply> {
+    const reply = await this.passkeys.remove(current);
+    this.changed();
+    return reply;
+  }
+
+  /** Lowering what needs the key takes the key. */
+  async setPasskeyScopes(scopes: PasskeyScope[], current?: AuthenticationResponseJSON): Promise<DecideReply> {
+    const settings = await this.store.settings();
+    const lowered = settings.passkeyFor.some((scope) => !scopes.includes(scope));
+    if (lowered && (await this.passkeys.registered())) {
+      const check = await this.passkeys.verify(current, { kind: 'manage' });
+      if (!check.ok) return check;
+    }
+    await this.store.saveSettings({ ...settings, passkeyFor: [...new Set(scopes)] });
+    this.changed();
+    return { ok: true };
   }
 
   private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut', confirmation?: string) {
@@ -428,10 +499,17 @@ export class Broker {
   }
 
   /** A shortcut from a card (rule, endpoint, grant): through the gate, then approves the action unless it needs its typed confirmation. */
-  private async approveByShortcut(id: string, makeRule: (record: ActionRecord) => Promise<unknown>): Promise<DecideReply> {
+  private async approveByShortcut(
+    id: string,
+    passkey: AuthenticationResponseJSON | undefined,
+    makeRule: (record: ActionRecord) => Promise<unknown>,
+  ): Promise<DecideReply> {
     const record = await this.store.get(id);
     const gate = await this.gate(record, 'shortcut');
     if (!gate.ok) return gate;
+    // A rule trusts what is to come: with a key registered, it always takes the key.
+    const proof = await this.passkeyCheck(record!, passkey, true);
+    if (!proof.ok) return proof;
     await makeRule(record!);
     this.changed();
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
@@ -555,19 +633,19 @@ export class Broker {
   }
 
   /** "Always allow/block <kind> on <site>": the rule decides from the next action; this one is the person's. */
-  async always(id: string, level: 'trust' | 'block'): Promise<DecideReply> {
+  async always(id: string, level: 'trust' | 'block', passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     const kind = record.kind;
-    if (level === 'trust') return this.approveByShortcut(id, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    if (level === 'trust') return this.approveByShortcut(id, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     await this.rules.setKindLevel(record.site, kind, 'block', 'person');
     this.changed();
     return this.decide(id, 'reject', `${kind} blocked on this site`);
   }
 
   /** "Always allow POST /api/track on <site>": for an action whose destination is on its own site. */
-  async allowEndpoint(id: string): Promise<DecideReply> {
+  async allowEndpoint(id: string, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
@@ -575,12 +653,12 @@ export class Broker {
     if (!destination || destination.origin !== record.site) {
       return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
     }
-    return this.approveByShortcut(id, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
+    return this.approveByShortcut(id, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */
-  async grant(id: string, durationMs: number): Promise<DecideReply> {
-    return this.approveByShortcut(id, async (record) => {
+  async grant(id: string, durationMs: number, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
+    return this.approveByShortcut(id, passkey, async (record) => {
       const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
       this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
     });
@@ -652,8 +730,13 @@ export class Broker {
       paused.set(record.tabId, tab);
     }
     const state: QueueState = {
-      actions: pending.filter((r) => !r.groupOf && !r.paused).map((r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0) })),
+      actions: await Promise.all(
+        pending
+          .filter((r) => !r.groupOf && !r.paused)
+          .map(async (r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0), needsPasskey: await this.passkeyNeeded(r) })),
+      ),
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
+      passkeyRegistered: await this.passkeys.registered(),
     };
     const fatigue = await this.fatigueState();
     if (pausedMessage(fatigue, this.platform.now())) state.fatigue = { until: fatigue!.until, message: fatigue!.message };

@@ -28,6 +28,11 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
     async managedRules() {
       return (await browser.storage.managed.get('rules')).rules;
     },
+    extensionId: browser.runtime.id,
+    async extensionPagesDriven() {
+      const own = browser.runtime.getURL('/');
+      return (await browser.debugger.getTargets()).some((target) => target.attached && target.url.startsWith(own));
+    },
     async debuggerTabs() {
       const targets = await browser.debugger.getTargets();
       return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));

@@ -33,11 +33,23 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'set-settings':
       return broker.updateSettings(request.settings);
     case 'always':
-      return broker.always(request.id, request.level);
+      return broker.always(request.id, request.level, request.passkey);
     case 'allow-endpoint':
-      return broker.allowEndpoint(request.id);
+      return broker.allowEndpoint(request.id, request.passkey);
     case 'grant':
-      return broker.grant(request.id, request.durationMs);
+      return broker.grant(request.id, request.durationMs, request.passkey);
+    case 'passkey-status':
+      return broker.passkeyStatus();
+    case 'passkey-register-options':
+      return broker.passkeys.registrationOptions();
+    case 'passkey-register':
+      return broker.registerPasskey(request.response, request.current);
+    case 'passkey-remove':
+      return broker.removePasskey(request.current);
+    case 'passkey-challenge':
+      return broker.passkeyChallenge(request.id);
+    case 'passkey-scopes':
+      return broker.setPasskeyScopes(request.scopes, request.current);
     case 'suggestions':
       return broker.suggestions();
     case 'answer-suggestion':

@@ -47,6 +47,8 @@ export interface ActionRecord extends ProposedAction {
   groupOf?: string;
   /** Held while its tab raised too many actions at once; shown only as part of one card. */
   paused?: boolean;
+  /** Approvals refused for want of a valid passkey answer, kept for the history. */
+  refusals?: { at: number; reason: string }[];
   /** The approval that set off the fatigue warning. */
   fatigue?: string;
   /** Derived on every write, for the history's indexes. */
@@ -93,6 +95,20 @@ export interface Settings {
   /** Approvals made sooner than this after the card appeared count as quick. */
   fatigueDwellMs: number;
   fatiguePauseSeconds: number;
+  /** With a passkey registered: which approvals need it (see lib/broker/passkey.ts). */
+  passkeyFor: PasskeyScope[];
+}
+
+/** `devtools`: approvals from a panel that a DevTools-protocol client is attached to. */
+export type PasskeyScope = 'high-risk' | 'every' | 'devtools';
+export const PASSKEY_SCOPES = ['high-risk', 'every', 'devtools'] as const satisfies readonly PasskeyScope[];
+
+/** The reviewer's passkey: its public key (COSE, base64url) and credential id. */
+export interface StoredPasskey {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  createdAt: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -109,6 +125,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fatigueCount: 8,
   fatigueDwellMs: 1500,
   fatiguePauseSeconds: 10,
+  passkeyFor: ['high-risk', 'devtools'],
 };
 
 export interface CountersignSchema extends DBSchema {

@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { Rule } from '@/lib/policy/rules';
-import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings } from './schema';
+import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
 
@@ -173,6 +173,14 @@ export class ActionStore {
 
   async saveSettings(settings: Settings): Promise<void> {
     await this.db.put('settings', settings, 'settings');
+  }
+
+  async passkey(): Promise<StoredPasskey | null> {
+    return ((await this.db.get('settings', 'passkey')) as StoredPasskey | undefined) ?? null;
+  }
+
+  async savePasskey(key: StoredPasskey | null): Promise<void> {
+    await this.db.put('settings', key, 'passkey');
   }
 
   async fatigue(): Promise<FatigueState | null> {

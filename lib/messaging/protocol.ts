@@ -1,6 +1,12 @@
 import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
-import type { ActionRecord, Settings } from '@/lib/db/schema';
+import type { ActionRecord, PasskeyScope, Settings } from '@/lib/db/schema';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import type { Rule, RuleKind, RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
 
@@ -20,15 +26,30 @@ export type Verdict = 'approve' | 'reject';
 export type PanelRequest =
   | { type: 'queue' }
   | { type: 'clear-history' }
-  | { type: 'decide'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[]; confirmation?: string; dwellMs?: number }
+  | {
+      type: 'decide';
+      id: string;
+      verdict: Verdict;
+      note?: string;
+      edits?: FieldEdit[];
+      confirmation?: string;
+      dwellMs?: number;
+      passkey?: AuthenticationResponseJSON;
+    }
   | { type: 'resume-tab'; tabId: number }
   | { type: 'reject-paused'; tabId: number }
   | { type: 'reveal'; id: string; index: number }
   | { type: 'settings' }
   | { type: 'set-settings'; settings: Partial<Omit<Settings, 'silencedSuggestions'>> }
-  | { type: 'always'; id: string; level: 'trust' | 'block' }
-  | { type: 'allow-endpoint'; id: string }
-  | { type: 'grant'; id: string; durationMs: number }
+  | { type: 'always'; id: string; level: 'trust' | 'block'; passkey?: AuthenticationResponseJSON }
+  | { type: 'allow-endpoint'; id: string; passkey?: AuthenticationResponseJSON }
+  | { type: 'grant'; id: string; durationMs: number; passkey?: AuthenticationResponseJSON }
+  | { type: 'passkey-status' }
+  | { type: 'passkey-register-options' }
+  | { type: 'passkey-register'; response: RegistrationResponseJSON; current?: AuthenticationResponseJSON }
+  | { type: 'passkey-remove'; current?: AuthenticationResponseJSON }
+  | { type: 'passkey-challenge'; id?: string }
+  | { type: 'passkey-scopes'; scopes: PasskeyScope[]; current?: AuthenticationResponseJSON }
   | { type: 'suggestions' }
   | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean }
   | { type: 'rules' }
@@ -53,6 +74,8 @@ export interface Suggestion {
 /** A pending action as the queue shows it: with the identical actions grouped under it. */
 export interface QueuedAction extends ActionRecord {
   groupSize: number;
+  /** Approving it, or making a rule from it, takes the reviewer's passkey. */
+  needsPasskey: boolean;
 }
 
 /** A tab paused for raising too many actions: one card for all of them. */
@@ -66,6 +89,8 @@ export interface PausedTab {
 export interface QueueState {
   actions: QueuedAction[];
   paused: PausedTab[];
+  /** A reviewer's passkey is registered: rules made from cards take it. */
+  passkeyRegistered: boolean;
   /** Set while approvals are paused because they came too fast. */
   fatigue?: { until: number; message: string };
 }
@@ -82,6 +107,12 @@ export interface PanelReplies {
   always: DecideReply;
   'allow-endpoint': DecideReply;
   grant: DecideReply;
+  'passkey-status': { registered: boolean; scopes: PasskeyScope[] };
+  'passkey-register-options': PublicKeyCredentialCreationOptionsJSON;
+  'passkey-register': DecideReply;
+  'passkey-remove': DecideReply;
+  'passkey-challenge': PublicKeyCredentialRequestOptionsJSON | { error: string };
+  'passkey-scopes': DecideReply;
   suggestions: Suggestion[];
   'answer-suggestion': DecideReply;
   rules: Rule[];

@@ -13,7 +13,8 @@ import {
 } from '@/lib/actions/types';
 import { GUARD_MODES, type GuardMode } from '@/lib/detect/signals';
 import { KINDS } from '@/lib/policy/rules';
-import type { Settings } from '@/lib/db/schema';
+import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
+import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ContentRequest, DecisionReply, FieldEdit, PanelRequest, RevealReply } from './protocol';
 
 // Runtime validators for everything the background accepts. They build fresh objects with
@@ -78,6 +79,11 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       if (edits.length) request.edits = edits;
       if (confirmation !== undefined) request.confirmation = confirmation;
       if (dwell !== undefined) request.dwellMs = dwell as number;
+      if (message.passkey !== undefined) {
+        const passkey = parseAssertion(message.passkey);
+        if (!passkey) return null;
+        request.passkey = passkey;
+      }
       return request;
     }
     case 'resume-tab':
@@ -96,17 +102,43 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     case 'always': {
       const id = str(message.id, 100);
       const level = oneOf(message.level, ['trust', 'block'] as const);
-      return id && level ? { type: 'always', id, level } : null;
+      const passkey = optionalAssertion(message.passkey);
+      return id && level && passkey !== null ? { type: 'always', id, level, ...(passkey ? { passkey } : {}) } : null;
     }
     case 'allow-endpoint': {
       const id = str(message.id, 100);
-      return id ? { type: 'allow-endpoint', id } : null;
+      const passkey = optionalAssertion(message.passkey);
+      return id && passkey !== null ? { type: 'allow-endpoint', id, ...(passkey ? { passkey } : {}) } : null;
     }
     case 'grant': {
       const id = str(message.id, 100);
       const duration = message.durationMs;
       const valid = Number.isSafeInteger(duration) && (duration as number) >= 1000 && (duration as number) <= DAY_MS;
-      return id && valid ? { type: 'grant', id, durationMs: duration as number } : null;
+      const passkey = optionalAssertion(message.passkey);
+      return id && valid && passkey !== null ? { type: 'grant', id, durationMs: duration as number, ...(passkey ? { passkey } : {}) } : null;
+    }
+    case 'passkey-status':
+    case 'passkey-register-options':
+      return { type: message.type };
+    case 'passkey-register': {
+      const response = parseRegistration(message.response);
+      const current = optionalAssertion(message.current);
+      return response && current !== null ? { type: 'passkey-register', response, ...(current ? { current } : {}) } : null;
+    }
+    case 'passkey-remove': {
+      const current = optionalAssertion(message.current);
+      return current === null ? null : { type: 'passkey-remove', ...(current ? { current } : {}) };
+    }
+    case 'passkey-challenge': {
+      const id = message.id === undefined ? undefined : str(message.id, 100);
+      if (message.id !== undefined && !id) return null;
+      return { type: 'passkey-challenge', ...(id ? { id } : {}) };
+    }
+    case 'passkey-scopes': {
+      const scopes = Array.isArray(message.scopes) ? message.scopes.map((scope) => oneOf(scope, PASSKEY_SCOPES)) : null;
+      const current = optionalAssertion(message.current);
+      if (!scopes || scopes.length > PASSKEY_SCOPES.length || scopes.some((scope) => !scope) || current === null) return null;
+      return { type: 'passkey-scopes', scopes: scopes as PasskeyScope[], ...(current ? { current } : {}) };
     }
     case 'suggestions':
     case 'rules':
@@ -150,6 +182,50 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
 
 const inRange = (value: unknown, min: number, max: number) =>
   Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+const b64 = (value: unknown, max: number): string | undefined =>
+  typeof value === 'string' && value.length <= max && B64URL.test(value) ? value : undefined;
+
+/** A WebAuthn assertion as the panel sends it, rebuilt with known keys; the broker verifies it. */
+export function parseAssertion(value: unknown): AuthenticationResponseJSON | null {
+  if (!isObj(value) || value.type !== 'public-key' || !isObj(value.response)) return null;
+  const id = b64(value.id, 1024);
+  const rawId = b64(value.rawId, 1024);
+  const clientDataJSON = b64(value.response.clientDataJSON, 10_000);
+  const authenticatorData = b64(value.response.authenticatorData, 10_000);
+  const signature = b64(value.response.signature, 2_000);
+  const userHandle = value.response.userHandle === undefined || value.response.userHandle === null ? undefined : b64(value.response.userHandle, 1024);
+  if (!id || !rawId || !clientDataJSON || !authenticatorData || !signature) return null;
+  if (value.response.userHandle !== undefined && value.response.userHandle !== null && userHandle === undefined) return null;
+  return {
+    id,
+    rawId,
+    type: 'public-key',
+    response: { clientDataJSON, authenticatorData, signature, ...(userHandle ? { userHandle } : {}) },
+    clientExtensionResults: {},
+  };
+}
+
+/** Absent is fine (undefined); present and malformed is refused (null). */
+function optionalAssertion(value: unknown): AuthenticationResponseJSON | undefined | null {
+  return value === undefined ? undefined : parseAssertion(value);
+}
+
+export function parseRegistration(value: unknown): RegistrationResponseJSON | null {
+  if (!isObj(value) || value.type !== 'public-key' || !isObj(value.response)) return null;
+  const id = b64(value.id, 1024);
+  const rawId = b64(value.rawId, 1024);
+  const clientDataJSON = b64(value.response.clientDataJSON, 10_000);
+  const attestationObject = b64(value.response.attestationObject, 20_000);
+  if (!id || !rawId || !clientDataJSON || !attestationObject) return null;
+  const transports = Array.isArray(value.response.transports)
+    ? value.response.transports.filter((t): t is AuthenticatorTransport => typeof t === 'string' && TRANSPORTS.includes(t as never))
+    : [];
+  return { id, rawId, type: 'public-key', response: { clientDataJSON, attestationObject, transports }, clientExtensionResults: {} };
+}
+
+const TRANSPORTS = ['ble', 'hybrid', 'internal', 'nfc', 'usb'] as const;
 
 function parseSettingsChange(value: unknown): PanelRequest | null {
   if (!isObj(value)) return null;

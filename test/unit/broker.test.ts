@@ -39,6 +39,9 @@ class FakePlatform implements BrokerPlatform {
   notifyPanels = () => void this.panelsNotified++;
   now = () => ++this.clock;
   sleep = async () => undefined;
+  extensionId = 'kfdbnpbgjmmfogbkmjkdlcjpdcnklmla';
+  panelDriven = false;
+  extensionPagesDriven = async () => this.panelDriven;
 }
 
 /** The dwell is off unless a test is about it: the fake clock only moves when told to. */

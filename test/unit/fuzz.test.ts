@@ -15,7 +15,7 @@ const RUNS = 10_000;
 const anyValue = fc.oneof(
   fc.anything(),
   fc.jsonValue(),
-  fc.record({ type: fc.constantFrom('hello', 'hold', 'decide', 'queue', 'arm', 'grant', 'allow-endpoint', 'import-rules', 'set-settings', 'reveal'), action: fc.anything(), id: fc.anything(), verdict: fc.anything(), settings: fc.anything(), tabId: fc.anything(), text: fc.anything() }),
+  fc.record({ type: fc.constantFrom('hello', 'hold', 'decide', 'queue', 'arm', 'grant', 'allow-endpoint', 'passkey-register', 'passkey-remove', 'passkey-challenge', 'passkey-scopes', 'import-rules', 'set-settings', 'reveal'), action: fc.anything(), id: fc.anything(), verdict: fc.anything(), settings: fc.anything(), tabId: fc.anything(), text: fc.anything(), passkey: fc.anything(), response: fc.anything(), current: fc.anything(), scopes: fc.anything() }),
   fc.record({ ...Object.fromEntries(Object.keys(proposal()).map((key) => [key, fc.anything()])) }),
 );
 
@@ -109,6 +109,8 @@ describe('the router under fuzzing', () => {
       newId: () => 'id',
       now: () => 1,
       sleep: async () => undefined,
+      extensionId: 'kfdbnpbgjmmfogbkmjkdlcjpdcnklmla',
+      extensionPagesDriven: async () => false,
     };
     const broker = new Broker(store, platform);
     const before = { ...dropped };
