@@ -80,7 +80,7 @@ export class Passkeys {
         response,
         expectedChallenge: pending.challenge,
         expectedOrigin: this.env.origin,
-        expectedRPID: this.env.rpID,
+        expectedRPID: this.expectedRPIDs(),
         requireUserVerification: true,
       });
       if (!verified.verified) return refuse('The passkey could not be registered.');
@@ -101,6 +101,11 @@ export class Passkeys {
     const allowed = await this.verify(current, { kind: 'manage' });
     if (allowed.ok) await this.store.savePasskey(null);
     return allowed;
+  }
+
+  /** Chromium signs an extension's RP ID hash over its whole origin; the spec (and Firefox) over the id. */
+  private expectedRPIDs(): string[] {
+    return [this.env.rpID, this.env.origin];
   }
 
   /** A challenge for one purpose: the nonce and what it is for, hashed together. */
@@ -142,7 +147,7 @@ export class Passkeys {
         response,
         expectedChallenge: challenge,
         expectedOrigin: this.env.origin,
-        expectedRPID: this.env.rpID,
+        expectedRPID: this.expectedRPIDs(),
         credential: { id: key.credentialId, publicKey: isoBase64URL.toBuffer(key.publicKey), counter: key.counter },
         requireUserVerification: true,
       });

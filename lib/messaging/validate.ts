@@ -194,7 +194,7 @@ export function parseAssertion(value: unknown): AuthenticationResponseJSON | nul
   const rawId = b64(value.rawId, 1024);
   const clientDataJSON = b64(value.response.clientDataJSON, 10_000);
   const authenticatorData = b64(value.response.authenticatorData, 10_000);
-  const signature = b64(value.response.signature, 2_000);
+  const signature = b64(value.response.signature, 10_000); // RSA keys sign long
   const userHandle = value.response.userHandle === undefined || value.response.userHandle === null ? undefined : b64(value.response.userHandle, 1024);
   if (!id || !rawId || !clientDataJSON || !authenticatorData || !signature) return null;
   if (value.response.userHandle !== undefined && value.response.userHandle !== null && userHandle === undefined) return null;

@@ -1,0 +1,133 @@
+import type { CDPSession, Page } from '@playwright/test';
+import type { QueueState } from '@/lib/messaging/protocol';
+import { expect, expectNothingReceived, expectReceivedOnce, test, type PanelPage } from './fixtures';
+
+// The panel here is driven over CDP by Playwright, as an agent would drive it: with a passkey
+// registered, the default scopes (high-risk, and a DevTools client on Countersign's pages)
+// make every approval take the key. Chromium's virtual authenticator plays the person's.
+
+const AUTHENTICATOR = {
+  protocol: 'ctap2',
+  transport: 'internal',
+  hasResidentKey: true,
+  hasUserVerification: true,
+  isUserVerified: true,
+  automaticPresenceSimulation: true,
+} as const;
+
+declare const chrome: { runtime: { sendMessage<T>(message: unknown): Promise<T> } };
+
+/** An assertion made in the panel page for a challenge about `challengeFor`, not sent anywhere yet. */
+function assertionFor(panel: PanelPage, challengeFor: string): Promise<unknown> {
+  return panel.page.evaluate(async (id) => {
+    const decode = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const encode = (buffer: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const options = await chrome.runtime.sendMessage<{ challenge: string; rpId: string; allowCredentials: { id: string }[] }>({ type: 'passkey-challenge', id });
+    const credential = (await navigator.credentials.get({
+      publicKey: {
+        challenge: decode(options.challenge),
+        rpId: options.rpId,
+        allowCredentials: options.allowCredentials.map((c) => ({ type: 'public-key' as const, id: decode(c.id) })),
+        userVerification: 'required',
+      },
+    })) as PublicKeyCredential;
+    const response = credential.response as AuthenticatorAssertionResponse;
+    return {
+      id: credential.id,
+      rawId: encode(credential.rawId),
+      type: 'public-key',
+      response: {
+        clientDataJSON: encode(response.clientDataJSON),
+        authenticatorData: encode(response.authenticatorData),
+        signature: encode(response.signature),
+      },
+      clientExtensionResults: {},
+    };
+  }, challengeFor);
+}
+
+async function holdPurchase(agent: Page, origin: string): Promise<void> {
+  await agent.goto(`${origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+}
+
+async function pendingId(panel: PanelPage, label: string): Promise<string> {
+  await expect(panel.card(label).getByRole('button', { name: /^Approve/ })).toBeEnabled();
+  const queue = await panel.send<QueueState>({ type: 'queue' });
+  return queue.actions.find((action) => action.label === label)!.id;
+}
+
+async function settingsMessage(panel: PanelPage, text: string | RegExp): Promise<void> {
+  await expect(panel.page.getByRole('group', { name: 'Passkey' }).getByText(text)).toBeVisible();
+}
+
+test('with a reviewer passkey, only its authenticator approves, each answer once, for one action, and a driven panel cannot approve without it', async ({
+  agent,
+  extensionContext,
+  panel,
+  server,
+}) => {
+  test.setTimeout(120_000);
+  const cdp: CDPSession = await extensionContext.newCDPSession(panel.page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  let { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  const settings = panel.page.getByRole('group', { name: 'Passkey' });
+  try {
+    await panel.page.getByRole('tab', { name: 'Settings' }).click();
+    await settings.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
+    await settingsMessage(panel, 'A passkey now protects approvals.');
+    await panel.queue();
+
+    // The registered authenticator approves, once.
+    server.reset();
+    await holdPurchase(agent, server.origin);
+    await panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+
+    // A panel driven over CDP cannot approve without the key; the attempt stays on the record.
+    server.reset();
+    await holdPurchase(agent, server.origin);
+    const first = await pendingId(panel, 'Buy now');
+    const confirmation = (await panel.card('Buy now').getAttribute('data-confirm'))!;
+    const bare = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: first, verdict: 'approve', confirmation });
+    expect(bare).toEqual({ ok: false, error: 'This needs your passkey.' });
+    await expect(panel.card('Buy now').getByRole('note')).toContainText('This needs your passkey.');
+
+    // An answer for one action cannot approve another, and an answer is accepted once.
+    const forFirst = await assertionFor(panel, first);
+    const other = await agent.context().newPage();
+    await other.goto(`${server.origin}/cases/role-button.html`);
+    await other.getByLabel('Email').fill('grace@example.com');
+    await other.getByRole('button', { name: 'Send invite' }).click();
+    const second = await pendingId(panel, 'Send invite');
+    const crossed = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: second, verdict: 'approve', passkey: forFirst });
+    expect(crossed).toEqual({ ok: false, error: 'This passkey answer was given for another action, or the action changed since.' });
+    const forSecond = await assertionFor(panel, second);
+    expect(await panel.send({ type: 'decide', id: second, verdict: 'approve', passkey: forSecond })).toEqual({ ok: true });
+    await expectReceivedOnce(server, '/api/invite');
+    const replayed = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: first, verdict: 'approve', confirmation, passkey: forSecond });
+    expect(replayed).toEqual({ ok: false, error: 'This passkey answer was already used or has expired.' });
+    await other.close();
+
+    // A second authenticator cannot answer for the registered credential.
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR }));
+    await panel.approve('Buy now');
+    await expect(panel.card('Buy now').getByRole('alert')).toContainText('Nothing was sent');
+    await expectNothingReceived(server, '/api/spa/buy');
+
+    // The person's own authenticator, back, approves it.
+    await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credentials[0]! });
+    await panel.card('Buy now').getByRole('button', { name: /^Confirm/ }).click(); // the typed value is still there
+    await expectReceivedOnce(server, '/api/spa/buy');
+  } finally {
+    await panel.page.getByRole('tab', { name: 'Settings' }).click();
+    if (await settings.getByRole('button', { name: 'Remove the passkey' }).isVisible()) {
+      await settings.getByRole('button', { name: 'Remove the passkey' }).click();
+      await settingsMessage(panel, 'The passkey was removed.');
+    }
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    await panel.queue();
+  }
+});
