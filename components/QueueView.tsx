@@ -29,7 +29,7 @@ export function QueueView() {
           {fatigue.message}
         </p>
       )}
-      <Suggestions approvalsPaused={Boolean(fatigue)} />
+      <Suggestions approvalsPaused={Boolean(fatigue)} passkeyRegistered={queue.passkeyRegistered} />
       {empty ? (
         <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
       ) : (

@@ -2,7 +2,9 @@ import { useCallback, useId, useState } from 'react';
 import type { ActionKind } from '@/lib/actions/types';
 import { request } from '@/lib/messaging/client';
 import type { RuleChangeReply } from '@/lib/messaging/protocol';
-import { KINDS, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from '@/lib/policy/rules';
+import { grantsTrust, KINDS, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from '@/lib/policy/rules';
+import { parseRulesFile } from '@/lib/policy/rules-file';
+import { passkeyAnswer } from './passkey';
 import { PageText } from './PageText';
 import { useBroker } from './useBroker';
 
@@ -17,6 +19,10 @@ const LEVEL_NAMES: Record<TrustLevel, string> = {
 export function SitesView() {
   const load = useCallback(() => request({ type: 'rules' }), []);
   const { data: rules, error } = useBroker(load);
+  const loadPasskey = useCallback(() => request({ type: 'passkey-status' }), []);
+  const { data: passkey } = useBroker(loadPasskey);
+  /** With a key registered, rules that let anything through take it. */
+  const proofFor = async (trusting: boolean) => (passkey?.registered && trusting ? { passkey: await passkeyAnswer() } : {});
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -39,8 +45,14 @@ export function SitesView() {
   }
 
   async function importFile(file: File) {
-    const reply = await request({ type: 'import-rules', text: await file.text() });
-    report(reply, `Imported the rules from ${file.name}.`);
+    const text = await file.text();
+    const parsed = parseRulesFile(text);
+    try {
+      const proof = await proofFor('rules' in parsed && parsed.rules.some(grantsTrust));
+      report(await request({ type: 'import-rules', text, ...proof }), `Imported the rules from ${file.name}.`);
+    } catch (cause) {
+      report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
+    }
   }
 
   if (error) return <p role="alert">Could not load the rules: {error}</p>;
@@ -76,12 +88,17 @@ export function SitesView() {
           rule={editing === 'new' ? undefined : editing}
           onDone={() => setEditing(null)}
           onSave={async (spec) => {
-            const reply = await request({
-              type: 'save-rule',
-              ...(editing !== 'new' ? { id: editing.id } : {}),
-              spec,
-            });
-            if (report(reply, `Saved the rule for ${spec.pattern}.`)) setEditing(null);
+            try {
+              const reply = await request({
+                type: 'save-rule',
+                ...(editing !== 'new' ? { id: editing.id } : {}),
+                spec,
+                ...(await proofFor(grantsTrust(spec))),
+              });
+              if (report(reply, `Saved the rule for ${spec.pattern}.`)) setEditing(null);
+            } catch (cause) {
+              report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
+            }
           }}
         />
       )}

@@ -3,28 +3,35 @@ import { request } from '@/lib/messaging/client';
 import type { Suggestion } from '@/lib/messaging/protocol';
 import { KIND_NAMES } from './ActionDetails';
 import { PageText } from './PageText';
+import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
 
 /** Offers a rule after a run of unedited approvals; only the person creates it. */
-export function Suggestions({ approvalsPaused }: { approvalsPaused: boolean }) {
+export function Suggestions({ approvalsPaused, passkeyRegistered }: { approvalsPaused: boolean; passkeyRegistered: boolean }) {
   const load = useCallback(() => request({ type: 'suggestions' }), []);
   const { data } = useBroker(load);
   if (!data?.length) return null;
   return (
     <section aria-label="Suggested rules" className="suggestions">
       {data.map((suggestion) => (
-        <SuggestionCard key={`${suggestion.site} ${suggestion.kind}`} suggestion={suggestion} approvalsPaused={approvalsPaused} />
+        <SuggestionCard key={`${suggestion.site} ${suggestion.kind}`} suggestion={suggestion} approvalsPaused={approvalsPaused} passkeyRegistered={passkeyRegistered} />
       ))}
     </section>
   );
 }
 
-function SuggestionCard({ suggestion, approvalsPaused }: { suggestion: Suggestion; approvalsPaused: boolean }) {
+function SuggestionCard(props: { suggestion: Suggestion; approvalsPaused: boolean; passkeyRegistered: boolean }) {
+  const { suggestion, approvalsPaused, passkeyRegistered } = props;
   const { site, kind, approvals } = suggestion;
   const [error, setError] = useState<string | null>(null);
   const answer = async (accept: boolean) => {
-    const reply = await request({ type: 'answer-suggestion', site, kind, accept });
-    setError(reply.ok ? null : reply.error);
+    try {
+      const proof = accept && passkeyRegistered ? { passkey: await passkeyAnswer() } : {};
+      const reply = await request({ type: 'answer-suggestion', site, kind, accept, ...proof });
+      setError(reply.ok ? null : reply.error);
+    } catch (cause) {
+      setError(`Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
   };
   const kindName = KIND_NAMES[kind].toLowerCase();
   return (

@@ -11,12 +11,14 @@ import type {
   PausedTab,
   QueueState,
   RevealReply,
+  RuleChangeReply,
   TabMessage,
   Verdict,
 } from '@/lib/messaging/protocol';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
-import { endpointOf, type RuleKind } from '@/lib/policy/rules';
+import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
+import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
 import { observedFields, type ObservedBody } from './request-body';
 import { afterApproval, approvalGate, pausedMessage } from './gate';
@@ -459,6 +461,34 @@ export class Broker {
     return reply;
   }
 
+  /** With a key registered, a rule that lets anything through takes the key. */
+  private async trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
+    if (!(await this.passkeys.registered())) return { ok: true };
+    return this.passkeys.verify(passkey, { kind: 'manage' });
+  }
+
+  async saveRule(id: string | undefined, spec: unknown, passkey?: AuthenticationResponseJSON): Promise<RuleChangeReply> {
+    const parsed = parseRuleSpec(spec);
+    if ('rule' in parsed && grantsTrust(parsed.rule)) {
+      const proof = await this.trustProof(passkey);
+      if (!proof.ok) return { ok: false, errors: [proof.error] };
+    }
+    const reply = await this.rules.save(id, spec);
+    this.changed();
+    return reply;
+  }
+
+  async importRules(text: string, passkey?: AuthenticationResponseJSON): Promise<RuleChangeReply> {
+    const parsed = parseRulesFile(text);
+    if ('rules' in parsed && parsed.rules.some(grantsTrust)) {
+      const proof = await this.trustProof(passkey);
+      if (!proof.ok) return { ok: false, errors: [proof.error] };
+    }
+    const reply = await this.rules.import(text);
+    this.changed();
+    return reply;
+  }
+
   /** Lowering what needs the key takes the key. */
   async setPasskeyScopes(scopes: PasskeyScope[], current?: AuthenticationResponseJSON): Promise<DecideReply> {
     const settings = await this.store.settings();
@@ -687,11 +717,13 @@ export class Broker {
     return this.rules.suggestions(await this.store.recent(500), await this.store.settings());
   }
 
-  async answerSuggestion(site: string, kind: RuleKind, accept: boolean): Promise<DecideReply> {
+  async answerSuggestion(site: string, kind: RuleKind, accept: boolean, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     if (accept) {
       // Trusting a site is an approval of everything to come: not during a fatigue pause.
       const paused = pausedMessage(await this.fatigueState(), this.platform.now());
       if (paused) return { ok: false, error: paused };
+      const proof = await this.trustProof(passkey);
+      if (!proof.ok) return proof;
       await this.rules.setKindLevel(site, kind, 'trust', 'suggestion');
     } else {
       const settings = await this.store.settings();

@@ -53,15 +53,15 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'suggestions':
       return broker.suggestions();
     case 'answer-suggestion':
-      return broker.answerSuggestion(request.site, request.kind, request.accept);
+      return broker.answerSuggestion(request.site, request.kind, request.accept, request.passkey);
     case 'rules':
       return broker.listRules();
     case 'save-rule':
-      return withChange(broker, broker.rules.save(request.id, request.spec));
+      return broker.saveRule(request.id, request.spec, request.passkey);
     case 'delete-rule':
       return withChange(broker, broker.rules.remove(request.id));
     case 'import-rules':
-      return withChange(broker, broker.rules.import(request.text));
+      return broker.importRules(request.text, request.passkey);
     case 'export-rules':
       return broker.rules.export();
   }

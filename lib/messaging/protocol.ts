@@ -51,11 +51,11 @@ export type PanelRequest =
   | { type: 'passkey-challenge'; id?: string }
   | { type: 'passkey-scopes'; scopes: PasskeyScope[]; current?: AuthenticationResponseJSON }
   | { type: 'suggestions' }
-  | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean }
+  | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean; passkey?: AuthenticationResponseJSON }
   | { type: 'rules' }
-  | { type: 'save-rule'; id?: string; spec: RuleSpec }
+  | { type: 'save-rule'; id?: string; spec: RuleSpec; passkey?: AuthenticationResponseJSON }
   | { type: 'delete-rule'; id: string }
-  | { type: 'import-rules'; text: string }
+  | { type: 'import-rules'; text: string; passkey?: AuthenticationResponseJSON }
   | { type: 'export-rules' }
   | { type: 'tab-guard'; tabId: number }
   | { type: 'arm'; tabId: number; armed: boolean };

@@ -147,15 +147,18 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     case 'answer-suggestion': {
       const site = str(message.site, MAX_URL);
       const kind = oneOf(message.kind, KINDS);
-      return site && kind && typeof message.accept === 'boolean'
-        ? { type: 'answer-suggestion', site, kind, accept: message.accept }
+      const passkey = optionalAssertion(message.passkey);
+      return site && kind && typeof message.accept === 'boolean' && passkey !== null
+        ? { type: 'answer-suggestion', site, kind, accept: message.accept, ...(passkey ? { passkey } : {}) }
         : null;
     }
     case 'save-rule': {
       const id = message.id === undefined ? undefined : str(message.id, 100);
       if (message.id !== undefined && !id) return null;
       // The spec itself is validated by the rule book, which reports what is wrong.
-      return isObj(message.spec) ? { type: 'save-rule', ...(id ? { id } : {}), spec: message.spec as never } : null;
+      const passkey = optionalAssertion(message.passkey);
+      if (!isObj(message.spec) || passkey === null) return null;
+      return { type: 'save-rule', ...(id ? { id } : {}), spec: message.spec as never, ...(passkey ? { passkey } : {}) };
     }
     case 'delete-rule': {
       const id = str(message.id, 100);
@@ -163,7 +166,8 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     }
     case 'import-rules': {
       const text = str(message.text, MAX_RULES_FILE);
-      return text === undefined ? null : { type: 'import-rules', text };
+      const passkey = optionalAssertion(message.passkey);
+      return text === undefined || passkey === null ? null : { type: 'import-rules', text, ...(passkey ? { passkey } : {}) };
     }
     case 'tab-guard': {
       const id = tabId(message.tabId);

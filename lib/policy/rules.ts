@@ -95,6 +95,12 @@ export function allowsEndpoint(rule: RuleSpec, destination: { origin: string; en
   );
 }
 
+/** Whether a rule lets anything through without asking: what takes the reviewer's passkey to set. */
+export function grantsTrust(spec: RuleSpec): boolean {
+  const loose = (level: TrustLevel | undefined) => level === 'trust' || level === 'ask-risky';
+  return loose(spec.trust) || Object.values(spec.kinds ?? {}).some(loose) || Boolean(spec.endpoints?.length);
+}
+
 export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {
   if (kind === 'unclassified') return rule.trust === 'block' ? 'block' : 'ask';
   return rule.kinds?.[kind] ?? rule.trust;

@@ -713,5 +713,81 @@ describe('Broker', () => {
       expect((await store.get(action.id))?.status).toBe('pending');
     });
   });
+
+  describe('with a reviewer passkey registered', () => {
+    const key = { credentialId: 'cred-1', publicKey: 'pQECAyYgASFYIA', counter: 0, createdAt: 1 };
+    const forged = (challenge: string) => ({
+      id: 'cred-1',
+      rawId: 'cred-1',
+      type: 'public-key' as const,
+      response: { clientDataJSON: btoa(JSON.stringify({ type: 'webauthn.get', challenge })).replace(/=+$/, ''), authenticatorData: 'AAAA', signature: 'AAAA' },
+      clientExtensionResults: {},
+    });
+
+    async function withKey() {
+      const setup_ = await setup();
+      await setup_.store.savePasskey(key);
+      return setup_;
+    }
+
+    it('asks for it for high-risk approvals and from a driven panel, not for a plain approval from a panel nobody drives', async () => {
+      const { broker, store, platform } = await withKey();
+      const plain = proposal({ kind: 'submit', label: 'Save' });
+      const costly = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
+      for (const action of [plain, costly]) await broker.hold(action, origin);
+      const queue = await broker.queue();
+      expect(queue.passkeyRegistered).toBe(true);
+      expect(queue.actions.map((a) => [a.label, a.needsPasskey])).toEqual([
+        ['Save', false],
+        [costly.label, true],
+      ]);
+      expect(await broker.decideFromPanel({ id: costly.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect((await store.get(costly.id))?.refusals).toEqual([{ at: expect.any(Number), reason: 'This needs your passkey.' }]);
+      platform.panelDriven = true;
+      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toMatchObject({ ok: false });
+      platform.panelDriven = false;
+      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: true });
+      expect(decisions(platform)).toHaveLength(1);
+    });
+
+    it('refuses an answer to no challenge of ours, and one that cannot be read, leaving the action held', async () => {
+      const { broker, store, platform } = await withKey();
+      await store.saveSettings({ ...(await store.settings()), passkeyFor: ['every'] });
+      const action = proposal({ kind: 'submit' });
+      await broker.hold(action, origin);
+      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: forged('made-up') })).toEqual({
+        ok: false,
+        error: 'This passkey answer was already used or has expired.',
+      });
+      const unreadable = { ...forged('x'), response: { ...forged('x').response, clientDataJSON: 'bm90IGpzb24' } };
+      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
+      const options = await broker.passkeyChallenge(action.id);
+      expect('challenge' in options && options.allowCredentials).toEqual([{ id: 'cred-1', type: 'public-key' }]);
+      const badSignature = await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: forged((options as { challenge: string }).challenge) });
+      expect(badSignature).toMatchObject({ ok: false, error: expect.stringMatching(/^The passkey did not confirm this/) });
+      expect((await store.get(action.id))?.status).toBe('pending');
+      expect((await store.get(action.id))?.refusals).toHaveLength(3);
+      expect(decisions(platform)).toEqual([]);
+    });
+
+    it('takes the key for every rule that trusts, and for lowering or removing the key itself', async () => {
+      const { broker, store } = await withKey();
+      const action = proposal({ kind: 'submit' });
+      await broker.hold(action, origin);
+      expect(await broker.always(action.id, 'trust')).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.grant(action.id, 60_000)).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.answerSuggestion('https://shop.example', 'submit', true)).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.saveRule(undefined, { pattern: 'https://a.example', trust: 'ask', kinds: { send: 'trust' } })).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      const file = JSON.stringify({ schema: 'countersign-rules', version: 1, exportedAt: '', rules: [{ pattern: 'https://b.example', trust: 'ask', endpoints: ['POST /t'] }] });
+      expect(await broker.importRules(file)).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      expect(await broker.rules.list()).toEqual([]);
+      expect(await broker.saveRule(undefined, { pattern: 'https://a.example', trust: 'block' })).toEqual({ ok: true }); // stricter needs nothing
+      expect(await broker.setPasskeyScopes(['high-risk', 'devtools', 'every'])).toEqual({ ok: true });
+      expect(await broker.setPasskeyScopes(['every'])).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.removePasskey()).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await store.passkey()).toEqual(key);
+      expect(await broker.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
+    });
+  });
 });
 

@@ -78,8 +78,45 @@ describe('parsePanelRequest', () => {
     [{ type: 'arm', tabId: 3, armed: true }, { type: 'arm', tabId: 3, armed: true }],
     [{ type: 'arm', tabId: -1, armed: true }, null],
     [{ type: 'drop-database' }, null],
+    [{ type: 'passkey-scopes', scopes: ['every', 'devtools'] }, { type: 'passkey-scopes', scopes: ['every', 'devtools'] }],
+    [{ type: 'passkey-scopes', scopes: ['sometimes'] }, null],
+    [{ type: 'passkey-challenge', id: 'a1' }, { type: 'passkey-challenge', id: 'a1' }],
+    [{ type: 'passkey-challenge', id: 7 }, null],
+    [{ type: 'passkey-remove', current: 'yes' }, null],
+    [{ type: 'always', id: 'a1', level: 'trust', passkey: { type: 'public-key' } }, null],
   ])('%j -> %j', (message, expected) => {
     expect(parsePanelRequest(message)).toEqual(expected);
+  });
+});
+
+describe('passkey answers', () => {
+  const answer = {
+    id: 'Y3JlZA',
+    rawId: 'Y3JlZA',
+    type: 'public-key',
+    response: { clientDataJSON: 'eyJ9', authenticatorData: 'AAAA', signature: 'MEUC', userHandle: 'dXNlcg' },
+    clientExtensionResults: { appid: true },
+    authenticatorAttachment: 'platform',
+    injected: '<script>',
+  };
+
+  it('keeps only what verification reads', () => {
+    expect(parsePanelRequest({ type: 'decide', id: 'a1', verdict: 'approve', passkey: answer })).toEqual({
+      type: 'decide',
+      id: 'a1',
+      verdict: 'approve',
+      passkey: { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'eyJ9', authenticatorData: 'AAAA', signature: 'MEUC', userHandle: 'dXNlcg' }, clientExtensionResults: {} },
+    });
+  });
+
+  it.each([
+    ['a wrong type', { ...answer, type: 'password' }],
+    ['text that is not base64url', { ...answer, response: { ...answer.response, signature: 'a+b/c=' } }],
+    ['a missing signature', { ...answer, response: { ...answer.response, signature: undefined } }],
+    ['an oversized field', { ...answer, response: { ...answer.response, clientDataJSON: 'A'.repeat(20_000) } }],
+    ['a user handle that is not text', { ...answer, response: { ...answer.response, userHandle: 5 } }],
+  ])('refuses the whole message for %s', (_name, passkey) => {
+    expect(parsePanelRequest({ type: 'decide', id: 'a1', verdict: 'approve', passkey })).toBeNull();
   });
 });
 
