@@ -171,12 +171,14 @@ function PasskeySettings() {
           <label key={scope} className="inline">
             <input
               type="checkbox"
+              disabled={status.forced.includes(scope)}
               checked={status.scopes.includes(scope)}
               onChange={(e) =>
                 void setScopes(e.target.checked ? [...status.scopes, scope] : status.scopes.filter((s) => s !== scope), !e.target.checked)
               }
             />{' '}
             {SCOPE_NAMES[scope]}
+            {status.forced.includes(scope) && <span className="flag"> set by your administrator</span>}
           </label>
         ))}
       {message && <p role={message.error ? 'alert' : 'status'}>{message.text}</p>}

@@ -1,6 +1,6 @@
 import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, FatigueState, PasskeyScope, ScreenshotState, Settings } from '@/lib/db/schema';
+import { PASSKEY_SCOPES, type ActionRecord, type FatigueState, type PasskeyScope, type ScreenshotState, type Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
@@ -69,6 +69,8 @@ export interface BrokerPlatform {
   setBadge(pending: number): Promise<void>;
   /** The administrator's rules, as `storage.managed` holds them now. */
   managedRules(): Promise<unknown>;
+  /** The approvals an administrator says need the reviewer's passkey (`storage.managed`). */
+  managedPasskeyScopes(): Promise<unknown>;
   /** A durable timer (it must survive the worker sleeping); the same name replaces it. */
   setTimer(name: string, when: number): void;
   newId(): string;
@@ -423,8 +425,16 @@ export class Broker {
   async passkeyNeeded(record: ActionRecord, trusting = false): Promise<boolean> {
     if (!(await this.passkeys.registered())) return false;
     if (trusting) return true;
-    const settings = await this.store.settings();
-    return needsPasskey(record, settings.passkeyFor, await this.platform.extensionPagesDriven().catch(() => true));
+    const { scopes } = await this.passkeyScopes();
+    return needsPasskey(record, scopes, await this.platform.extensionPagesDriven().catch(() => true));
+  }
+
+  /** The person's scopes and the administrator's, which the person cannot lower. */
+  private async passkeyScopes(): Promise<{ scopes: PasskeyScope[]; forced: PasskeyScope[] }> {
+    const managed = await this.platform.managedPasskeyScopes().catch(() => undefined);
+    const forced = Array.isArray(managed) ? PASSKEY_SCOPES.filter((scope) => managed.includes(scope)) : [];
+    const own = (await this.store.settings()).passkeyFor;
+    return { scopes: [...new Set([...own, ...forced])], forced };
   }
 
   private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
@@ -445,8 +455,8 @@ export class Broker {
     return this.passkeys.challenge({ kind: 'approve', actionId: id, fingerprint: await fingerprintOf(record) });
   }
 
-  async passkeyStatus(): Promise<{ registered: boolean; scopes: PasskeyScope[] }> {
-    return { registered: await this.passkeys.registered(), scopes: (await this.store.settings()).passkeyFor };
+  async passkeyStatus(): Promise<{ registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] }> {
+    return { registered: await this.passkeys.registered(), ...(await this.passkeyScopes()) };
   }
 
   async registerPasskey(response: RegistrationResponseJSON, current?: AuthenticationResponseJSON): Promise<DecideReply> {

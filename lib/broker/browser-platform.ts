@@ -28,6 +28,9 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
     async managedRules() {
       return (await browser.storage.managed.get('rules')).rules;
     },
+    async managedPasskeyScopes() {
+      return (await browser.storage.managed.get('passkeyFor')).passkeyFor;
+    },
     extensionId: browser.runtime.id,
     async extensionPagesDriven() {
       const own = browser.runtime.getURL('/');

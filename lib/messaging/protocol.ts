@@ -107,7 +107,7 @@ export interface PanelReplies {
   always: DecideReply;
   'allow-endpoint': DecideReply;
   grant: DecideReply;
-  'passkey-status': { registered: boolean; scopes: PasskeyScope[] };
+  'passkey-status': { registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] };
   'passkey-register-options': PublicKeyCredentialCreationOptionsJSON;
   'passkey-register': DecideReply;
   'passkey-remove': DecideReply;

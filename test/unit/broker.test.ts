@@ -33,6 +33,8 @@ class FakePlatform implements BrokerPlatform {
   setTimer = (name: string, when: number) => void this.timers.set(name, when);
   managed: unknown = undefined;
   managedRules = async () => this.managed;
+  managedPasskey: unknown = undefined;
+  managedPasskeyScopes = async () => this.managedPasskey;
   ids = 0;
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
@@ -787,6 +789,16 @@ describe('Broker', () => {
       expect(await broker.removePasskey()).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect(await store.passkey()).toEqual(key);
       expect(await broker.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
+    });
+
+    it('lets an administrator force scopes the person cannot lower', async () => {
+      const { broker, store, platform } = await withKey();
+      await store.saveSettings({ ...(await store.settings()), passkeyFor: [] });
+      platform.managedPasskey = ['every', 'bogus'];
+      expect(await broker.passkeyStatus()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
+      const plain = proposal({ kind: 'submit', label: 'Save' });
+      await broker.hold(plain, origin);
+      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
     });
   });
 });

@@ -105,6 +105,7 @@ describe('the router under fuzzing', () => {
       notifyPanels: () => undefined,
       captureTab: async () => 'background' as const,
       managedRules: async () => undefined,
+      managedPasskeyScopes: async () => undefined,
       setTimer: () => undefined,
       newId: () => 'id',
       now: () => 1,
