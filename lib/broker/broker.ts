@@ -19,10 +19,11 @@ import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
-import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
-import { observedFields, type ObservedBody } from './request-body';
 import { afterApproval, approvalGate, pausedMessage } from './gate';
 import { fingerprintOf, needsPasskey, Passkeys } from './passkey';
+import { DebuggerWatch } from './debuggers';
+import { RequestLog, type ObservedRequest } from './request-log';
+export type { ObservedRequest } from './request-log';
 import { RuleBook } from './rulebook';
 
 const TIMEOUT_TIMER = 'timeout:';
@@ -32,22 +33,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
-const NOTE_GRACE_MS = 300;
-
-/** A request the browser saw leave a tab (webRequest, observation only). */
-export interface ObservedRequest {
-  tabId: number;
-  frameId: number;
-  method: string;
-  url: string;
-  /** webRequest's resource type: `ping` for beacons, `main_frame`/`sub_frame` for form navigations. */
-  type: string;
-  /** The document that made it, where the browser says. */
-  documentUrl?: string;
-  /** Read only for requests that follow an agent's input. */
-  body?: ObservedBody | null;
-  at: number;
-}
 
 /** Where a proposal came from, as the browser (not the page) reports it. */
 export interface Origin {
@@ -93,18 +78,15 @@ export interface BrokerPlatform {
  * when the tab turns out not to be guarded. Every transition is written before it is acted on.
  */
 export class Broker {
-  private debuggerTabs = new Set<number>();
+  private readonly debuggers: DebuggerWatch;
   private lastManaged: string | null = null;
   private lastPrune = -Infinity;
-  private refreshing: Promise<void> | null = null;
-  private nextRefresh: Promise<void> | null = null;
   private readonly resumedAt = new Map<number, number>();
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
   private readonly startedAt: number;
   /** Loaded from the store on first use: a restarted worker keeps a fatigue pause. */
   private fatigue: FatigueState | null | undefined;
-  /** The last input of an agent in each guarded tab, as its frames report it. */
-  private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
+  private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
   readonly passkeys: Passkeys;
 
@@ -114,6 +96,11 @@ export class Broker {
   ) {
     this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
     this.startedAt = platform.now();
+    this.requestLog = new RequestLog(store, platform);
+    this.debuggers = new DebuggerWatch(
+      () => platform.debuggerTabs(),
+      async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
+    );
     this.passkeys = new Passkeys(store, {
       rpID: platform.extensionId,
       origin: `chrome-extension://${platform.extensionId}`,
@@ -124,30 +111,13 @@ export class Broker {
 
   async guardFor(tabId: number): Promise<TabGuard> {
     const [settings, armed] = await Promise.all([this.store.settings(), this.platform.armedTabs()]);
-    return { mode: settings.guardMode, armed: armed.has(tabId), debugger: this.debuggerTabs.has(tabId) };
+    return { mode: settings.guardMode, armed: armed.has(tabId), debugger: this.debuggers.has(tabId) };
   }
 
   /** Called when a frame starts: look at the debuggers afresh, then answer. */
   async hello(tabId: number): Promise<TabGuard> {
-    await this.freshDebuggers();
+    await this.debuggers.fresh();
     return this.guardFor(tabId);
-  }
-
-  /**
-   * A look at the debuggers that began after this call: a check already under way may predate
-   * a client attaching to a new tab. Calls arriving during a check share the next one, so a
-   * page whose fifty frames say hello at once costs two checks, not fifty.
-   */
-  private freshDebuggers(): Promise<void> {
-    if (!this.refreshing) {
-      this.refreshing = this.refreshDebuggers().finally(() => (this.refreshing = null));
-      return this.refreshing;
-    }
-    this.nextRefresh ??= this.refreshing.then(() => {
-      this.nextRefresh = null;
-      return this.freshDebuggers();
-    });
-    return this.nextRefresh;
   }
 
   async hold(proposal: ProposedAction, origin: Origin): Promise<HoldReply> {
@@ -195,7 +165,7 @@ export class Broker {
    * leaves the record unevaluated, and `reconcile` runs this again.
    */
   private async evaluateHeld(record: ActionRecord): Promise<HoldReply> {
-    await this.freshDebuggers();
+    await this.debuggers.fresh();
     const signals = confirmedSignals(record.signals, await this.guardFor(record.tabId));
     if (signals.length === 0) {
       const released = await this.store.settle(record.id, {
@@ -272,61 +242,17 @@ export class Broker {
     return (await this.store.pending()).find(same);
   }
 
-  /** `at` is the page's clock, which the webRequest times share; kept within the last seconds. */
+  /** `at` is the page's clock, which the webRequest times share. */
   noteInput(tabId: number, label: string, benign: boolean, at: number): undefined {
-    const now = this.platform.now();
-    this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CAUSE_WINDOW_MS)), label, benign });
+    this.requestLog.noteInput(tabId, label, benign, at);
     return undefined;
   }
 
-  /**
-   * Misses made visible: a state-changing request that left a guarded tab soon after an agent's
-   * input, with no hold, rule or release covering it, is logged `unreviewed`. Requests from
-   * the page's workers, or code that went around the in-page hooks, land here.
-   */
+  /** Misses made visible: see lib/broker/request-log.ts. */
   async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
-    if (!isStateChanging(request.method) || request.tabId < 0) return undefined;
-    // The input's note and the request race to the background: give the note time to arrive.
-    await this.platform.sleep(NOTE_GRACE_MS);
-    const input = this.inputs.get(request.tabId);
-    if (!input || input.benign || request.at - input.at > CAUSE_WINDOW_MS || request.at < input.at) return undefined;
-    const pageUrl = request.documentUrl ?? request.url;
-    const bodyFields = observedFields(request.body);
-    const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: bodyFields };
-    if (isReadOnlyRequest(shape, pageUrl)) return undefined;
-    const covered = (await this.store.forTab(request.tabId)).some(
-      (record) =>
-        (record.status === 'approved' || record.status === 'released') &&
-        (record.decidedAt ?? 0) >= input.at - CAUSE_WINDOW_MS,
-    );
-    if (covered) return undefined;
-    const site = originOf(pageUrl) ?? clip(pageUrl, 200);
-    const record: ActionRecord = {
-      id: this.platform.newId(),
-      kind: request.method.toUpperCase() === 'DELETE' ? 'delete' : 'submit',
-      trigger: 'request',
-      label: clip(`${request.method.toUpperCase()} ${request.url}`, 500),
-      frameUrl: clip(pageUrl, 8192),
-      frameTitle: '',
-      fields: requestFieldSnapshots(bodyFields, 'request'),
-      signals: [],
-      heldAt: request.at,
-      form: { action: clip(request.url, 8192), method: request.method.toLowerCase().slice(0, 20) },
-      tabId: request.tabId,
-      frameId: request.frameId,
-      tabUrl: clip(pageUrl, 8192),
-      tabTitle: '',
-      site,
-      status: 'unreviewed',
-      createdAt: request.at,
-      decidedAt: request.at,
-      decidedBy: 'system',
-      reason: clip(`sent without review ${Math.round(request.at - input.at)} ms after the agent's "${input.label}"`, 1000),
-      risks: [],
-    };
-    await this.store.add(record);
-    this.changed();
-    return record;
+    const logged = await this.requestLog.observe(request);
+    if (logged) this.changed();
+    return logged;
   }
 
   async resumeTab(tabId: number): Promise<{ ok: true }> {
@@ -823,17 +749,12 @@ export class Broker {
   async forgetTab(tabId: number): Promise<void> {
     const armed = await this.platform.armedTabs();
     if (armed.delete(tabId)) await this.platform.setArmedTabs(armed);
-    this.debuggerTabs.delete(tabId);
+    this.debuggers.forget(tabId);
   }
 
   /** Polls which tabs a DevTools-protocol client drives, and tells tabs whose state changed. */
-  async refreshDebuggers(): Promise<void> {
-    const now = await this.platform.debuggerTabs();
-    const changed = [...now, ...this.debuggerTabs].filter((tab) => now.has(tab) !== this.debuggerTabs.has(tab));
-    this.debuggerTabs = now;
-    for (const tabId of new Set(changed)) {
-      await this.platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) });
-    }
+  refreshDebuggers(): Promise<void> {
+    return this.debuggers.refresh();
   }
 
   private async pushGuardToAllTabs(): Promise<void> {

@@ -1,0 +1,44 @@
+/**
+ * Which tabs a DevTools-protocol client drives, from `debugger.getTargets()`. `fresh()` is a
+ * look that began after the call: a check already under way may predate a client attaching
+ * to a new tab. Calls arriving during a check share the next one, so a page whose fifty
+ * frames say hello at once costs two checks, not fifty.
+ */
+export class DebuggerWatch {
+  private tabs = new Set<number>();
+  private refreshing: Promise<void> | null = null;
+  private nextRefresh: Promise<void> | null = null;
+
+  constructor(
+    private readonly debuggerTabs: () => Promise<Set<number>>,
+    /** Told of each tab whose state changed, after the new state is in place. */
+    private readonly onChange: (tabId: number) => Promise<void>,
+  ) {}
+
+  has(tabId: number): boolean {
+    return this.tabs.has(tabId);
+  }
+
+  forget(tabId: number): void {
+    this.tabs.delete(tabId);
+  }
+
+  fresh(): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.refresh().finally(() => (this.refreshing = null));
+      return this.refreshing;
+    }
+    this.nextRefresh ??= this.refreshing.then(() => {
+      this.nextRefresh = null;
+      return this.fresh();
+    });
+    return this.nextRefresh;
+  }
+
+  async refresh(): Promise<void> {
+    const now = await this.debuggerTabs();
+    const changed = [...now, ...this.tabs].filter((tab) => now.has(tab) !== this.tabs.has(tab));
+    this.tabs = now;
+    for (const tabId of new Set(changed)) await this.onChange(tabId);
+  }
+}
