@@ -1,6 +1,6 @@
 import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import { PASSKEY_SCOPES, type ActionRecord, type FatigueState, type PasskeyScope, type ScreenshotState, type Settings } from '@/lib/db/schema';
+import { PASSKEY_SCOPES, type ActionRecord, type PasskeyScope, type ScreenshotState, type Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
@@ -19,7 +19,8 @@ import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
-import { afterApproval, approvalGate, pausedMessage } from './gate';
+import { approvalGate } from './gate';
+import { FatigueMonitor } from './fatigue';
 import { fingerprintOf, needsPasskey, Passkeys } from './passkey';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
@@ -84,8 +85,7 @@ export class Broker {
   private readonly resumedAt = new Map<number, number>();
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
   private readonly startedAt: number;
-  /** Loaded from the store on first use: a restarted worker keeps a fatigue pause. */
-  private fatigue: FatigueState | null | undefined;
+  private readonly fatigue: FatigueMonitor;
   private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
   readonly passkeys: Passkeys;
@@ -97,6 +97,7 @@ export class Broker {
     this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
     this.startedAt = platform.now();
     this.requestLog = new RequestLog(store, platform);
+    this.fatigue = new FatigueMonitor(store, () => platform.now());
     this.debuggers = new DebuggerWatch(
       () => platform.debuggerTabs(),
       async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
@@ -439,26 +440,13 @@ export class Broker {
   }
 
   private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut', confirmation?: string) {
-    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigueState()]);
+    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
     return approvalGate({ record, now: this.platform.now(), dwellMs: settings.dwellMs, fatigue, path, confirmation });
   }
 
-  private async fatigueState(): Promise<FatigueState | null> {
-    this.fatigue ??= await this.store.fatigue();
-    return this.fatigue;
-  }
-
-  /**
-   * Many approvals, each soon after its card appeared: warn, pause approvals, and log it. The
-   * card's time on screen is the panel's count when it gives one, never more than the broker's.
-   */
+  /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */
   private async noteApproval(record: ActionRecord, panelDwellMs: number | undefined): Promise<void> {
-    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigueState()]);
-    const now = this.platform.now();
-    const upFor = now - (record.evaluatedAt ?? now);
-    const { state, warning } = afterApproval(fatigue, { at: now, dwellMs: Math.min(upFor, panelDwellMs ?? Infinity) }, settings);
-    this.fatigue = state;
-    await this.store.saveFatigue(state);
+    const warning = await this.fatigue.noteApproval(record, panelDwellMs, await this.store.settings());
     if (!warning) return;
     await this.store.update(record.id, { fatigue: warning });
     this.changed();
@@ -656,7 +644,7 @@ export class Broker {
   async answerSuggestion(site: string, kind: RuleKind, accept: boolean, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     if (accept) {
       // Trusting a site is an approval of everything to come: not during a fatigue pause.
-      const paused = pausedMessage(await this.fatigueState(), this.platform.now());
+      const paused = await this.fatigue.paused();
       if (paused) return { ok: false, error: paused };
       const proof = await this.trustProof(passkey);
       if (!proof.ok) return proof;
@@ -678,8 +666,7 @@ export class Broker {
     if (change.guardMode) await this.pushGuardToAllTabs();
     if (change.fatigueCount || change.fatigueDwellMs !== undefined || change.fatiguePauseSeconds) {
       // New thresholds judge new approvals: start a fresh window.
-      this.fatigue = null;
-      await this.store.saveFatigue(null);
+      await this.fatigue.reset();
     }
     if (change.historyMaxEntries || change.historyMaxDays || change.screenshotMaxCount !== undefined) await this.prune(true);
     this.changed();
@@ -706,8 +693,8 @@ export class Broker {
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
       passkeyRegistered: await this.passkeys.registered(),
     };
-    const fatigue = await this.fatigueState();
-    if (pausedMessage(fatigue, this.platform.now())) state.fatigue = { until: fatigue!.until, message: fatigue!.message };
+    const fatigue = await this.fatigue.current();
+    if (await this.fatigue.paused()) state.fatigue = { until: fatigue!.until, message: fatigue!.message };
     return state;
   }
 

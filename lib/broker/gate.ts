@@ -1,4 +1,5 @@
 import type { ActionRecord, FatigueState } from '@/lib/db/schema';
+import { pausedMessage } from './fatigue';
 
 export interface GateCheck {
   record: ActionRecord | undefined;
@@ -36,34 +37,6 @@ export function approvalGate(check: GateCheck): GateVerdict {
     return refuse(`Type ${record.confirm.value} to confirm this approval.`);
   }
   return { ok: true };
-}
-
-export function pausedMessage(fatigue: FatigueState | null, now: number): string | undefined {
-  return fatigue && now < fatigue.until ? fatigue.message : undefined;
-}
-
-export interface FatigueSettings {
-  fatigueCount: number;
-  fatigueDwellMs: number;
-  fatiguePauseSeconds: number;
-}
-
-const FATIGUE_WINDOW_MS = 60_000;
-
-/** Counts one approval; past `fatigueCount` quick ones within a minute, approvals pause. */
-export function afterApproval(
-  fatigue: FatigueState | null,
-  approval: { at: number; dwellMs: number },
-  settings: FatigueSettings,
-): { state: FatigueState; warning?: string } {
-  const recent = (fatigue?.approvals ?? []).filter((past) => approval.at - past.at < FATIGUE_WINDOW_MS);
-  const approvals = [...recent, approval];
-  const quick = approvals.filter((past) => past.dwellMs < settings.fatigueDwellMs);
-  const kept = { until: fatigue?.until ?? 0, message: fatigue?.message ?? '' };
-  if (quick.length < settings.fatigueCount) return { state: { ...kept, approvals } };
-  const seconds = Math.round((approval.at - quick[0]!.at) / 1000);
-  const warning = `${quick.length} approvals in ${seconds} s, each within ${settings.fatigueDwellMs / 1000} s of the card appearing. Approvals are paused for ${settings.fatiguePauseSeconds} s: take a breath and read the next card.`;
-  return { state: { until: approval.at + settings.fatiguePauseSeconds * 1000, message: warning, approvals: [] }, warning };
 }
 
 function refuse(error: string): GateVerdict {

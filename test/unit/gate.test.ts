@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '@/lib/db/schema';
-import { afterApproval, approvalGate, type GateCheck } from '@/lib/broker/gate';
+import { approvalGate, type GateCheck } from '@/lib/broker/gate';
+import { afterApproval } from '@/lib/broker/fatigue';
 import { proposal } from './helpers';
 
 const record = (over: Partial<ActionRecord> = {}): ActionRecord => ({
