@@ -1,7 +1,7 @@
 import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import { PASSKEY_SCOPES, type ActionRecord, type PasskeyScope, type ScreenshotState, type Settings } from '@/lib/db/schema';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
@@ -21,7 +21,7 @@ import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
 import { approvalGate } from './gate';
 import { FatigueMonitor } from './fatigue';
-import { fingerprintOf, needsPasskey, Passkeys } from './passkey';
+import { ReviewerKey } from './reviewer-key';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
@@ -88,7 +88,7 @@ export class Broker {
   private readonly fatigue: FatigueMonitor;
   private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
-  readonly passkeys: Passkeys;
+  readonly reviewerKey: ReviewerKey;
 
   constructor(
     private readonly store: ActionStore,
@@ -102,12 +102,7 @@ export class Broker {
       () => platform.debuggerTabs(),
       async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
     );
-    this.passkeys = new Passkeys(store, {
-      rpID: platform.extensionId,
-      origin: `chrome-extension://${platform.extensionId}`,
-      now: () => platform.now(),
-      random: (bytes) => crypto.getRandomValues(new Uint8Array(bytes)),
-    });
+    this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
   }
 
   async guardFor(tabId: number): Promise<TabGuard> {
@@ -348,60 +343,19 @@ export class Broker {
     return reply;
   }
 
-  /** Whether approving this action needs the reviewer's passkey, and if so whether the answer holds. */
-  async passkeyNeeded(record: ActionRecord, trusting = false): Promise<boolean> {
-    if (!(await this.passkeys.registered())) return false;
-    if (trusting) return true;
-    const { scopes } = await this.passkeyScopes();
-    return needsPasskey(record, scopes, await this.platform.extensionPagesDriven().catch(() => true));
-  }
-
-  /** The person's scopes and the administrator's, which the person cannot lower. */
-  private async passkeyScopes(): Promise<{ scopes: PasskeyScope[]; forced: PasskeyScope[] }> {
-    const managed = await this.platform.managedPasskeyScopes().catch(() => undefined);
-    const forced = Array.isArray(managed) ? PASSKEY_SCOPES.filter((scope) => managed.includes(scope)) : [];
-    const own = (await this.store.settings()).passkeyFor;
-    return { scopes: [...new Set([...own, ...forced])], forced };
+  /** Whether approving this action needs the reviewer's passkey (see lib/broker/reviewer-key.ts). */
+  passkeyNeeded(record: ActionRecord, trusting = false): Promise<boolean> {
+    return this.reviewerKey.needed(record, trusting);
   }
 
   private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
-    if (!(await this.passkeyNeeded(record, trusting))) return { ok: true };
-    const check = await this.passkeys.verify(answer, { kind: 'approve', actionId: record.id, fingerprint: await fingerprintOf(record) });
-    if (check.ok) return check;
-    // Refused attempts stay in the history: an agent trying the panel leaves a trace.
-    await this.store.update(record.id, { refusals: [...(record.refusals ?? []), { at: this.platform.now(), reason: check.error }].slice(-20) });
-    this.changed();
+    const check = await this.reviewerKey.check(record, answer, trusting);
+    if (!check.ok) this.changed();
     return check;
   }
 
-  /** A challenge for approving one action as it stands, or (no id) for managing the key. */
-  async passkeyChallenge(id?: string) {
-    if (id === undefined) return this.passkeys.challenge({ kind: 'manage' });
-    const record = await this.store.get(id);
-    if (record?.status !== 'pending') return { error: 'This action was already decided or no longer exists.' };
-    return this.passkeys.challenge({ kind: 'approve', actionId: id, fingerprint: await fingerprintOf(record) });
-  }
-
-  async passkeyStatus(): Promise<{ registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] }> {
-    return { registered: await this.passkeys.registered(), ...(await this.passkeyScopes()) };
-  }
-
-  async registerPasskey(response: RegistrationResponseJSON, current?: AuthenticationResponseJSON): Promise<DecideReply> {
-    const reply = await this.passkeys.register(response, current);
-    this.changed();
-    return reply;
-  }
-
-  async removePasskey(current?: AuthenticationResponseJSON): Promise<DecideReply> {
-    const reply = await this.passkeys.remove(current);
-    this.changed();
-    return reply;
-  }
-
-  /** With a key registered, a rule that lets anything through takes the key. */
-  private async trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
-    if (!(await this.passkeys.registered())) return { ok: true };
-    return this.passkeys.verify(passkey, { kind: 'manage' });
+  private trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
+    return this.reviewerKey.trustProof(passkey);
   }
 
   async saveRule(id: string | undefined, spec: unknown, passkey?: AuthenticationResponseJSON): Promise<RuleChangeReply> {
@@ -424,19 +378,6 @@ export class Broker {
     const reply = await this.rules.import(text);
     this.changed();
     return reply;
-  }
-
-  /** Lowering what needs the key takes the key. */
-  async setPasskeyScopes(scopes: PasskeyScope[], current?: AuthenticationResponseJSON): Promise<DecideReply> {
-    const settings = await this.store.settings();
-    const lowered = settings.passkeyFor.some((scope) => !scopes.includes(scope));
-    if (lowered && (await this.passkeys.registered())) {
-      const check = await this.passkeys.verify(current, { kind: 'manage' });
-      if (!check.ok) return check;
-    }
-    await this.store.saveSettings({ ...settings, passkeyFor: [...new Set(scopes)] });
-    this.changed();
-    return { ok: true };
   }
 
   private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut', confirmation?: string) {
@@ -691,7 +632,7 @@ export class Broker {
           .map(async (r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0), needsPasskey: await this.passkeyNeeded(r) })),
       ),
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
-      passkeyRegistered: await this.passkeys.registered(),
+      passkeyRegistered: await this.reviewerKey.passkeys.registered(),
     };
     const fatigue = await this.fatigue.current();
     if (await this.fatigue.paused()) state.fatigue = { until: fatigue!.until, message: fatigue!.message };

@@ -39,17 +39,17 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
     case 'grant':
       return broker.grant(request.id, request.durationMs, request.passkey);
     case 'passkey-status':
-      return broker.passkeyStatus();
+      return broker.reviewerKey.status();
     case 'passkey-register-options':
-      return broker.passkeys.registrationOptions();
+      return broker.reviewerKey.passkeys.registrationOptions();
     case 'passkey-register':
-      return broker.registerPasskey(request.response, request.current);
+      return broker.reviewerKey.register(request.response, request.current);
     case 'passkey-remove':
-      return broker.removePasskey(request.current);
+      return broker.reviewerKey.remove(request.current);
     case 'passkey-challenge':
-      return broker.passkeyChallenge(request.id);
+      return broker.reviewerKey.challenge(request.id);
     case 'passkey-scopes':
-      return broker.setPasskeyScopes(request.scopes, request.current);
+      return broker.reviewerKey.setScopes(request.scopes, request.current);
     case 'suggestions':
       return broker.suggestions();
     case 'answer-suggestion':

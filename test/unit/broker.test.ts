@@ -763,7 +763,7 @@ describe('Broker', () => {
       });
       const unreadable = { ...forged('x'), response: { ...forged('x').response, clientDataJSON: 'bm90IGpzb24' } };
       expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
-      const options = await broker.passkeyChallenge(action.id);
+      const options = await broker.reviewerKey.challenge(action.id);
       expect('challenge' in options && options.allowCredentials).toEqual([{ id: 'cred-1', type: 'public-key' }]);
       const badSignature = await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: forged((options as { challenge: string }).challenge) });
       expect(badSignature).toMatchObject({ ok: false, error: expect.stringMatching(/^The passkey did not confirm this/) });
@@ -784,9 +784,9 @@ describe('Broker', () => {
       expect(await broker.importRules(file)).toEqual({ ok: false, errors: ['This needs your passkey.'] });
       expect(await broker.rules.list()).toEqual([]);
       expect(await broker.saveRule(undefined, { pattern: 'https://a.example', trust: 'block' })).toEqual({ ok: true }); // stricter needs nothing
-      expect(await broker.setPasskeyScopes(['high-risk', 'devtools', 'every'])).toEqual({ ok: true });
-      expect(await broker.setPasskeyScopes(['every'])).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.removePasskey()).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.reviewerKey.setScopes(['high-risk', 'devtools', 'every'])).toEqual({ ok: true });
+      expect(await broker.reviewerKey.setScopes(['every'])).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.reviewerKey.remove()).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect(await store.passkey()).toEqual(key);
       expect(await broker.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
     });
@@ -795,7 +795,7 @@ describe('Broker', () => {
       const { broker, store, platform } = await withKey();
       await store.saveSettings({ ...(await store.settings()), passkeyFor: [] });
       platform.managedPasskey = ['every', 'bogus'];
-      expect(await broker.passkeyStatus()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
+      expect(await broker.reviewerKey.status()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
       const plain = proposal({ kind: 'submit', label: 'Save' });
       await broker.hold(plain, origin);
       expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
