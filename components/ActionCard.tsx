@@ -104,7 +104,8 @@ export function ActionCard({
         ...(verdict === 'approve' && record.confirm ? { confirmation: typed } : {}),
         ...(verdict === 'approve' && record.needsPasskey ? { passkey: await passkeyAnswer(record.id) } : {}),
       });
-      if (!reply.ok) setError(reply.error);
+      // A request the background refused outright gets no reply at all.
+      if (!reply?.ok) setError(reply?.error ?? 'Countersign refused this request; nothing was sent.');
     } catch (cause) {
       setError(`Nothing was sent: ${cause instanceof Error ? cause.message : String(cause)}`);
     } finally {
@@ -117,7 +118,7 @@ export function ActionCard({
     setError(null);
     try {
       const reply = await work();
-      if (!reply.ok) setError(reply.error ?? 'Nothing was changed.');
+      if (!reply?.ok) setError(reply?.error ?? 'Nothing was changed.');
     } catch (cause) {
       setError(`Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`);
     } finally {

@@ -79,11 +79,7 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
       if (edits.length) request.edits = edits;
       if (confirmation !== undefined) request.confirmation = confirmation;
       if (dwell !== undefined) request.dwellMs = dwell as number;
-      if (message.passkey !== undefined) {
-        const passkey = parseAssertion(message.passkey);
-        if (!passkey) return null;
-        request.passkey = passkey;
-      }
+      if (message.passkey !== undefined) request.passkey = answerOrUnreadable(message.passkey);
       return request;
     }
     case 'resume-tab':
@@ -102,20 +98,20 @@ export function parsePanelRequest(message: unknown): PanelRequest | null {
     case 'always': {
       const id = str(message.id, 100);
       const level = oneOf(message.level, ['trust', 'block'] as const);
-      const passkey = optionalAssertion(message.passkey);
-      return id && level && passkey !== null ? { type: 'always', id, level, ...(passkey ? { passkey } : {}) } : null;
+      const passkey = message.passkey === undefined ? undefined : answerOrUnreadable(message.passkey);
+      return id && level ? { type: 'always', id, level, ...(passkey ? { passkey } : {}) } : null;
     }
     case 'allow-endpoint': {
       const id = str(message.id, 100);
-      const passkey = optionalAssertion(message.passkey);
-      return id && passkey !== null ? { type: 'allow-endpoint', id, ...(passkey ? { passkey } : {}) } : null;
+      const passkey = message.passkey === undefined ? undefined : answerOrUnreadable(message.passkey);
+      return id ? { type: 'allow-endpoint', id, ...(passkey ? { passkey } : {}) } : null;
     }
     case 'grant': {
       const id = str(message.id, 100);
       const duration = message.durationMs;
       const valid = Number.isSafeInteger(duration) && (duration as number) >= 1000 && (duration as number) <= DAY_MS;
-      const passkey = optionalAssertion(message.passkey);
-      return id && valid && passkey !== null ? { type: 'grant', id, durationMs: duration as number, ...(passkey ? { passkey } : {}) } : null;
+      const passkey = message.passkey === undefined ? undefined : answerOrUnreadable(message.passkey);
+      return id && valid ? { type: 'grant', id, durationMs: duration as number, ...(passkey ? { passkey } : {}) } : null;
     }
     case 'passkey-status':
     case 'passkey-register-options':
@@ -209,6 +205,22 @@ export function parseAssertion(value: unknown): AuthenticationResponseJSON | nul
     response: { clientDataJSON, authenticatorData, signature, ...(userHandle ? { userHandle } : {}) },
     clientExtensionResults: {},
   };
+}
+
+/**
+ * A malformed answer about one action still reaches the broker, as one that cannot be read:
+ * the card then says why, and the attempt stays on the action's record.
+ */
+const UNREADABLE_ANSWER: AuthenticationResponseJSON = {
+  id: '',
+  rawId: '',
+  type: 'public-key',
+  response: { clientDataJSON: '', authenticatorData: '', signature: '' },
+  clientExtensionResults: {},
+};
+
+function answerOrUnreadable(value: unknown): AuthenticationResponseJSON {
+  return parseAssertion(value) ?? UNREADABLE_ANSWER;
 }
 
 /** Absent is fine (undefined); present and malformed is refused (null). */

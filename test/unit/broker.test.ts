@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Broker, type ObservedRequest, type BrokerPlatform, type Origin } from '@/lib/broker/broker';
+import { handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import type { TabMessage } from '@/lib/messaging/protocol';
@@ -789,6 +790,17 @@ describe('Broker', () => {
       expect(await broker.reviewerKey.remove()).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect(await store.passkey()).toEqual(key);
       expect(await broker.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
+    });
+
+    it('answers a malformed answer from the panel with a clear error, keeps the action held, and logs the attempt', async () => {
+      const { broker, store, platform } = await withKey();
+      await store.saveSettings({ ...(await store.settings()), passkeyFor: ['every'] });
+      const action = proposal({ kind: 'submit' });
+      await broker.hold(action, origin);
+      const reply = await handlePanelRequest(broker, { type: 'decide', id: action.id, verdict: 'approve', passkey: { type: 'public-key', id: '<img>' } });
+      expect(reply).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
+      expect(await store.get(action.id)).toMatchObject({ status: 'pending', refusals: [{ reason: 'The passkey answer could not be read.' }] });
+      expect(decisions(platform)).toEqual([]);
     });
 
     it('lets an administrator force scopes the person cannot lower', async () => {

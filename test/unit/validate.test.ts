@@ -83,7 +83,6 @@ describe('parsePanelRequest', () => {
     [{ type: 'passkey-challenge', id: 'a1' }, { type: 'passkey-challenge', id: 'a1' }],
     [{ type: 'passkey-challenge', id: 7 }, null],
     [{ type: 'passkey-remove', current: 'yes' }, null],
-    [{ type: 'always', id: 'a1', level: 'trust', passkey: { type: 'public-key' } }, null],
   ])('%j -> %j', (message, expected) => {
     expect(parsePanelRequest(message)).toEqual(expected);
   });
@@ -115,8 +114,10 @@ describe('passkey answers', () => {
     ['a missing signature', { ...answer, response: { ...answer.response, signature: undefined } }],
     ['an oversized field', { ...answer, response: { ...answer.response, clientDataJSON: 'A'.repeat(20_000) } }],
     ['a user handle that is not text', { ...answer, response: { ...answer.response, userHandle: 5 } }],
-  ])('refuses the whole message for %s', (_name, passkey) => {
-    expect(parsePanelRequest({ type: 'decide', id: 'a1', verdict: 'approve', passkey })).toBeNull();
+  ])('passes %s on as an answer that cannot be read, so the refusal is logged on the action', (_name, passkey) => {
+    const parsed = parsePanelRequest({ type: 'decide', id: 'a1', verdict: 'approve', passkey }) as { passkey: { response: { clientDataJSON: string } } };
+    expect(parsed.passkey.response.clientDataJSON).toBe('');
+    expect(parsePanelRequest({ type: 'passkey-remove', current: passkey })).toBeNull(); // managing the key: refused outright
   });
 });
 
