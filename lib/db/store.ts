@@ -180,7 +180,8 @@ export class ActionStore {
   }
 
   async savePasskey(key: StoredPasskey | null): Promise<void> {
-    await this.db.put('settings', key, 'passkey');
+    if (key) await this.db.put('settings', key, 'passkey');
+    else await this.db.delete('settings', 'passkey');
   }
 
   async fatigue(): Promise<FatigueState | null> {
@@ -188,6 +189,7 @@ export class ActionStore {
   }
 
   async saveFatigue(state: FatigueState | null): Promise<void> {
-    await this.db.put('settings', state, 'fatigue');
+    if (state) await this.db.put('settings', state, 'fatigue');
+    else await this.db.delete('settings', 'fatigue');
   }
 }

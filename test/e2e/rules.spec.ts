@@ -78,7 +78,8 @@ test('a time-boxed grant for the tab expires by itself', async ({ agent, panel, 
     await agent.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
   };
   await join();
-  await expect(panel.card('Join the newsletter')).toBeVisible();
+  // A grant approves this action too: it waits, like Approve, for the card's dwell.
+  await expect(panel.card('Join the newsletter').getByRole('button', { name: /^Approve/ })).toBeEnabled();
   const [held] = (await panel.send<{ actions: { id: string }[] }>({ type: 'queue' })).actions;
   // The card offers 15 minutes and 1 hour; the same request with 3 seconds keeps the test short.
   expect(await panel.send({ type: 'grant', id: held!.id, durationMs: 3000 })).toEqual({ ok: true });
