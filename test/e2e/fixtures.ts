@@ -82,8 +82,10 @@ export class PanelPage {
     const rules = await this.send<{ id: string; createdBy: string }[]>({ type: 'rules' });
     for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
     const defaults: Partial<typeof DEFAULT_SETTINGS> = { ...DEFAULT_SETTINGS };
-    delete defaults.silencedSuggestions; // not a setting the panel changes
-    await this.send({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
+    delete defaults.silencedSuggestions; // not settings set-settings changes
+    delete defaults.passkeyFor;
+    const saved = await this.send({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
+    if (!saved) throw new Error('resetPolicy: the settings were refused');
   }
 }
 
