@@ -21,16 +21,14 @@ import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
 import { approvalGate } from './gate';
 import { FatigueMonitor } from './fatigue';
+import { Lifecycle, TIMEOUT_TIMER } from './lifecycle';
 import { ReviewerKey } from './reviewer-key';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
 import { RuleBook } from './rulebook';
 
-const TIMEOUT_TIMER = 'timeout:';
-const PRUNE_INTERVAL_MS = 60_000;
 const FLOOD_WINDOW_MS = 60_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -81,11 +79,11 @@ export interface BrokerPlatform {
 export class Broker {
   private readonly debuggers: DebuggerWatch;
   private lastManaged: string | null = null;
-  private lastPrune = -Infinity;
   private readonly resumedAt = new Map<number, number>();
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
   private readonly startedAt: number;
   private readonly fatigue: FatigueMonitor;
+  private readonly lifecycle: Lifecycle;
   private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
   readonly reviewerKey: ReviewerKey;
@@ -98,6 +96,7 @@ export class Broker {
     this.startedAt = platform.now();
     this.requestLog = new RequestLog(store, platform);
     this.fatigue = new FatigueMonitor(store, () => platform.now());
+    this.lifecycle = new Lifecycle(store, platform, () => this.changed());
     this.debuggers = new DebuggerWatch(
       () => platform.debuggerTabs(),
       async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
@@ -206,7 +205,7 @@ export class Broker {
       ...(leader ? { groupOf: leader.id } : {}),
       ...(paused ? { paused: true } : {}),
     });
-    this.platform.setTimer(`${TIMEOUT_TIMER}${record.id}`, record.createdAt + settings.timeoutSeconds * 1000);
+    this.lifecycle.armTimeout(record, settings);
     this.changed();
     void this.prune();
     return { status: 'held' };
@@ -269,29 +268,8 @@ export class Broker {
 
   /** A timer fired: a pending action timed out, or a grant ran out. */
   async onTimer(name: string): Promise<void> {
-    if (name.startsWith(TIMEOUT_TIMER)) await this.expire(name.slice(TIMEOUT_TIMER.length));
+    if (name.startsWith(TIMEOUT_TIMER)) await this.lifecycle.expire(name.slice(TIMEOUT_TIMER.length));
     if (name.startsWith(GRANT_TIMER) && (await this.rules.expireGrant(name.slice(GRANT_TIMER.length)))) this.changed();
-  }
-
-  /** Timeout means reject, logged as `timeout`, never as a person's decision. */
-  private async expire(id: string): Promise<void> {
-    const record = await this.store.get(id);
-    if (record?.status !== 'pending') return;
-    const settings = await this.store.settings();
-    if (record.createdAt + settings.timeoutSeconds * 1000 > this.platform.now()) {
-      this.platform.setTimer(`${TIMEOUT_TIMER}${id}`, record.createdAt + settings.timeoutSeconds * 1000);
-      return;
-    }
-    const note = `no decision within ${formatDuration(settings.timeoutSeconds)}`;
-    const expired = await this.store.settle(id, {
-      status: 'rejected',
-      decidedAt: this.platform.now(),
-      decidedBy: 'timeout',
-      note,
-    });
-    if (!expired) return;
-    this.changed();
-    await this.platform.sendToFrame(expired, { type: 'decision', id, verdict: 'reject', note, by: 'timeout' }).catch(() => undefined);
   }
 
   private async capture({ id, tabId, fields, redactions, target }: ActionRecord): Promise<ScreenshotState> {
@@ -476,23 +454,13 @@ export class Broker {
     }
   }
 
-  async abandonTab(tabId: number, reason: string, frameId?: number): Promise<void> {
-    const pending = await this.store.pendingForTab(tabId);
-    const affected = pending.filter((record) => frameId === undefined || frameId === 0 || record.frameId === frameId);
-    for (const record of affected) {
-      await this.store.settle(record.id, {
-        status: 'abandoned',
-        decidedAt: this.platform.now(),
-        decidedBy: 'system',
-        reason,
-      });
-    }
-    if (affected.length) this.changed();
+  abandonTab(tabId: number, reason: string, frameId?: number): Promise<void> {
+    return this.lifecycle.abandonTab(tabId, reason, frameId);
   }
 
   /** After an extension reload or update no old content script can be reached: abandon everything pending. */
-  async abandonAll(reason: string): Promise<void> {
-    for (const record of await this.store.pending()) await this.abandonTab(record.tabId, reason);
+  abandonAll(reason: string): Promise<void> {
+    return this.lifecycle.abandonAll(reason);
   }
 
   /** After a service worker start: pending actions of tabs that no longer exist are abandoned. */
@@ -501,7 +469,7 @@ export class Broker {
     for (const record of await this.store.pending()) {
       if (!open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
       else if (record.evaluatedAt === undefined && record.createdAt < this.startedAt) await this.evaluateAgain(record);
-      else await this.expire(record.id); // expires it, or re-arms its timer
+      else await this.lifecycle.expire(record.id); // expires it, or re-arms its timer
     }
     for (const rule of await this.rules.list()) {
       if (rule.expiresAt !== undefined) this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt);
@@ -640,24 +608,12 @@ export class Broker {
   }
 
   /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */
-  async prune(force = false): Promise<number> {
-    const now = this.platform.now();
-    if (!force && now - this.lastPrune < PRUNE_INTERVAL_MS) return 0;
-    this.lastPrune = now;
-    const settings = await this.store.settings();
-    const { removed } = await this.store.prune({
-      keepScreenshots: settings.screenshotMaxCount,
-      maxEntries: settings.historyMaxEntries,
-      before: now - settings.historyMaxDays * DAY_MS,
-    });
-    if (removed) this.changed();
-    return removed;
+  prune(force = false): Promise<number> {
+    return this.lifecycle.prune(force);
   }
 
-  async clearHistory(): Promise<{ removed: number }> {
-    const removed = await this.store.clearDecided();
-    this.changed();
-    return { removed };
+  clearHistory(): Promise<{ removed: number }> {
+    return this.lifecycle.clearHistory();
   }
 
   settings(): Promise<Settings> {
@@ -712,9 +668,4 @@ function describeEdits(fields: ActionRecord['fields'], edits: FieldEdit[]): Fiel
     if (!field || field.value === value) return [];
     return [{ label: field.label || field.name, before: field.value, after: field.masked ? MASK : clip(value, 2000) }];
   });
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
-  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,89 @@
+import type { ActionRecord, Settings } from '@/lib/db/schema';
+import type { ActionStore } from '@/lib/db/store';
+import type { BrokerPlatform } from './broker';
+
+export const TIMEOUT_TIMER = 'timeout:';
+const PRUNE_INTERVAL_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How pending actions end without a person (timeout, a closed tab, a reload) and how the log is kept in size. */
+export class Lifecycle {
+  private lastPrune = -Infinity;
+
+  constructor(
+    private readonly store: ActionStore,
+    private readonly platform: Pick<BrokerPlatform, 'now' | 'setTimer' | 'sendToFrame'>,
+    private readonly changed: () => void,
+  ) {}
+
+  /** A durable timer, so a sleeping worker still rejects on time. */
+  armTimeout(record: ActionRecord, settings: Settings): void {
+    this.platform.setTimer(`${TIMEOUT_TIMER}${record.id}`, record.createdAt + settings.timeoutSeconds * 1000);
+  }
+
+  /** Timeout means reject, logged as `timeout`, never as a person's decision. */
+  async expire(id: string): Promise<void> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return;
+    const settings = await this.store.settings();
+    if (record.createdAt + settings.timeoutSeconds * 1000 > this.platform.now()) {
+      this.armTimeout(record, settings);
+      return;
+    }
+    const note = `no decision within ${formatDuration(settings.timeoutSeconds)}`;
+    const expired = await this.store.settle(id, {
+      status: 'rejected',
+      decidedAt: this.platform.now(),
+      decidedBy: 'timeout',
+      note,
+    });
+    if (!expired) return;
+    this.changed();
+    await this.platform.sendToFrame(expired, { type: 'decision', id, verdict: 'reject', note, by: 'timeout' }).catch(() => undefined);
+  }
+
+  async abandonTab(tabId: number, reason: string, frameId?: number): Promise<void> {
+    const pending = await this.store.pendingForTab(tabId);
+    const affected = pending.filter((record) => frameId === undefined || frameId === 0 || record.frameId === frameId);
+    for (const record of affected) {
+      await this.store.settle(record.id, {
+        status: 'abandoned',
+        decidedAt: this.platform.now(),
+        decidedBy: 'system',
+        reason,
+      });
+    }
+    if (affected.length) this.changed();
+  }
+
+  /** After an extension reload or update no old content script can be reached: abandon everything pending. */
+  async abandonAll(reason: string): Promise<void> {
+    for (const record of await this.store.pending()) await this.abandonTab(record.tabId, reason);
+  }
+
+  /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */
+  async prune(force = false): Promise<number> {
+    const now = this.platform.now();
+    if (!force && now - this.lastPrune < PRUNE_INTERVAL_MS) return 0;
+    this.lastPrune = now;
+    const settings = await this.store.settings();
+    const { removed } = await this.store.prune({
+      keepScreenshots: settings.screenshotMaxCount,
+      maxEntries: settings.historyMaxEntries,
+      before: now - settings.historyMaxDays * DAY_MS,
+    });
+    if (removed) this.changed();
+    return removed;
+  }
+
+  async clearHistory(): Promise<{ removed: number }> {
+    const removed = await this.store.clearDecided();
+    this.changed();
+    return { removed };
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
