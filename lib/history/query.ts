@@ -1,4 +1,4 @@
-import type { IDBPDatabase } from 'idb';
+import { unwrap, type IDBPDatabase } from 'idb';
 import type { ActionKind } from '@/lib/actions/types';
 import type { ActionRecord, CountersignSchema } from '@/lib/db/schema';
 import type { Outcome } from './outcome';
@@ -83,23 +83,66 @@ export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerat
     yield* await collectUnordered(db, plan);
     return;
   }
-  let resume: { key: IDBValidKey; primaryKey: IDBValidKey } | null = null;
-  for (;;) {
+  const read = async (resume: Position | null): Promise<Batch> => {
     const range = resume ? below(plan.range, resume.key) : plan.range;
-    let cursor = await db.transaction('actions').store.index(plan.index).openCursor(range, 'prev');
-    // Entries sharing the last key come in descending primary key order: skip those already read.
-    while (cursor && resume && indexedDB.cmp(cursor.key, resume.key) === 0 && indexedDB.cmp(cursor.primaryKey, resume.primaryKey) >= 0) {
-      cursor = await cursor.continue();
-    }
-    const batch: ActionRecord[] = [];
-    while (cursor && batch.length < BATCH) {
-      batch.push(cursor.value);
-      resume = { key: cursor.key, primaryKey: cursor.primaryKey };
-      cursor = await cursor.continue();
-    }
-    for (const record of batch) if (!plan.check || plan.check(record)) yield record;
-    if (!cursor) return;
+    return (await readBatchAtOnce(db, plan.index, range, resume)) ?? readBatchByCursor(db, plan.index, range, resume);
+  };
+  let next: Promise<Batch> | null = read(null);
+  while (next) {
+    const { records, more }: Batch = await next;
+    const last = records.at(-1);
+    // The next batch is read while the consumer works through this one.
+    next = more && last ? read({ key: last.key, primaryKey: last.primaryKey }) : null;
+    next?.catch(() => undefined); // a consumer that stops early never awaits it; a failure then is nobody's
+    for (const { value } of records) if (!plan.check || plan.check(value)) yield value;
   }
+}
+
+interface Position {
+  key: IDBValidKey;
+  primaryKey: IDBValidKey;
+}
+
+interface Batch {
+  records: (Position & { value: ActionRecord })[];
+  more: boolean;
+}
+
+/** Entries sharing the last key come in descending primary key order: those are already read. */
+function alreadyRead(entry: Position, resume: Position | null): boolean {
+  return resume !== null && indexedDB.cmp(entry.key, resume.key) === 0 && indexedDB.cmp(entry.primaryKey, resume.primaryKey) >= 0;
+}
+
+type IndexWithRecords = IDBIndex & {
+  getAllRecords?(options: { query: IDBKeyRange | null; count: number; direction: IDBCursorDirection }): IDBRequest<(Position & { value: ActionRecord })[]>;
+};
+
+/**
+ * One request for a whole batch where the browser has `getAllRecords` (Chromium 141+), instead
+ * of a round trip per record; undefined where it has not, or when a run of equal keys fills it.
+ */
+async function readBatchAtOnce(db: Db, index: Plan['index'], range: IDBKeyRange | null, resume: Position | null): Promise<Batch | undefined> {
+  const raw = unwrap(db.transaction('actions').store.index(index)) as IndexWithRecords;
+  if (!raw.getAllRecords) return undefined;
+  const request = raw.getAllRecords({ query: range, count: BATCH, direction: 'prev' });
+  const entries = await new Promise<(Position & { value: ActionRecord })[]>((done, fail) => {
+    request.onsuccess = () => done(request.result);
+    request.onerror = () => fail(request.error);
+  });
+  const records = entries.filter((entry) => !alreadyRead(entry, resume));
+  if (!records.length && entries.length === BATCH) return undefined;
+  return { records, more: entries.length === BATCH };
+}
+
+async function readBatchByCursor(db: Db, index: Plan['index'], range: IDBKeyRange | null, resume: Position | null): Promise<Batch> {
+  let cursor = await db.transaction('actions').store.index(index).openCursor(range, 'prev');
+  while (cursor && alreadyRead(cursor, resume)) cursor = await cursor.continue();
+  const records: Batch['records'] = [];
+  while (cursor && records.length < BATCH) {
+    records.push({ key: cursor.key, primaryKey: cursor.primaryKey, value: cursor.value });
+    cursor = await cursor.continue();
+  }
+  return { records, more: cursor !== null };
 }
 
 /** The part of `range` at or below `key`. */

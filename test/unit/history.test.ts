@@ -106,6 +106,31 @@ describe('history queries', () => {
   });
 });
 
+describe('reading history in batches', () => {
+  it('reads the same records by cursor where the browser lacks getAllRecords', async () => {
+    const db = await seededOnce(1200);
+    const proto = IDBIndex.prototype as unknown as Record<string, unknown>;
+    const getAllRecords = proto.getAllRecords;
+    delete proto.getAllRecords;
+    try {
+      expect(await all(db, { kind: 'send' })).toEqual(expected(1200, (r) => r.kind === 'send'));
+      expect(await all(db, {})).toEqual(expected(1200, () => true));
+    } finally {
+      proto.getAllRecords = getAllRecords;
+    }
+  });
+
+  it('gets through a run of equal keys longer than a batch, once each', async () => {
+    const db = await openCountersignDb(`history-${dbCounter++}`);
+    const store = new ActionStore(db);
+    for (let i = 0; i < 1100; i++) await store.add(record(i, { createdAt: 5, kind: 'send' }));
+    const ids = await all(db, { kind: 'send' });
+    expect(ids).toHaveLength(1100);
+    expect(new Set(ids).size).toBe(1100);
+    expect(ids).toEqual([...ids].sort().reverse()); // equal keys: descending primary key
+  });
+});
+
 let shared: Promise<Awaited<ReturnType<typeof seeded>>> | null = null;
 function seededOnce(count: number) {
   return (shared ??= seeded(count));
