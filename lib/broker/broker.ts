@@ -8,6 +8,7 @@ import type {
   DecideReply,
   FieldEdit,
   HoldReply,
+  PanelRequest,
   PausedTab,
   QueueState,
   RevealReply,
@@ -292,15 +293,7 @@ export class Broker {
    * A decision from the panel. An approval passes the gate (lib/broker/gate.ts); a group is
    * decided together.
    */
-  async decideFromPanel(request: {
-    id: string;
-    verdict: Verdict;
-    note?: string;
-    edits?: FieldEdit[];
-    confirmation?: string;
-    dwellMs?: number;
-    passkey?: AuthenticationResponseJSON;
-  }): Promise<DecideReply> {
+  async decideFromPanel(request: Omit<Extract<PanelRequest, { type: 'decide' }>, 'type'>): Promise<DecideReply> {
     const record = await this.store.get(request.id);
     if (request.verdict === 'approve') {
       if (request.edits?.length && record?.trigger === 'request') {
@@ -319,11 +312,6 @@ export class Broker {
       }
     }
     return reply;
-  }
-
-  /** Whether approving this action needs the reviewer's passkey (see lib/broker/reviewer-key.ts). */
-  passkeyNeeded(record: ActionRecord, trusting = false): Promise<boolean> {
-    return this.reviewerKey.needed(record, trusting);
   }
 
   private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
@@ -373,11 +361,10 @@ export class Broker {
 
   /** A shortcut from a card (rule, endpoint, grant): through the gate, then approves the action unless it needs its typed confirmation. */
   private async approveByShortcut(
-    id: string,
+    record: ActionRecord | undefined,
     passkey: AuthenticationResponseJSON | undefined,
     makeRule: (record: ActionRecord) => Promise<unknown>,
   ): Promise<DecideReply> {
-    const record = await this.store.get(id);
     const gate = await this.gate(record, 'shortcut');
     if (!gate.ok) return gate;
     // A rule trusts what is to come: with a key registered, it always takes the key.
@@ -387,7 +374,7 @@ export class Broker {
     this.changed();
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
     if (record!.confirm) return { ok: true };
-    const reply = await this.decide(id, 'approve');
+    const reply = await this.decide(record!.id, 'approve');
     if (reply.ok) await this.noteApproval(record!, undefined);
     return reply;
   }
@@ -501,7 +488,7 @@ export class Broker {
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     const kind = record.kind;
-    if (level === 'trust') return this.approveByShortcut(id, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    if (level === 'trust') return this.approveByShortcut(record, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     await this.rules.setKindLevel(record.site, kind, 'block', 'person');
     this.changed();
     return this.decide(id, 'reject', `${kind} blocked on this site`);
@@ -516,12 +503,12 @@ export class Broker {
     if (!destination || destination.origin !== record.site) {
       return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
     }
-    return this.approveByShortcut(id, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
+    return this.approveByShortcut(record, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */
   async grant(id: string, durationMs: number, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
-    return this.approveByShortcut(id, passkey, async (record) => {
+    return this.approveByShortcut(await this.store.get(id), passkey, async (record) => {
       const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
       this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
     });
@@ -593,14 +580,13 @@ export class Broker {
       tab.last = record.createdAt;
       paused.set(record.tabId, tab);
     }
+    const key = await this.reviewerKey.requirement();
     const state: QueueState = {
-      actions: await Promise.all(
-        pending
-          .filter((r) => !r.groupOf && !r.paused)
-          .map(async (r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0), needsPasskey: await this.passkeyNeeded(r) })),
-      ),
+      actions: pending
+        .filter((r) => !r.groupOf && !r.paused)
+        .map((r) => ({ ...r, groupSize: 1 + (members.get(r.id) ?? 0), needsPasskey: key.needs(r) })),
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
-      passkeyRegistered: await this.reviewerKey.passkeys.registered(),
+      passkeyRegistered: key.registered,
     };
     const fatigue = await this.fatigue.current();
     if (await this.fatigue.paused()) state.fatigue = { until: fatigue!.until, message: fatigue!.message };

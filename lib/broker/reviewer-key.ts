@@ -33,10 +33,18 @@ export class ReviewerKey {
 
   /** Whether approving this action needs the key; a rule that trusts always does while one exists. */
   async needed(record: ActionRecord, trusting = false): Promise<boolean> {
-    if (!(await this.passkeys.registered())) return false;
-    if (trusting) return true;
-    const { scopes } = await this.scopes();
-    return needsPasskey(record, scopes, await this.platform.extensionPagesDriven().catch(() => true));
+    if (trusting) return this.passkeys.registered();
+    return (await this.requirement()).needs(record);
+  }
+
+  /**
+   * What decides whether approvals need the key (is one registered, the scopes, is a panel
+   * driven), read once, for a whole queue at a time.
+   */
+  async requirement(): Promise<{ registered: boolean; needs: (record: ActionRecord) => boolean }> {
+    if (!(await this.passkeys.registered())) return { registered: false, needs: () => false };
+    const [{ scopes }, driven] = await Promise.all([this.scopes(), this.platform.extensionPagesDriven().catch(() => true)]);
+    return { registered: true, needs: (record) => needsPasskey(record, scopes, driven) };
   }
 
   /** The person's scopes and the administrator's, which the person cannot lower. */
