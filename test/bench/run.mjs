@@ -206,7 +206,7 @@ function unguardedLoads(server, arms) {
   return withXvfb(async ({ open }) => {
     const startedAt = Date.now();
     for (const [name, extensions] of Object.entries(arms)) {
-      await open(extensions, `${server.origin}/bench/unguarded-store.html?arm=${name}&of=${LOAD_RUNS + 2}&n=0`);
+      await open(extensions, `${server.origin}/shop/checkout.html?report-load&arm=${name}&of=${LOAD_RUNS + 2}&n=0`);
     }
     const reports = () => server.requests.filter((r) => r.path === '/bench/load-report' && r.at >= startedAt).map((r) => new URLSearchParams(r.query));
     const done = () => Object.keys(arms).every((name) => reports().filter((q) => q.get('arm') === name).length >= LOAD_RUNS + 3);
