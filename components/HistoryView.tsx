@@ -2,9 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { ActionKind } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
-import { EXPORT_FORMATS, exportBlob, exportFileName, writerFor, type ExportFormat } from '@/lib/export/formats';
+import { EXPORT_FORMATS, exportFileName, writerFor, type ExportFormat } from '@/lib/export/formats';
+import { exportHistory, writeSlice } from '@/lib/export/slices';
+import { EXPORT_LANES, workerPool } from '@/lib/export/workers';
 import { OUTCOMES, outcomeOf, type Outcome } from '@/lib/history/outcome';
-import { countHistory, distinctSites, pageHistory, queryHistory, type HistoryFilter } from '@/lib/history/query';
+import { countHistory, distinctSites, pageHistory, type HistoryFilter } from '@/lib/history/query';
 import { request } from '@/lib/messaging/client';
 import type { PanelEvent } from '@/lib/messaging/protocol';
 import { ACTION_KINDS } from '@/lib/actions/types';
@@ -310,12 +312,10 @@ function ExportControls({ filter }: { filter: HistoryFilter }) {
     try {
       const db = await historyDb();
       const now = new Date();
-      const writer = writerFor(format, {
-        filter,
-        exportedAt: now,
-        ...(format === 'json' && screenshots ? { screenshotOf: async (id: string) => dataUrl((await db.get('screenshots', id))?.blob) } : {}),
-      });
-      const { blob, count } = await exportBlob(queryHistory(db, filter), writer);
+      const request = { format, filter, exportedAt: now, screenshots: format === 'json' && screenshots };
+      const pool = workerPool((job) => writeSlice(db, job));
+      const { blob, count } = await exportHistory(db, request, pool.run, EXPORT_LANES).finally(pool.close);
+      const writer = writerFor(format, request);
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -347,16 +347,6 @@ function ExportControls({ filter }: { filter: HistoryFilter }) {
       {done && <span className="note">{done}</span>}
     </span>
   );
-}
-
-function dataUrl(blob: Blob | undefined): Promise<string | undefined> {
-  if (!blob) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => resolve(undefined);
-    reader.readAsDataURL(blob);
-  });
 }
 
 function Retention() {

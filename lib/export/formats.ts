@@ -20,7 +20,11 @@ export interface Writer {
   mime: string;
   extension: string;
   start(): string;
-  row(record: ActionRecord): Promise<string>;
+  /** Written between two rows (JSON's comma); rows of line formats end their own lines. */
+  separator: string;
+  /** Fetches what the rows of a batch need beyond the records (JSON's screenshots). */
+  prepare?(batch: readonly ActionRecord[]): Promise<void>;
+  row(record: ActionRecord): string;
   end(): string;
 }
 
@@ -28,25 +32,34 @@ export function writerFor(format: ExportFormat, options: ExportOptions): Writer 
   switch (format) {
     case 'csv':
       // The byte-order mark makes spreadsheets read the file as UTF-8.
-      return { mime: 'text/csv', extension: 'csv', start: () => `\ufeff${csvHeader()}`, row: async (r) => csvRow(exportedAction(r)), end: () => '' };
+      return { mime: 'text/csv', extension: 'csv', start: () => `\ufeff${csvHeader()}`, separator: '', row: csvRow, end: () => '' };
     case 'ndjson':
-      return { mime: 'application/x-ndjson', extension: 'ndjson', start: () => '', row: async (r) => `${JSON.stringify(exportedAction(r))}\n`, end: () => '' };
+      return { mime: 'application/x-ndjson', extension: 'ndjson', start: () => '', separator: '', row: (r) => `${JSON.stringify(exportedAction(r))}\n`, end: () => '' };
     case 'evalset':
-      return { mime: 'application/x-ndjson', extension: 'jsonl', start: () => '', row: async (r) => evalLine(r), end: () => '' };
+      return { mime: 'application/x-ndjson', extension: 'jsonl', start: () => '', separator: '', row: evalLine, end: () => '' };
     case 'json': {
-      let first = true;
+      const screenshots = new Map<string, string>();
+      const { screenshotOf } = options;
       return {
         mime: 'application/json',
         extension: 'json',
         start: () =>
           `{"schema":"${HISTORY_SCHEMA}","version":${HISTORY_VERSION},"exportedAt":${JSON.stringify(options.exportedAt.toISOString())},"filter":${JSON.stringify(options.filter)},"actions":[\n`,
-        row: async (record) => {
+        separator: ',\n',
+        ...(screenshotOf && {
+          prepare: async (batch) => {
+            screenshots.clear();
+            for (const record of batch) {
+              const screenshot = await screenshotOf(record.id);
+              if (screenshot) screenshots.set(record.id, screenshot);
+            }
+          },
+        }),
+        row: (record) => {
           const action: ExportedAction = exportedAction(record);
-          const screenshot = options.screenshotOf && (await options.screenshotOf(record.id));
+          const screenshot = screenshots.get(record.id);
           if (screenshot) action.screenshot = screenshot;
-          const text = `${first ? '' : ',\n'}${JSON.stringify(action)}`;
-          first = false;
-          return text;
+          return JSON.stringify(action);
         },
         end: () => '\n]}\n',
       };
@@ -80,24 +93,59 @@ function evalLine(record: ActionRecord): string {
   })}\n`;
 }
 
-const BATCH = 500;
-
-/** Streams records into Blob parts in batches; the records themselves are never all held at once. */
-export async function exportBlob(records: AsyncIterable<ActionRecord>, writer: Writer): Promise<{ blob: Blob; count: number }> {
-  const parts: BlobPart[] = [writer.start()];
-  let batch = '';
+/**
+ * Writes batches of records as the rows of one Blob, a Blob part per batch: each batch's text
+ * leaves the heap as it is written, and the records are never all held at once. No text
+ * before or after the rows: slices of one export are written apart and joined by `joinSlices`.
+ */
+export async function writeRows(batches: AsyncIterable<readonly ActionRecord[]>, writer: Writer): Promise<RowsBlob> {
+  const parts: Blob[] = [];
   let count = 0;
-  for await (const record of records) {
-    const line = await writer.row(record);
-    if (line) count++;
-    batch += line;
-    if (count % BATCH === 0 && batch) {
-      parts.push(batch);
-      batch = '';
+  for await (const batch of batches) {
+    await writer.prepare?.(batch);
+    let text = '';
+    for (const record of batch) {
+      const line = writer.row(record);
+      if (!line) continue;
+      text += count++ ? writer.separator + line : line;
     }
+    parts.push(new Blob([text]));
   }
-  parts.push(batch, writer.end());
+  return { rows: new Blob(parts), count };
+}
+
+export interface RowsBlob {
+  rows: Blob;
+  count: number;
+}
+
+/** The whole file: the writer's start, the slices' rows in order with separators, its end. */
+export function joinSlices(slices: readonly RowsBlob[], writer: Writer): { blob: Blob; count: number } {
+  const parts: BlobPart[] = [writer.start()];
+  let count = 0;
+  for (const slice of slices) {
+    if (!slice.count) continue;
+    if (count) parts.push(writer.separator);
+    parts.push(slice.rows);
+    count += slice.count;
+  }
+  parts.push(writer.end());
   return { blob: new Blob(parts, { type: writer.mime }), count };
+}
+
+export async function exportBlob(batches: AsyncIterable<readonly ActionRecord[]>, writer: Writer): Promise<{ blob: Blob; count: number }> {
+  return joinSlices([await writeRows(batches, writer)], writer);
+}
+
+/** A stored screenshot as a data URL, for JSON exports that include them. */
+export function dataUrl(blob: Blob | undefined): Promise<string | undefined> {
+  if (!blob) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => resolve(undefined);
+    reader.readAsDataURL(blob);
+  });
 }
 
 export function exportFileName(format: ExportFormat, writer: Writer, now: Date): string {

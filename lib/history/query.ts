@@ -73,14 +73,14 @@ export function planQuery(filter: HistoryFilter): Plan {
 const BATCH = 500;
 
 /**
- * Matching records, newest first. Read in batches, each in its own short transaction that
- * reopens the range just below where the last stopped, so a consumer may await anything
- * between records and no batch rescans what came before.
+ * Matching records, newest first, a batch at a time. Each batch is read in its own short
+ * transaction that reopens the range just below where the last stopped, so a consumer may
+ * await anything between batches and no batch rescans what came before.
  */
-export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerator<ActionRecord> {
+export async function* queryHistoryBatches(db: Db, filter: HistoryFilter): AsyncGenerator<ActionRecord[]> {
   const plan = planQuery(filter);
   if (!plan.ordered) {
-    yield* await collectUnordered(db, plan);
+    yield await collectUnordered(db, plan);
     return;
   }
   const read = async (resume: Position | null): Promise<Batch> => {
@@ -94,8 +94,15 @@ export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerat
     // The next batch is read while the consumer works through this one.
     next = more && last ? read({ key: last.key, primaryKey: last.primaryKey }) : null;
     next?.catch(() => undefined); // a consumer that stops early never awaits it; a failure then is nobody's
-    for (const { value } of records) if (!plan.check || plan.check(value)) yield value;
+    const values: ActionRecord[] = [];
+    for (const { value } of records) if (!plan.check || plan.check(value)) values.push(value);
+    if (values.length) yield values;
   }
+}
+
+/** Matching records, newest first, one at a time. */
+export async function* queryHistory(db: Db, filter: HistoryFilter): AsyncGenerator<ActionRecord> {
+  for await (const batch of queryHistoryBatches(db, filter)) yield* batch;
 }
 
 interface Position {
@@ -166,7 +173,7 @@ export async function countHistory(db: Db, filter: HistoryFilter): Promise<numbe
   const plan = planQuery(filter);
   if (!plan.check && plan.ordered) return db.transaction('actions').store.index(plan.index).count(plan.range ?? undefined);
   let count = 0;
-  for await (const record of queryHistory(db, filter)) if (record) count++;
+  for await (const batch of queryHistoryBatches(db, filter)) count += batch.length;
   return count;
 }
 
@@ -202,4 +209,44 @@ export async function distinctSites(db: Db, limit = 500): Promise<string[]> {
     cursor = await cursor.continue([site, Infinity]);
   }
   return sites;
+}
+
+/**
+ * Splits a filter into `parts` filters covering consecutive, disjoint, equally long spans of
+ * time between its oldest and newest match, newest first, so that slices of one export can be
+ * written side by side. Two one-entry reads, no count. Text searches (not in time order) stay whole.
+ */
+export async function splitByTime(db: Db, filter: HistoryFilter, parts: number): Promise<HistoryFilter[]> {
+  const plan = planQuery(filter);
+  if (!plan.ordered || parts < 2) return [filter];
+  const index = db.transaction('actions').store.index(plan.index);
+  const [newest, oldest] = await Promise.all(['prev', 'next'].map(async (direction) => {
+    const cursor = await index.openKeyCursor(plan.range, direction as IDBCursorDirection);
+    return cursor ? createdAtOf(cursor.key) : undefined;
+  }));
+  if (newest === undefined || oldest === undefined || newest <= oldest) return [filter];
+  const slices: HistoryFilter[] = [];
+  let to = filter.to;
+  for (let part = parts - 1; part > 0; part--) {
+    const cut = oldest + ((newest - oldest) * part) / parts;
+    slices.push({ ...filter, from: nextAbove(cut), ...(to === undefined ? {} : { to }) });
+    to = cut;
+  }
+  slices.push({ ...filter, to: to! });
+  return slices;
+}
+
+/** The time in an index key: the key itself (byCreated) or its second part. */
+function createdAtOf(key: IDBValidKey): number | undefined {
+  const time = Array.isArray(key) ? key[1] : key;
+  return typeof time === 'number' ? time : undefined;
+}
+
+/** The smallest number greater than `value`, so inclusive bounds split without gap or overlap. */
+function nextAbove(value: number): number {
+  if (value === 0) return Number.MIN_VALUE;
+  const bits = new Float64Array([value]);
+  const word = new BigInt64Array(bits.buffer);
+  word[0]! += value > 0 ? 1n : -1n;
+  return bits[0]!;
 }

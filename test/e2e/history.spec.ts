@@ -32,10 +32,13 @@ async function makeHistory(agent: Page, panel: PanelPage, origin: string): Promi
   await expect(panel.page.getByRole('article')).toHaveCount(0);
 }
 
+/** Exports through the panel; the rows are written in workers (the page itself only as a fallback). */
 async function exportAs(panel: PanelPage, format: string): Promise<{ name: string; text: string }> {
   await panel.page.getByLabel('Export format').selectOption(format);
   const downloading = panel.page.waitForEvent('download');
+  const workerStarted = panel.page.waitForEvent('worker');
   await panel.page.getByRole('button', { name: 'Export', exact: true }).click();
+  expect((await workerStarted).url()).toMatch(/^chrome-extension:\/\/[a-p]{32}\/assets\/export-worker-[\w-]+\.js$/);
   const download: Download = await downloading;
   const chunks: Buffer[] = [];
   for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk));

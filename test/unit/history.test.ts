@@ -3,7 +3,9 @@ import { openCountersignDb } from '@/lib/db/open';
 import type { ActionRecord } from '@/lib/db/schema';
 import { ActionStore } from '@/lib/db/store';
 import { outcomeOf, wordsOf } from '@/lib/history/outcome';
-import { countHistory, pageHistory, planQuery, queryHistory, type HistoryFilter } from '@/lib/history/query';
+import { EXPORT_FORMATS } from '@/lib/export/formats';
+import { exportHistory, writeSlice, type SliceJob } from '@/lib/export/slices';
+import { countHistory, pageHistory, planQuery, queryHistory, splitByTime, type HistoryFilter } from '@/lib/history/query';
 import { proposal } from './helpers';
 
 let dbCounter = 0;
@@ -135,3 +137,44 @@ let shared: Promise<Awaited<ReturnType<typeof seeded>>> | null = null;
 function seededOnce(count: number) {
   return (shared ??= seeded(count));
 }
+
+describe('splitting an export into spans of time', () => {
+  const filters: HistoryFilter[] = [{}, { site: 'https://site1.example' }, { kind: 'send', from: 1_100_000, to: 1_900_000 }, { outcome: 'rejected' }, { text: 'invoice' }];
+
+  it.each(filters)('slices of %j hold every match once, newest first', async (filter) => {
+    const db = await seededOnce(1200);
+    for (const parts of [2, 3, 8]) {
+      const slices = await splitByTime(db, filter, parts);
+      const joined: string[] = [];
+      for (const slice of slices) joined.push(...(await all(db, slice)));
+      expect(joined).toEqual(await all(db, filter));
+      expect(slices.length).toBe(filter.text ? 1 : parts);
+    }
+  });
+
+  it('puts a record whose time is a cut in exactly one slice, fractional times too', async () => {
+    const db = await openCountersignDb(`history-${dbCounter++}`);
+    const store = new ActionStore(db);
+    // Oldest 0, newest 3: cuts for three parts fall at 1 and 2, on records, with neighbours a hair away.
+    const times = [0, 1 - 1e-9, 1, 1 + 2.3e-10, 2, 2.0000001, 3];
+    for (const [i, createdAt] of times.entries()) await store.add(record(i, { createdAt }));
+    const slices = await splitByTime(db, {}, 3);
+    const joined: string[] = [];
+    for (const slice of slices) joined.push(...(await all(db, slice)));
+    expect(joined).toEqual(await all(db, {}));
+    expect(joined).toHaveLength(times.length);
+  });
+
+  it.each(EXPORT_FORMATS)('writes the same %s file in any number of lanes', async (format) => {
+    const db = await seededOnce(1200);
+    const request = { format, filter: { site: 'https://site2.example' }, exportedAt: new Date(Date.UTC(2026, 10, 22)), screenshots: false };
+    const inPage = (job: SliceJob) => writeSlice(db, job);
+    const one = await exportHistory(db, request, inPage, 1);
+    for (const lanes of [2, 3]) {
+      const many = await exportHistory(db, request, inPage, lanes);
+      expect(many.count).toBe(one.count);
+      expect(await many.blob.text()).toBe(await one.blob.text());
+    }
+    expect(one.count).toBeGreaterThan(0);
+  });
+});
