@@ -10,7 +10,10 @@ const DEBUGGER_POLL_MS = 1000;
 
 export default defineBackground(() => {
   const onTimer = (name: string) => void withBroker((broker) => broker.onTimer(name));
-  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser, onTimer)));
+  // A frame that navigates away abandons its held actions (watched only while any are pending).
+  const onNavigation = (tabId: number, frameId: number) =>
+    void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
+  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser, onTimer, onNavigation)));
   const origin = browser.runtime.getURL('/');
   const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
   const syncManaged = () =>
@@ -68,7 +71,4 @@ export default defineBackground(() => {
     { urls: ['<all_urls>'], types: ['xmlhttprequest', 'ping', 'main_frame', 'sub_frame', 'other'] },
     ['requestBody'],
   );
-  browser.webNavigation.onCommitted.addListener(({ tabId, frameId }) => {
-    void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
-  });
 });

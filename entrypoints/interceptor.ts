@@ -15,16 +15,24 @@ declare const chrome: {
 };
 
 export default defineUnlistedScript(() => {
-  const send = (request: ContentRequest) => chrome.runtime.sendMessage(request);
+  // The extension API is first touched with the first message: a frame that never sends one
+  // never sets it up. Replies (decisions, reveals) only ever follow a message of ours.
+  let listening = false;
+  const send = (request: ContentRequest) => {
+    if (!listening) {
+      listening = true;
+      chrome.runtime.onMessage.addListener((message, _sender, respond) => {
+        const reply = interceptor.receive(message as TabMessage);
+        if (reply !== undefined) respond(reply);
+        return false;
+      });
+    }
+    return chrome.runtime.sendMessage(request);
+  };
   const interceptor = installInterceptor(window, {
     hello: () => send({ type: 'hello' }) as Promise<TabGuard>,
     hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
     input: (label, benign, at) => void send({ type: 'input', label, benign, at }).catch(() => undefined),
     alive: () => Boolean(chrome.runtime?.id),
-  });
-  chrome.runtime.onMessage.addListener((message, _sender, respond) => {
-    const reply = interceptor.receive(message as TabMessage);
-    if (reply !== undefined) respond(reply);
-    return false;
   });
 });

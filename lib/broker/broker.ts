@@ -52,6 +52,11 @@ export interface BrokerPlatform {
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
+  /**
+   * Whether frames' navigations are reported (`abandonTab`). They matter only while an action
+   * is pending, and reporting every frame of every page load costs each load time.
+   */
+  watchNavigation(on: boolean): void;
   /** The administrator's rules, as `storage.managed` holds them now. */
   managedRules(): Promise<unknown>;
   /** The approvals an administrator says need the reviewer's passkey (`storage.managed`). */
@@ -83,6 +88,7 @@ export class Broker {
   private readonly resumedAt = new Map<number, number>();
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
   private readonly startedAt: number;
+  private holdsStarted = 0;
   private readonly fatigue: FatigueMonitor;
   private readonly lifecycle: Lifecycle;
   private readonly requestLog: RequestLog;
@@ -117,6 +123,8 @@ export class Broker {
   }
 
   async hold(proposal: ProposedAction, origin: Origin): Promise<HoldReply> {
+    this.holdsStarted++;
+    this.platform.watchNavigation(true);
     const earlier = await this.store.get(proposal.id);
     if (earlier) return this.repeatedHold(earlier, proposal, origin);
     const record: ActionRecord = {
@@ -643,7 +651,11 @@ export class Broker {
   }
 
   private async updateBadge(): Promise<void> {
-    await this.platform.setBadge(await this.store.pendingCount());
+    const holdsBefore = this.holdsStarted;
+    const pending = await this.store.pendingCount();
+    await this.platform.setBadge(pending);
+    // A hold that began while counting may not be in the count: keep watching for it.
+    this.platform.watchNavigation(pending > 0 || holdsBefore !== this.holdsStarted);
   }
 }
 

@@ -8,9 +8,18 @@ const ARMED_KEY = 'armedTabs';
 // Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
 const ALARM_FLOOR_MS = 30_000;
 
-/** The real browser behind the broker's platform interface. `onTimer` receives fired timers. */
-export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name: string) => void): BrokerPlatform {
+/**
+ * The real browser behind the broker's platform interface. `onTimer` receives fired timers,
+ * `onNavigation` a frame's committed navigation while the broker watches for them.
+ */
+export function browserPlatform(
+  browser: typeof extensionBrowser,
+  onTimer: (name: string) => void,
+  onNavigation: (tabId: number, frameId: number) => void,
+): BrokerPlatform {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
+  let armed: Promise<Set<number>> | null = null;
   return {
     setTimer(name, when) {
       clearTimeout(timers.get(name));
@@ -40,13 +49,23 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
       const targets = await browser.debugger.getTargets();
       return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));
     },
+    // Session storage outlives the worker; the copy in memory spares every frame's hello a read.
     async armedTabs() {
-      const stored = await browser.storage.session.get(ARMED_KEY);
-      const tabs = stored[ARMED_KEY];
-      return new Set(Array.isArray(tabs) ? (tabs as number[]) : []);
+      armed ??= browser.storage.session.get(ARMED_KEY).then(
+        (stored) => {
+          const tabs = stored[ARMED_KEY];
+          return new Set(Array.isArray(tabs) ? (tabs as number[]) : []);
+        },
+        (error: unknown) => {
+          armed = null;
+          throw error;
+        },
+      );
+      return new Set(await armed);
     },
     async setArmedTabs(tabs) {
       await browser.storage.session.set({ [ARMED_KEY]: [...tabs] });
+      armed = Promise.resolve(new Set(tabs));
     },
     async openTabs() {
       const tabs = await browser.tabs.query({});
@@ -65,6 +84,11 @@ export function browserPlatform(browser: typeof extensionBrowser, onTimer: (name
       if (!tab.active || window.state === 'minimized') return 'background';
       const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'jpeg', quality: 70 });
       return redact(await (await fetch(dataUrl)).blob(), rects, viewportWidth);
+    },
+    watchNavigation(on) {
+      const watching = browser.webNavigation.onCommitted.hasListener(committed);
+      if (on && !watching) browser.webNavigation.onCommitted.addListener(committed);
+      if (!on && watching) browser.webNavigation.onCommitted.removeListener(committed);
     },
     async setBadge(pending) {
       await browser.action.setBadgeText({ text: pending ? String(pending) : '' });

@@ -1,3 +1,5 @@
+import { FreshRead } from './fresh';
+
 /**
  * Which tabs a DevTools-protocol client drives, from `debugger.getTargets()`. `fresh()` is a
  * look that began after the call: a check already under way may predate a client attaching
@@ -6,8 +8,7 @@
  */
 export class DebuggerWatch {
   private tabs = new Set<number>();
-  private refreshing: Promise<void> | null = null;
-  private nextRefresh: Promise<void> | null = null;
+  private readonly look = new FreshRead(() => this.refresh());
 
   constructor(
     private readonly debuggerTabs: () => Promise<Set<number>>,
@@ -24,15 +25,7 @@ export class DebuggerWatch {
   }
 
   fresh(): Promise<void> {
-    if (!this.refreshing) {
-      this.refreshing = this.refresh().finally(() => (this.refreshing = null));
-      return this.refreshing;
-    }
-    this.nextRefresh ??= this.refreshing.then(() => {
-      this.nextRefresh = null;
-      return this.fresh();
-    });
-    return this.nextRefresh;
+    return this.look.get();
   }
 
   async refresh(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { BrokerPlatform } from './broker';
+import { FreshRead } from './fresh';
 
 export const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
@@ -9,6 +10,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How pending actions end without a person (timeout, a closed tab, a reload) and how the log is kept in size. */
 export class Lifecycle {
   private lastPrune = -Infinity;
+  private readonly pendingReads = new Map<number, FreshRead<ActionRecord[]>>();
 
   constructor(
     private readonly store: ActionStore,
@@ -43,7 +45,7 @@ export class Lifecycle {
   }
 
   async abandonTab(tabId: number, reason: string, frameId?: number): Promise<void> {
-    const pending = await this.store.pendingForTab(tabId);
+    const pending = await this.pendingFor(tabId);
     const affected = pending.filter((record) => frameId === undefined || frameId === 0 || record.frameId === frameId);
     for (const record of affected) {
       await this.store.settle(record.id, {
@@ -54,6 +56,21 @@ export class Lifecycle {
       });
     }
     if (affected.length) this.changed();
+  }
+
+  /** A tab's pending actions, read afresh; the frames of one page committing at once share reads. */
+  private pendingFor(tabId: number): Promise<ActionRecord[]> {
+    let read = this.pendingReads.get(tabId);
+    if (!read) {
+      read = new FreshRead(() => this.store.pendingForTab(tabId));
+      this.pendingReads.set(tabId, read);
+    }
+    const pending = read.get();
+    const forget = () => {
+      if (this.pendingReads.get(tabId)?.idle) this.pendingReads.delete(tabId);
+    };
+    pending.then(forget, forget);
+    return pending;
   }
 
   /** After an extension reload or update no old content script can be reached: abandon everything pending. */

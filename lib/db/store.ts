@@ -8,6 +8,8 @@ type Db = IDBPDatabase<CountersignSchema>;
 
 /** Queries over the one database; the broker is its only writer. */
 export class ActionStore {
+  private storedSettings: Promise<Partial<Settings> | undefined> | null = null;
+
   constructor(private readonly db: Db) {}
 
   /** Fails when the id exists: a proposal can never overwrite a record. */
@@ -166,13 +168,21 @@ export class ActionStore {
     await tx.done;
   }
 
+  /**
+   * Settings are read for every frame's hello and every hold; the worker is their only writer,
+   * so they are read from the database once and kept in step by `saveSettings`.
+   */
   async settings(): Promise<Settings> {
-    const stored = await this.db.get('settings', 'settings');
-    return { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings> | undefined) };
+    this.storedSettings ??= (this.db.get('settings', 'settings') as Promise<Partial<Settings> | undefined>).catch((error: unknown) => {
+      this.storedSettings = null;
+      throw error;
+    });
+    return { ...DEFAULT_SETTINGS, ...(await this.storedSettings) };
   }
 
   async saveSettings(settings: Settings): Promise<void> {
     await this.db.put('settings', settings, 'settings');
+    this.storedSettings = Promise.resolve({ ...settings });
   }
 
   async passkey(): Promise<StoredPasskey | null> {

@@ -129,10 +129,18 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   // Trust of the input event being dispatched right now, for form.submit() called from its handler.
   let inputTrusted: boolean | null = null;
 
-  transport.hello().then(
-    (answer) => (guard = answer),
-    () => undefined, // unanswered: actions are held as unconfirmed and the background decides
-  );
+  // A frame asks about its tab at its first input, not when it loads: the frames nobody
+  // touches (most of them, on most pages) never cost the browser a message. Until the answer
+  // comes, a consequential action is held as `unconfirmed` and the background decides.
+  let greeted = false;
+  function greet(): void {
+    if (greeted) return;
+    greeted = true;
+    transport.hello().then(
+      (answer) => (guard = answer),
+      () => undefined, // unanswered: actions are held as unconfirmed and the background decides
+    );
+  }
 
   const webdriver = () => win.navigator.webdriver === true;
   const signalsFor = (trusted: boolean) => holdSignals(guard, webdriver(), trusted);
@@ -195,6 +203,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   }
 
   function onClick(event: MouseEvent): void {
+    greet();
     watchShadowRoots(event);
     let control: Element | null = null;
     try {
@@ -217,6 +226,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   }
 
   function onSubmit(event: Event): void {
+    greet();
     if (replaying) return;
     const form = event.composedPath()[0];
     if (!(form instanceof win.HTMLFormElement)) return;
@@ -238,6 +248,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   // With no input event behind it (an auto-posting sign-in form), it counts as trusted:
   // only the tab's own signals (webdriver, debugger, armed) can hold it.
   function onHookedSubmit(event: Event): void {
+    greet();
     const form = event.composedPath()[0];
     if (!(form instanceof win.HTMLFormElement)) return;
     event.preventDefault(); // tells the hook this world owns the submission
@@ -256,6 +267,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   }
 
   function onKeydown(event: KeyboardEvent): void {
+    greet();
     if (event.key !== 'Enter') return; // typing is not an action; Enter may submit or send
     const target = event.composedPath()[0];
     const init: KeyboardEventInit = {
@@ -290,6 +302,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
    */
   function onRequest(event: Event): void {
     event.stopImmediatePropagation(); // the nonce never reaches page listeners
+    greet();
     let detail: RequestDetail;
     try {
       detail = JSON.parse(String((event as CustomEvent).detail)) as RequestDetail;
@@ -586,6 +599,9 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   win.addEventListener(FORM_SUBMIT_EVENT, onHookedSubmit, true);
   win.addEventListener(REQUEST_EVENT, onRequest, true);
   win.addEventListener('focusin', watchShadowRoots, true);
+  // The press before a click, or focus before typing: the answer is usually back by the action.
+  win.addEventListener('pointerdown', greet, true);
+  win.addEventListener('focusin', greet, true);
 
   return {
     receive(message) {

@@ -19,6 +19,8 @@ class FakePlatform implements BrokerPlatform {
   badge = 0;
   panelsNotified = 0;
   clock = 1000;
+  watchingNavigation = false;
+  watchNavigation = (on: boolean) => void (this.watchingNavigation = on);
 
   debuggerTabs = async () => new Set(this.attached);
   armedTabs = async () => new Set(this.armed);
@@ -175,6 +177,36 @@ describe('Broker', () => {
     expect((await store.get(framed.id))?.status).toBe('abandoned');
     await broker.abandonTab(1, 'page navigated away', 0);
     expect((await store.get(top.id))?.status).toBe('abandoned');
+  });
+
+  it('watches frames\' navigations only while an action is pending', async () => {
+    const { broker, platform } = await setup();
+    const settled = () => new Promise((done) => setTimeout(done, 20));
+    expect(platform.watchingNavigation).toBe(false);
+    const action = proposal();
+    const holding = broker.hold(action, origin);
+    expect(platform.watchingNavigation).toBe(true); // before the record is even written
+    await holding;
+    await settled();
+    expect(platform.watchingNavigation).toBe(true);
+    await broker.decide(action.id, 'reject');
+    await settled();
+    expect(platform.watchingNavigation).toBe(false);
+  });
+
+  it('reads a tab\'s pending actions twice, not fifty times, when fifty frames commit at once', async () => {
+    const { broker, store } = await setup();
+    const framed = proposal();
+    await broker.hold(framed, { ...origin, frameId: 7 });
+    let reads = 0;
+    const pendingForTab = store.pendingForTab.bind(store);
+    store.pendingForTab = (tabId: number) => {
+      reads++;
+      return pendingForTab(tabId);
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, frameId) => broker.abandonTab(1, 'page navigated away', frameId + 1)));
+    expect(reads).toBe(2);
+    expect((await store.get(framed.id))?.status).toBe('abandoned');
   });
 
   it('after a restart, abandons pending actions whose tab is gone and keeps the rest', async () => {

@@ -2,6 +2,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, MIGRATIONS, openCountersignDb } from '@/lib/db/open';
 import type { ActionRecord } from '@/lib/db/schema';
+import { ActionStore } from '@/lib/db/store';
 import { proposal } from './helpers';
 
 let counter = 0;
@@ -114,5 +115,25 @@ describe('database migrations', () => {
     const raw = await openDB(name);
     expect([...raw.objectStoreNames].sort()).toEqual(['actions', 'rules', 'screenshots', 'settings']);
     raw.close();
+  });
+});
+
+describe('settings in the worker', () => {
+  it('are read from the database once and kept in step with every save', async () => {
+    const db = await openCountersignDb(freshName());
+    let reads = 0;
+    const get = db.get.bind(db);
+    db.get = ((...args: Parameters<typeof db.get>) => {
+      if (args[0] === 'settings' && args[1] === 'settings') reads++;
+      return get(...args);
+    }) as typeof db.get;
+    const store = new ActionStore(db);
+    const [first] = await Promise.all(Array.from({ length: 50 }, () => store.settings()));
+    expect(reads).toBe(1);
+    await store.saveSettings({ ...first!, dwellMs: 4321 });
+    expect((await store.settings()).dwellMs).toBe(4321);
+    expect(reads).toBe(1);
+    // What was saved is what a fresh reader of the database sees.
+    expect((await new ActionStore(db).settings()).dwellMs).toBe(4321);
   });
 });

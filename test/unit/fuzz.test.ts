@@ -102,6 +102,7 @@ describe('the router under fuzzing', () => {
       sendToFrame: async () => ({ delivered: true }),
       sendToTab: async () => undefined,
       setBadge: async () => undefined,
+      watchNavigation: () => undefined,
       notifyPanels: () => undefined,
       captureTab: async () => 'background' as const,
       managedRules: async () => undefined,

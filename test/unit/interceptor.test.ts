@@ -23,7 +23,7 @@ let happy: HappyWindow;
 let win: Window & typeof globalThis;
 let document: Document;
 
-function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldReply> = async () => ({ status: 'held' })) {
+function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldReply> = async () => ({ status: 'held' }), { touched = true } = {}) {
   happy = new HappyWindow({ url: 'https://shop.example/product' });
   win = happy as unknown as Window & typeof globalThis;
   document = win.document;
@@ -35,8 +35,12 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   const clicks: string[] = [];
   document.body.innerHTML = '<button id="buy" type="button">Buy now</button><button id="tab" role="tab">Reviews</button>';
   for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
+  let hellos = 0;
   const interceptor: Interceptor = installInterceptor(win, {
-    hello: () => Promise.resolve(guard),
+    hello: () => {
+      hellos++;
+      return Promise.resolve(guard);
+    },
     alive: () => alive,
     input: (label, _benign, at) => {
       inputs.push(label);
@@ -47,7 +51,9 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
       return reply();
     },
   });
-  return { proposals, clicks, interceptor };
+  // The frame asks about its tab at its first input; a press comes before any real click.
+  if (touched) document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));
+  return { proposals, clicks, interceptor, hellos: () => hellos };
 }
 
 let alive = true;
@@ -107,6 +113,27 @@ describe('interceptor', () => {
     click('tab');
     expect(clicks).toEqual(['tab']);
     expect(proposals).toEqual([]);
+  });
+
+  it('says nothing to the background until the frame sees its first input, then asks once', async () => {
+    const { hellos } = setup({ mode: 'automation', armed: false, debugger: true }, undefined, { touched: false });
+    await flush();
+    document.body.dispatchEvent(new win.Event('scroll'));
+    expect(hellos()).toBe(0);
+    document.body.dispatchEvent(new win.Event('focusin', { bubbles: true }));
+    click('tab');
+    document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));
+    expect(hellos()).toBe(1);
+  });
+
+  it('holds a synthetic click with no input before it as unconfirmed, asking about the tab then', async () => {
+    const { proposals, clicks, hellos } = setup({ mode: 'off', armed: false, debugger: false }, async () => ({ status: 'release' }), { touched: false });
+    click('buy');
+    expect(hellos()).toBe(1);
+    expect(clicks).toEqual([]);
+    await flush();
+    expect(proposals[0]!.signals).toContain('unconfirmed');
+    expect(clicks).toEqual(['buy']);
   });
 
   it('holds nothing when the guard is off', async () => {
