@@ -305,10 +305,12 @@ function ExportControls({ filter }: { filter: HistoryFilter }) {
   const [screenshots, setScreenshots] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
 
   async function run() {
     setBusy(true);
     setDone(null);
+    setFailed(null);
     try {
       const db = await historyDb();
       const now = new Date();
@@ -323,6 +325,8 @@ function ExportControls({ filter }: { filter: HistoryFilter }) {
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setDone(`Exported ${count.toLocaleString()} actions.`);
+    } catch (error) {
+      setFailed(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       setBusy(false);
     }
@@ -345,6 +349,11 @@ function ExportControls({ filter }: { filter: HistoryFilter }) {
         Export
       </button>
       {done && <span className="note">{done}</span>}
+      {failed && (
+        <span className="note" role="alert">
+          {failed}
+        </span>
+      )}
     </span>
   );
 }

@@ -11,6 +11,7 @@ import { startFixtureServer } from '../fixtures/server.mjs';
 import { contentScriptFiles, EXTENSION_DIR } from '../../scripts/content-scripts.mjs';
 import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
 import { heapSampler } from './heap-sampler.mjs';
+import { browserCpuMs } from './process-cpu.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 const LOAD_RUNS = 30;
@@ -62,14 +63,23 @@ function rotated(names, run) {
   return names.map((_, i) => names[(i + run) % names.length]);
 }
 
-/** Load times per arm (Countersign, the content-script floor, no extension), interleaved run by run. */
-async function pageLoads(pages, url) {
+/**
+ * Load times per arm (Countersign, the content-script floor, no extension), interleaved run by
+ * run, and each arm's browser CPU time per load (all its processes, from /proc).
+ */
+async function pageLoads(pages, url, dirs) {
   const timings = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
+  const cpuMs = Object.fromEntries(Object.keys(pages).map((name) => [name, 0]));
   for (const page of Object.values(pages)) await loadTime(page, url); // warm caches
   for (let run = 0; run < LOAD_RUNS; run++) {
-    for (const name of rotated(Object.keys(pages), run)) timings[name].push(await loadTime(pages[name], url));
+    for (const name of rotated(Object.keys(pages), run)) {
+      const before = browserCpuMs(dirs[name]);
+      timings[name].push(await loadTime(pages[name], url));
+      cpuMs[name] += browserCpuMs(dirs[name]) - before;
+    }
   }
-  return loadFigures(timings);
+  const cpuPerLoad = Object.fromEntries(Object.entries(cpuMs).map(([name, total]) => [name, total / LOAD_RUNS]));
+  return { ...loadFigures(timings), cpuPerLoad, cpuVsFloor: cpuPerLoad.with / cpuPerLoad.floor };
 }
 
 function loadFigures(timings) {
@@ -538,8 +548,9 @@ async function main() {
     if (runs('loads')) {
       const arms = { with: agentWith, floor: await floor.context.newPage(), without: agentWithout };
       log(`page load (${LOAD_RUNS} per arm): store page and heavy page, under automation`);
-      const store = await pageLoads(arms, `${server.origin}/shop/checkout.html`);
-      const heavy = await pageLoads(arms, `${server.origin}/bench/heavy.html`);
+      const dirs = { with: withExtension.dir, floor: floor.dir, without: without.dir };
+      const store = await pageLoads(arms, `${server.origin}/shop/checkout.html`, dirs);
+      const heavy = await pageLoads(arms, `${server.origin}/bench/heavy.html`, dirs);
       log('benign events');
       const events = await benignOverhead(arms, `${server.origin}/bench/events.html`);
       Object.assign(results, {
@@ -549,10 +560,19 @@ async function main() {
         pageLoadOverheadVsFloor: round(Math.max(store.vsFloor, heavy.vsFloor), 3),
         pageLoadOverheadVsFloorStore: round(store.vsFloor, 3),
         pageLoadOverheadVsFloorHeavy: round(heavy.vsFloor, 3),
+        pageLoadCpuVsFloorStore: round(store.cpuVsFloor, 3),
+        pageLoadCpuVsFloorHeavy: round(heavy.cpuVsFloor, 3),
         benignEventOverheadUs: round(events.overheadUs),
         benignEventOverheadUsVsFloor: round(events.vsFloorUs),
       });
-      Object.assign(details, { storePageMs: armsText(store.arms), heavyPageMs: armsText(heavy.arms), benignEventUs: armsText(events.arms) });
+      const cpuText = (figures) => Object.fromEntries(Object.entries(figures.cpuPerLoad).map(([name, ms]) => [name, round(ms, 1)]));
+      Object.assign(details, {
+        storePageMs: armsText(store.arms),
+        heavyPageMs: armsText(heavy.arms),
+        storePageCpuMsPerLoad: cpuText(store),
+        heavyPageCpuMsPerLoad: cpuText(heavy),
+        benignEventUs: armsText(events.arms),
+      });
     }
     await floor.context.close();
 
