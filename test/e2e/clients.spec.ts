@@ -102,7 +102,9 @@ test('Playwright MCP attached to a person’s browser is held, and its snapshot 
   plainChromium,
   server,
 }) => {
-  const mcp = new McpClient(['--cdp-endpoint', `http://127.0.0.1:${plainChromium.port}`]);
+  // Its page snapshots go to a folder of the test's own, not the working directory.
+  const outputDir = mkdtempSync(join(tmpdir(), 'countersign-mcp-'));
+  const mcp = new McpClient(['--cdp-endpoint', `http://127.0.0.1:${plainChromium.port}`, '--output-dir', outputDir]);
   try {
     await mcp.initialize();
     await mcp.call('browser_navigate', { url: `${server.origin}/cases/spa-fetch.html` });
@@ -124,6 +126,7 @@ test('Playwright MCP attached to a person’s browser is held, and its snapshot 
     await person.close();
   } finally {
     await mcp.close();
+    rmSync(outputDir, { recursive: true, force: true });
   }
 });
 
