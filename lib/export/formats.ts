@@ -133,10 +133,6 @@ export function joinSlices(slices: readonly RowsBlob[], writer: Writer): { blob:
   return { blob: new Blob(parts, { type: writer.mime }), count };
 }
 
-export async function exportBlob(batches: AsyncIterable<readonly ActionRecord[]>, writer: Writer): Promise<{ blob: Blob; count: number }> {
-  return joinSlices([await writeRows(batches, writer)], writer);
-}
-
 /** A stored screenshot as a data URL, for JSON exports that include them. */
 export function dataUrl(blob: Blob | undefined): Promise<string | undefined> {
   if (!blob) return Promise.resolve(undefined);

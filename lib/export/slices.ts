@@ -1,7 +1,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { CountersignSchema } from '@/lib/db/schema';
 import { queryHistoryBatches, splitByTime, type HistoryFilter } from '@/lib/history/query';
-import { dataUrl, joinSlices, writeRows, writerFor, type ExportFormat, type RowsBlob } from './formats';
+import { dataUrl, exportFileName, joinSlices, writeRows, writerFor, type ExportFormat, type RowsBlob } from './formats';
 
 type Db = IDBPDatabase<CountersignSchema>;
 
@@ -39,7 +39,12 @@ const SLICES_PER_LANE = 4;
  * The whole export: the filter split into spans of time, written `lanes` at a time (each lane
  * takes the next span when it finishes one), then joined in order between the format's start and end.
  */
-export async function exportHistory(db: Db, request: ExportRequest, runSlice: SliceRunner, lanes: number): Promise<{ blob: Blob; count: number }> {
+export async function exportHistory(
+  db: Db,
+  request: ExportRequest,
+  runSlice: SliceRunner,
+  lanes: number,
+): Promise<{ blob: Blob; count: number; fileName: string }> {
   const filters = await splitByTime(db, request.filter, lanes > 1 ? lanes * SLICES_PER_LANE : 1);
   const slices: RowsBlob[] = new Array<RowsBlob>(filters.length);
   let next = 0;
@@ -49,5 +54,6 @@ export async function exportHistory(db: Db, request: ExportRequest, runSlice: Sl
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, filters.length) }, lane));
-  return joinSlices(slices, writerFor(request.format, { filter: request.filter, exportedAt: request.exportedAt }));
+  const writer = writerFor(request.format, { filter: request.filter, exportedAt: request.exportedAt });
+  return { ...joinSlices(slices, writer), fileName: exportFileName(request.format, writer, request.exportedAt) };
 }

@@ -187,17 +187,25 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 const b64 = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.length <= max && B64URL.test(value) ? value : undefined;
 
-/** A WebAuthn assertion as the panel sends it, rebuilt with known keys; the broker verifies it. */
-export function parseAssertion(value: unknown): AuthenticationResponseJSON | null {
+/** What every WebAuthn credential the panel sends has: its type, ids and client data. */
+function credentialBase(value: unknown) {
   if (!isObj(value) || value.type !== 'public-key' || !isObj(value.response)) return null;
   const id = b64(value.id, 1024);
   const rawId = b64(value.rawId, 1024);
   const clientDataJSON = b64(value.response.clientDataJSON, 10_000);
-  const authenticatorData = b64(value.response.authenticatorData, 10_000);
-  const signature = b64(value.response.signature, 10_000); // RSA keys sign long
-  const userHandle = value.response.userHandle === undefined || value.response.userHandle === null ? undefined : b64(value.response.userHandle, 1024);
-  if (!id || !rawId || !clientDataJSON || !authenticatorData || !signature) return null;
-  if (value.response.userHandle !== undefined && value.response.userHandle !== null && userHandle === undefined) return null;
+  return id && rawId && clientDataJSON ? { id, rawId, clientDataJSON, response: value.response } : null;
+}
+
+/** A WebAuthn assertion as the panel sends it, rebuilt with known keys; the broker verifies it. */
+export function parseAssertion(value: unknown): AuthenticationResponseJSON | null {
+  const base = credentialBase(value);
+  if (!base) return null;
+  const { id, rawId, clientDataJSON, response } = base;
+  const authenticatorData = b64(response.authenticatorData, 10_000);
+  const signature = b64(response.signature, 10_000); // RSA keys sign long
+  const userHandle = response.userHandle === undefined || response.userHandle === null ? undefined : b64(response.userHandle, 1024);
+  if (!authenticatorData || !signature) return null;
+  if (response.userHandle !== undefined && response.userHandle !== null && userHandle === undefined) return null;
   return {
     id,
     rawId,
@@ -229,14 +237,13 @@ function optionalAssertion(value: unknown): AuthenticationResponseJSON | undefin
 }
 
 export function parseRegistration(value: unknown): RegistrationResponseJSON | null {
-  if (!isObj(value) || value.type !== 'public-key' || !isObj(value.response)) return null;
-  const id = b64(value.id, 1024);
-  const rawId = b64(value.rawId, 1024);
-  const clientDataJSON = b64(value.response.clientDataJSON, 10_000);
-  const attestationObject = b64(value.response.attestationObject, 20_000);
-  if (!id || !rawId || !clientDataJSON || !attestationObject) return null;
-  const transports = Array.isArray(value.response.transports)
-    ? value.response.transports.filter((t): t is AuthenticatorTransport => typeof t === 'string' && TRANSPORTS.includes(t as never))
+  const base = credentialBase(value);
+  if (!base) return null;
+  const { id, rawId, clientDataJSON, response } = base;
+  const attestationObject = b64(response.attestationObject, 20_000);
+  if (!attestationObject) return null;
+  const transports = Array.isArray(response.transports)
+    ? response.transports.filter((t): t is AuthenticatorTransport => typeof t === 'string' && TRANSPORTS.includes(t as never))
     : [];
   return { id, rawId, type: 'public-key', response: { clientDataJSON, attestationObject, transports }, clientExtensionResults: {} };
 }

@@ -3,9 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '@/lib/db/schema';
 import { csvCell, parseCsv, CSV_COLUMNS } from '@/lib/export/csv';
-import { EXPORT_FORMATS, exportBlob, writerFor } from '@/lib/export/formats';
+import { EXPORT_FORMATS, joinSlices, writeRows, writerFor, type Writer } from '@/lib/export/formats';
 
 const GOLDEN = join(__dirname, 'golden');
+
+/** One slice's rows between the writer's start and end, as a one-lane export writes them. */
+async function exportBlob(batches: AsyncIterable<readonly ActionRecord[]>, writer: Writer) {
+  return joinSlices([await writeRows(batches, writer)], writer);
+}
 
 /** Batches of two, so rows cross batch boundaries as they do in a real export. */
 async function* from(records: ActionRecord[]) {
