@@ -24,6 +24,8 @@ async function makeHistory(agent: Page, panel: PanelPage, origin: string): Promi
   await agent.getByRole('button', { name: 'Sign in' }).click();
   await panel.approve('Sign in');
   await expect(panel.card('Sign in')).toHaveCount(0);
+  // The approved sign-in navigates the tab; going elsewhere before it lands would race it.
+  await agent.waitForURL(/\/cases\/session/);
 
   await agent.goto(`${origin}/chat/index.html`);
   await agent.getByLabel('Message #general').fill('=cmd|calc, "quoted" 你好');
