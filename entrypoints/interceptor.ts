@@ -1,6 +1,7 @@
 import type { TabGuard } from '@/lib/detect/signals';
 import { installInterceptor } from '@/lib/intercept/interceptor';
-import type { ContentRequest, HoldReply, TabMessage } from '@/lib/messaging/protocol';
+import type { ContentRequest } from '@/lib/messaging/messages';
+import type { HoldReply, TabMessage } from '@/lib/messaging/protocol';
 
 // Registered as a content script in wxt.config.ts (isolated world, document_start, all frames,
 // about:blank too). It is built as a plain script rather than a WXT content script, and uses

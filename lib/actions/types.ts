@@ -2,12 +2,12 @@
  * `purchase` includes moving money; `delete` is destructive; `unclassified` is an action that
  * could not be read, held rather than let through.
  */
-export type ActionKind = 'purchase' | 'send' | 'delete' | 'submit' | 'unclassified';
-export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const satisfies readonly ActionKind[];
+export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** How the agent triggered the action; decides how the content script replays it. */
-export type Trigger = 'click' | 'submit' | 'enter' | 'form-submit' | 'request';
-export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const satisfies readonly Trigger[];
+export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
 
 export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
 export type RequestVia = (typeof REQUEST_VIAS)[number];
@@ -25,7 +25,8 @@ export interface Destination {
 }
 
 /** Why a tab counts as driven by an agent. */
-export type GuardSignal = 'webdriver' | 'untrusted-event' | 'debugger' | 'armed' | 'always' | 'unconfirmed';
+export const GUARD_SIGNALS = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed'] as const;
+export type GuardSignal = (typeof GUARD_SIGNALS)[number];
 
 export interface FieldSnapshot {
   name: string;

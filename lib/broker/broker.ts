@@ -8,7 +8,6 @@ import type {
   DecideReply,
   FieldEdit,
   HoldReply,
-  PanelRequest,
   PausedTab,
   QueueState,
   RevealReply,
@@ -16,6 +15,7 @@ import type {
   TabMessage,
   Verdict,
 } from '@/lib/messaging/protocol';
+import type { PanelRequestOf, SettingsChange } from '@/lib/messaging/messages';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
@@ -301,7 +301,7 @@ export class Broker {
    * A decision from the panel. An approval passes the gate (lib/broker/gate.ts); a group is
    * decided together.
    */
-  async decideFromPanel(request: Omit<Extract<PanelRequest, { type: 'decide' }>, 'type'>): Promise<DecideReply> {
+  async decideFromPanel(request: Omit<PanelRequestOf<'decide'>, 'type'>): Promise<DecideReply> {
     const record = await this.store.get(request.id);
     if (request.verdict === 'approve') {
       if (request.edits?.length && record?.trigger === 'request') {
@@ -564,8 +564,8 @@ export class Broker {
     return { ok: true };
   }
 
-  async updateSettings(change: Partial<Settings>): Promise<Settings> {
-    const settings = { ...(await this.store.settings()), ...change };
+  async updateSettings(change: SettingsChange): Promise<Settings> {
+    const settings: Settings = { ...(await this.store.settings()), ...change };
     await this.store.saveSettings(settings);
     if (change.guardMode) await this.pushGuardToAllTabs();
     if (change.fatigueCount || change.fatigueDwellMs !== undefined || change.fatiguePauseSeconds) {

@@ -1,70 +1,58 @@
-import { parseContentRequest, parsePanelRequest } from '@/lib/messaging/validate';
+import {
+  readContentRequest,
+  readPanelRequest,
+  type ContentReplies,
+  type ContentRequestOf,
+  type ContentType,
+  type PanelReplies,
+  type PanelRequestOf,
+  type PanelType,
+  type Refusal,
+} from '@/lib/messaging/messages';
 import type { SenderInfo } from '@/lib/messaging/senders';
-import type { Broker } from './broker';
+import type { Broker, Origin } from './broker';
 
-/** Messages that failed validation, by origin; dropped without a reply. */
+/** Messages refused by validation, by origin; each answered with a typed refusal. */
 export const dropped = { panel: 0, content: 0 };
 
+type PanelHandlers = {
+  [K in PanelType]: (broker: Broker, request: PanelRequestOf<K>) => PanelReplies[K] | Promise<PanelReplies[K]>;
+};
+
+const PANEL_HANDLERS = {
+  queue: (broker) => broker.queue(),
+  'clear-history': (broker) => broker.clearHistory(),
+  decide: (broker, decision) => broker.decideFromPanel(decision),
+  'resume-tab': (broker, { tabId }) => broker.resumeTab(tabId),
+  'reject-paused': (broker, { tabId }) => broker.rejectPaused(tabId),
+  reveal: (broker, { id, index }) => broker.reveal(id, index),
+  settings: (broker) => broker.settings(),
+  'set-settings': (broker, { settings }) => broker.updateSettings(settings),
+  always: (broker, { id, level, passkey }) => broker.always(id, level, passkey),
+  'allow-endpoint': (broker, { id, passkey }) => broker.allowEndpoint(id, passkey),
+  grant: (broker, { id, durationMs, passkey }) => broker.grant(id, durationMs, passkey),
+  'passkey-status': (broker) => broker.reviewerKey.status(),
+  'passkey-register-options': (broker) => broker.reviewerKey.passkeys.registrationOptions(),
+  'passkey-register': (broker, { response, current }) => broker.reviewerKey.register(response, current),
+  'passkey-remove': (broker, { current }) => broker.reviewerKey.remove(current),
+  'passkey-challenge': (broker, { id }) => broker.reviewerKey.challenge(id),
+  'passkey-scopes': (broker, { scopes, current }) => broker.reviewerKey.setScopes(scopes, current),
+  suggestions: (broker) => broker.suggestions(),
+  'answer-suggestion': (broker, { site, kind, accept, passkey }) => broker.answerSuggestion(site, kind, accept, passkey),
+  rules: (broker) => broker.listRules(),
+  'save-rule': (broker, { id, spec, passkey }) => broker.saveRule(id, spec, passkey),
+  'delete-rule': (broker, { id }) => withChange(broker, broker.rules.remove(id)),
+  'import-rules': (broker, { text, passkey }) => broker.importRules(text, passkey),
+  'export-rules': (broker) => broker.rules.export(),
+  'tab-guard': (broker, { tabId }) => broker.guardFor(tabId),
+  arm: (broker, { tabId, armed }) => broker.arm(tabId, armed),
+} satisfies PanelHandlers;
+
 export async function handlePanelRequest(broker: Broker, message: unknown): Promise<unknown> {
-  const request = parsePanelRequest(message);
-  if (!request) {
-    dropped.panel++;
-    return undefined;
-  }
-  switch (request.type) {
-    case 'queue':
-      return broker.queue();
-    case 'clear-history':
-      return broker.clearHistory();
-    case 'decide':
-      return broker.decideFromPanel(request);
-    case 'resume-tab':
-      return broker.resumeTab(request.tabId);
-    case 'reject-paused':
-      return broker.rejectPaused(request.tabId);
-    case 'reveal':
-      return broker.reveal(request.id, request.index);
-    case 'settings':
-      return broker.settings();
-    case 'tab-guard':
-      return broker.guardFor(request.tabId);
-    case 'arm':
-      return broker.arm(request.tabId, request.armed);
-    case 'set-settings':
-      return broker.updateSettings(request.settings);
-    case 'always':
-      return broker.always(request.id, request.level, request.passkey);
-    case 'allow-endpoint':
-      return broker.allowEndpoint(request.id, request.passkey);
-    case 'grant':
-      return broker.grant(request.id, request.durationMs, request.passkey);
-    case 'passkey-status':
-      return broker.reviewerKey.status();
-    case 'passkey-register-options':
-      return broker.reviewerKey.passkeys.registrationOptions();
-    case 'passkey-register':
-      return broker.reviewerKey.register(request.response, request.current);
-    case 'passkey-remove':
-      return broker.reviewerKey.remove(request.current);
-    case 'passkey-challenge':
-      return broker.reviewerKey.challenge(request.id);
-    case 'passkey-scopes':
-      return broker.reviewerKey.setScopes(request.scopes, request.current);
-    case 'suggestions':
-      return broker.suggestions();
-    case 'answer-suggestion':
-      return broker.answerSuggestion(request.site, request.kind, request.accept, request.passkey);
-    case 'rules':
-      return broker.listRules();
-    case 'save-rule':
-      return broker.saveRule(request.id, request.spec, request.passkey);
-    case 'delete-rule':
-      return withChange(broker, broker.rules.remove(request.id));
-    case 'import-rules':
-      return broker.importRules(request.text, request.passkey);
-    case 'export-rules':
-      return broker.rules.export();
-  }
+  const parsed = readPanelRequest(message);
+  if (!parsed.ok) return refused('panel', parsed);
+  const handle = PANEL_HANDLERS[parsed.request.type] as (broker: Broker, request: unknown) => unknown;
+  return handle(broker, parsed.request);
 }
 
 async function withChange<T>(broker: Broker, work: Promise<T>): Promise<T> {
@@ -78,20 +66,37 @@ interface ContentSender extends SenderInfo {
   documentId?: string;
 }
 
+type ContentHandlers = {
+  [K in ContentType]: (
+    broker: Broker,
+    request: ContentRequestOf<K>,
+    from: Origin,
+  ) => ContentReplies[K] | Promise<ContentReplies[K]>;
+};
+
+const CONTENT_HANDLERS = {
+  hello: (broker, _request, { tabId }) => broker.hello(tabId),
+  hold: (broker, { action }, origin) =>
+    broker.hold(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
+  input: (broker, { label, benign, at }, { tabId }) => broker.noteInput(tabId, label, benign, at),
+} satisfies ContentHandlers;
+
 export async function handleContentRequest(broker: Broker, message: unknown, sender: ContentSender): Promise<unknown> {
-  const request = parseContentRequest(message);
   const tabId = sender.tab?.id;
-  if (!request || tabId === undefined) {
-    dropped.content++;
-    return undefined;
-  }
-  if (request.type === 'hello') return broker.hello(tabId);
-  if (request.type === 'input') return broker.noteInput(tabId, request.label, request.benign, request.at);
-  return broker.hold(request.action, {
+  const parsed = readContentRequest(message);
+  if (!parsed.ok) return refused('content', parsed);
+  if (tabId === undefined) return refused('content', { ok: false, refused: true, error: 'not sent from a tab' });
+  const handle = CONTENT_HANDLERS[parsed.request.type] as (broker: Broker, request: unknown, from: Origin) => unknown;
+  return handle(broker, parsed.request, {
     tabId,
     frameId: sender.frameId ?? 0,
     documentId: sender.documentId,
-    tabUrl: sender.tab?.url ?? request.action.frameUrl,
+    tabUrl: sender.tab?.url ?? '',
     tabTitle: sender.tab?.title ?? '',
   });
+}
+
+function refused(from: keyof typeof dropped, refusal: Refusal): Refusal {
+  dropped[from]++;
+  return refusal;
 }

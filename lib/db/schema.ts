@@ -100,8 +100,8 @@ export interface Settings {
 }
 
 /** `devtools`: approvals from a panel that a DevTools-protocol client is attached to. */
-export type PasskeyScope = 'high-risk' | 'every' | 'devtools';
-export const PASSKEY_SCOPES = ['high-risk', 'every', 'devtools'] as const satisfies readonly PasskeyScope[];
+export const PASSKEY_SCOPES = ['high-risk', 'every', 'devtools'] as const;
+export type PasskeyScope = (typeof PASSKEY_SCOPES)[number];
 
 /** The reviewer's passkey: its public key (COSE, base64url) and credential id. */
 export interface StoredPasskey {

@@ -1,7 +1,7 @@
 import type { GuardSignal } from '@/lib/actions/types';
 
-export type GuardMode = 'automation' | 'always' | 'off';
-export const GUARD_MODES: readonly GuardMode[] = ['automation', 'always', 'off'];
+export const GUARD_MODES = ['automation', 'always', 'off'] as const;
+export type GuardMode = (typeof GUARD_MODES)[number];
 
 /** What the background knows about one tab, pushed to every frame of it. */
 export interface TabGuard {

@@ -1,18 +1,6 @@
 import type { ActionRecord } from '@/lib/db/schema';
 
-export type Outcome =
-  | 'pending'
-  | 'approved'
-  | 'edited'
-  | 'rejected'
-  | 'timeout'
-  | 'abandoned'
-  | 'allowed-by-rule'
-  | 'blocked-by-rule'
-  | 'released'
-  | 'unreviewed';
-
-export const OUTCOMES: readonly Outcome[] = [
+export const OUTCOMES = [
   'pending',
   'approved',
   'edited',
@@ -23,7 +11,8 @@ export const OUTCOMES: readonly Outcome[] = [
   'blocked-by-rule',
   'released',
   'unreviewed',
-];
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 type OutcomeInput = Pick<ActionRecord, 'status' | 'decidedBy' | 'edits'>;
 

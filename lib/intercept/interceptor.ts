@@ -137,8 +137,9 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     if (greeted) return;
     greeted = true;
     transport.hello().then(
-      (answer) => (guard = answer),
-      () => undefined, // unanswered: actions are held as unconfirmed and the background decides
+      // Anything but a guard (a refusal) leaves actions held as unconfirmed: the background decides.
+      (answer) => (guard = typeof answer?.mode === 'string' ? answer : null),
+      () => undefined,
     );
   }
 
@@ -392,6 +393,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
             entry.discard?.();
             status.show(`Blocked by a Countersign rule: ${reply.reason}`);
           }
+          if (!reply?.status) status.show('Held: Countersign refused this action\'s description; nothing was sent');
         },
         () => {
           if (!held.has(id)) return;

@@ -1,64 +1,15 @@
-import type { Amount, FieldChange, FieldSnapshot, ProposedAction } from '@/lib/actions/types';
+import type { Amount, FieldChange, FieldSnapshot } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
-import type { ActionRecord, PasskeyScope, Settings } from '@/lib/db/schema';
-import type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-} from '@simplewebauthn/server';
-import type { Rule, RuleKind, RuleSpec } from '@/lib/policy/rules';
-import type { RulesFile } from '@/lib/policy/rules-file';
+import type { ActionRecord } from '@/lib/db/schema';
+import type { RuleKind } from '@/lib/policy/rules';
 
-/**
- * Every message, its payload and who may send it. Content scripts may only propose
- * (`hello`, `hold`); everything else must come from an extension page.
- */
-export type ContentRequest =
-  | { type: 'hello' }
-  | { type: 'hold'; action: ProposedAction }
-  | { type: 'input'; label: string; benign: boolean; at: number };
+// Shapes shared by the background, the pages and the frames. The messages the background
+// accepts, with their schemas and replies, are in messages.ts.
 
+/** What the background answers a frame's `hold`. */
 export type HoldReply = { status: 'held' } | { status: 'release' } | { status: 'blocked'; reason: string };
 
 export type Verdict = 'approve' | 'reject';
-
-export type PanelRequest =
-  | { type: 'queue' }
-  | { type: 'clear-history' }
-  | {
-      type: 'decide';
-      id: string;
-      verdict: Verdict;
-      note?: string;
-      edits?: FieldEdit[];
-      confirmation?: string;
-      dwellMs?: number;
-      passkey?: AuthenticationResponseJSON;
-    }
-  | { type: 'resume-tab'; tabId: number }
-  | { type: 'reject-paused'; tabId: number }
-  | { type: 'reveal'; id: string; index: number }
-  | { type: 'settings' }
-  | { type: 'set-settings'; settings: Partial<Omit<Settings, 'silencedSuggestions'>> }
-  | { type: 'always'; id: string; level: 'trust' | 'block'; passkey?: AuthenticationResponseJSON }
-  | { type: 'allow-endpoint'; id: string; passkey?: AuthenticationResponseJSON }
-  | { type: 'grant'; id: string; durationMs: number; passkey?: AuthenticationResponseJSON }
-  | { type: 'passkey-status' }
-  | { type: 'passkey-register-options' }
-  | { type: 'passkey-register'; response: RegistrationResponseJSON; current?: AuthenticationResponseJSON }
-  | { type: 'passkey-remove'; current?: AuthenticationResponseJSON }
-  | { type: 'passkey-challenge'; id?: string }
-  | { type: 'passkey-scopes'; scopes: PasskeyScope[]; current?: AuthenticationResponseJSON }
-  | { type: 'suggestions' }
-  | { type: 'answer-suggestion'; site: string; kind: RuleKind; accept: boolean; passkey?: AuthenticationResponseJSON }
-  | { type: 'rules' }
-  | { type: 'save-rule'; id?: string; spec: RuleSpec; passkey?: AuthenticationResponseJSON }
-  | { type: 'delete-rule'; id: string }
-  | { type: 'import-rules'; text: string; passkey?: AuthenticationResponseJSON }
-  | { type: 'export-rules' }
-  | { type: 'tab-guard'; tabId: number }
-  | { type: 'arm'; tabId: number; armed: boolean };
 
 export type DecideReply = { ok: true } | { ok: false; error: string };
 
@@ -93,35 +44,6 @@ export interface QueueState {
   passkeyRegistered: boolean;
   /** Set while approvals are paused because they came too fast. */
   fatigue?: { until: number; message: string };
-}
-
-export interface PanelReplies {
-  queue: QueueState;
-  'resume-tab': { ok: true };
-  'reject-paused': { ok: true };
-  'clear-history': { removed: number };
-  decide: DecideReply;
-  reveal: RevealReply;
-  settings: Settings;
-  'set-settings': Settings;
-  always: DecideReply;
-  'allow-endpoint': DecideReply;
-  grant: DecideReply;
-  'passkey-status': { registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] };
-  'passkey-register-options': PublicKeyCredentialCreationOptionsJSON;
-  'passkey-register': DecideReply;
-  'passkey-remove': DecideReply;
-  'passkey-challenge': PublicKeyCredentialRequestOptionsJSON | { error: string };
-  'passkey-scopes': DecideReply;
-  suggestions: Suggestion[];
-  'answer-suggestion': DecideReply;
-  rules: Rule[];
-  'save-rule': RuleChangeReply;
-  'delete-rule': RuleChangeReply;
-  'import-rules': RuleChangeReply;
-  'export-rules': RulesFile;
-  'tab-guard': TabGuard;
-  arm: TabGuard;
 }
 
 /** A reviewer's new value for field `index` of the action's `fields`. */

@@ -1,7 +1,7 @@
 import type { ActionKind } from '@/lib/actions/types';
 
-export type TrustLevel = 'block' | 'ask' | 'ask-risky' | 'trust';
-export const TRUST_LEVELS: readonly TrustLevel[] = ['block', 'ask', 'ask-risky', 'trust'];
+export const TRUST_LEVELS = ['block', 'ask', 'ask-risky', 'trust'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
 /** The kinds a rule can set a level for; an unclassified action is never trusted by a rule. */
 export const KINDS = ['purchase', 'send', 'delete', 'submit'] as const satisfies readonly ActionKind[];
 export type RuleKind = (typeof KINDS)[number];

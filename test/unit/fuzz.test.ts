@@ -5,19 +5,37 @@ import { Broker } from '@/lib/broker/broker';
 import { RuleBook } from '@/lib/broker/rulebook';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
-import { parseContentRequest, parseDecisionReply, parsePanelRequest, parseProposedAction } from '@/lib/messaging/validate';
+import { CONTENT_MESSAGES, PANEL_MESSAGES, readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
+import { parseDecisionReply, parseProposedAction } from '@/lib/messaging/validate';
 import { parseRulesFile } from '@/lib/policy/rules-file';
 import { proposal } from './helpers';
 
 const RUNS = 10_000;
 
-// Arbitrary JSON-like values, biased toward the shapes the validators look for.
+// Arbitrary JSON-like values, biased toward the shapes the message table accepts: every
+// message type it knows, with every key any of its schemas reads.
+const TABLE = { ...PANEL_MESSAGES, ...CONTENT_MESSAGES };
+const MESSAGE_KEYS = [...new Set(Object.values(TABLE).flatMap((schema) => Object.keys(schema.entries)))];
 const anyValue = fc.oneof(
   fc.anything(),
   fc.jsonValue(),
-  fc.record({ type: fc.constantFrom('hello', 'hold', 'decide', 'queue', 'arm', 'grant', 'allow-endpoint', 'passkey-register', 'passkey-remove', 'passkey-challenge', 'passkey-scopes', 'import-rules', 'set-settings', 'reveal'), action: fc.anything(), id: fc.anything(), verdict: fc.anything(), settings: fc.anything(), tabId: fc.anything(), text: fc.anything(), passkey: fc.anything(), response: fc.anything(), current: fc.anything(), scopes: fc.anything() }),
+  fc.record(
+    {
+      ...Object.fromEntries(MESSAGE_KEYS.map((key) => [key, fc.anything()])),
+      type: fc.constantFrom(...Object.keys(TABLE), 'drop-database', '__proto__'),
+    },
+    { requiredKeys: ['type'] },
+  ),
   fc.record({ ...Object.fromEntries(Object.keys(proposal()).map((key) => [key, fc.anything()])) }),
 );
+const parseContentRequest = (value: unknown) => {
+  const read = readContentRequest(value);
+  return read.ok ? read.request : null;
+};
+const parsePanelRequest = (value: unknown) => {
+  const read = readPanelRequest(value);
+  return read.ok ? read.request : null;
+};
 
 describe('validators under fuzzing', () => {
   it(`never throw, and accept only well-formed messages (${RUNS} inputs)`, () => {
@@ -91,7 +109,7 @@ describe('the rules importer under fuzzing', () => {
 });
 
 describe('the router under fuzzing', () => {
-  it('drops and counts malformed messages, storing nothing', async () => {
+  it('refuses and counts malformed messages with a typed error, storing nothing', async () => {
     const db = await openCountersignDb('fuzz-router');
     const store = new ActionStore(db);
     const platform = {
@@ -122,9 +140,11 @@ describe('the router under fuzzing', () => {
         const sender = { id: 'ext', url: 'https://page.example/', tab: { id: 1, url: 'https://page.example/', title: 't' }, frameId: 0 };
         if (!parseContentRequest(message)) {
           malformed++;
-          expect(await handleContentRequest(broker, message, sender)).toBeUndefined();
+          expect(await handleContentRequest(broker, message, sender)).toMatchObject({ ok: false, refused: true, error: expect.any(String) });
         }
-        if (!parsePanelRequest(message)) expect(await handlePanelRequest(broker, message)).toBeUndefined();
+        if (!parsePanelRequest(message)) {
+          expect(await handlePanelRequest(broker, message)).toMatchObject({ ok: false, refused: true, error: expect.any(String) });
+        }
       }),
       { numRuns: 2_000 },
     );

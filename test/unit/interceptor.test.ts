@@ -136,6 +136,17 @@ describe('interceptor', () => {
     expect(clicks).toEqual(['buy']);
   });
 
+  it('treats a refused hello as no answer: actions stay unconfirmed, for the background to judge', async () => {
+    const refusal = { ok: false, refused: true, error: 'hello: not sent from a tab' } as unknown as TabGuard;
+    const { proposals, clicks } = setup(refusal, async () => ({ ok: false, refused: true, error: 'hold: bad id' }) as unknown as HoldReply);
+    await flush();
+    click('buy');
+    await flush();
+    expect(proposals[0]!.signals).toContain('unconfirmed');
+    expect(clicks).toEqual([]); // a refused hold is not a release
+    expect(statusText()).toMatch(/refused .*nothing was sent/);
+  });
+
   it('holds nothing when the guard is off', async () => {
     const { proposals, clicks } = setup({ mode: 'off', armed: false, debugger: false });
     await flush();

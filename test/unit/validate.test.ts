@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseContentRequest, parsePanelRequest, parseProposedAction } from '@/lib/messaging/validate';
+import { readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
+import { parseProposedAction } from '@/lib/messaging/validate';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
 import { proposal } from './helpers';
+
+const parsePanelRequest = (message: unknown) => {
+  const read = readPanelRequest(message);
+  return read.ok ? read.request : null;
+};
+const parseContentRequest = (message: unknown) => {
+  const read = readContentRequest(message);
+  return read.ok ? read.request : null;
+};
 
 describe('parseProposedAction', () => {
   it('accepts a well-formed proposal and keeps only known keys', () => {
@@ -85,6 +95,29 @@ describe('parsePanelRequest', () => {
     [{ type: 'passkey-remove', current: 'yes' }, null],
   ])('%j -> %j', (message, expected) => {
     expect(parsePanelRequest(message)).toEqual(expected);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    [{ type: 'drop-database' }, /unknown message type "drop-database"/],
+    [{ type: 'toString' }, /unknown message type "toString"/],
+    [{ type: 'decide', id: 'a1', verdict: 'maybe' }, /^decide: .*verdict/s],
+    [{ type: 'set-settings', settings: { silencedSuggestions: [] } }, /^set-settings: .*silencedSuggestions/s],
+    ['queue', /unknown message type/],
+  ])('%j is refused with a typed error that says why', (message, error) => {
+    const read = readPanelRequest(message);
+    expect(read).toMatchObject({ ok: false, refused: true });
+    expect(read.ok ? '' : read.error).toMatch(error);
+  });
+
+  it('a frame cannot send a panel message, nor the panel a frame message it has no handler for', () => {
+    expect(readContentRequest({ type: 'queue' })).toMatchObject({ ok: false, error: /unknown message type "queue"/ });
+    expect(readPanelRequest({ type: 'hold', action: {} })).toMatchObject({ ok: false, error: /unknown message type "hold"/ });
+  });
+
+  it('a settings key present with no value is refused, not stored as missing', () => {
+    expect(parsePanelRequest({ type: 'set-settings', settings: { guardMode: undefined } })).toBeNull();
   });
 });
 
