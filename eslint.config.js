@@ -1,6 +1,27 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The module table of docs/ARCHITECTURE.md: which lib area may import which. Each area may
+ * import only areas listed before it, so the areas form no cycle.
+ */
+const LIB_IMPORTS = {
+  actions: [],
+  detect: ['actions'],
+  policy: ['actions'],
+  db: ['actions', 'detect', 'policy'],
+  history: ['actions', 'db'],
+  export: ['db', 'history'],
+  messaging: ['actions', 'detect', 'db', 'policy'],
+  intercept: ['actions', 'detect'],
+  broker: ['actions', 'detect', 'db', 'history', 'messaging', 'policy'],
+};
+/** What runs in every frame: framework-free, and only the message types from messaging. */
+const CONTENT_SIDE = ['actions', 'detect', 'intercept'];
+const element = (type, areas) => ({ element: areas ? { type, captured: { area: areas } } : { type } });
+const onlyTypes = { kind: 'type' };
 
 export default tseslint.config(
   { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-results/', 'playwright-report/'] },
@@ -21,12 +42,72 @@ export default tseslint.config(
     },
   },
   {
-    // The content scripts run in every frame: no React, no idb, no broker in them.
-    files: ['entrypoints/*.content.ts', 'entrypoints/interceptor.ts', 'lib/intercept/**', 'lib/actions/**', 'lib/detect/**'],
+    // Type-aware: a promise nobody awaits loses its errors; a switch over a union must
+    // name every member, so adding one shows every place that must decide about it.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true } },
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
+    files: ['entrypoints/**', 'components/**', 'lib/**'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/elements': [
+        { type: 'entry', pattern: 'entrypoints' },
+        { type: 'components', pattern: 'components' },
+        { type: 'lib', pattern: 'lib/*', capture: ['area'] },
+      ],
+    },
+    rules: {
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
         'error',
-        { patterns: ['react', 'react-dom', 'idb', '@/lib/broker/*', '@/lib/db/*', '@/components/*'] },
+        {
+          default: 'disallow',
+          message: 'Not in the module table of docs/ARCHITECTURE.md',
+          policies: [
+            { from: element('entry'), allow: [{ to: element('entry') }, { to: element('components') }, { to: element('lib') }] },
+            {
+              from: element('components'),
+              allow: [{ to: element('components') }, { to: element('lib', ['actions', 'detect', 'policy', 'db', 'history', 'export', 'messaging']) }],
+            },
+            ...Object.entries(LIB_IMPORTS).map(([area, allowed]) => ({
+              from: element('lib', [area]),
+              allow: { to: element('lib', [area, ...allowed]) },
+            })),
+            ...CONTENT_SIDE.map((area) => ({
+              from: element('lib', [area]),
+              allow: { to: element('lib', ['messaging']), dependency: onlyTypes },
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The content scripts run in every frame: no framework, no library, and from the rest of
+    // the extension only the content-side areas and the message types.
+    files: ['entrypoints/*.content.ts', 'entrypoints/interceptor.ts', ...CONTENT_SIDE.map((area) => `lib/${area}/**`)],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'idb', 'valibot', '@simplewebauthn/*', '@/components/*'],
+              message: 'Content scripts stay framework-free.',
+            },
+            {
+              group: ['@/lib/*/*', ...CONTENT_SIDE.map((area) => `!@/lib/${area}/*`), '!@/lib/messaging/*'],
+              message: 'Content scripts import only lib/actions, lib/detect and lib/intercept.',
+            },
+            { group: ['@/lib/messaging/*'], allowTypeImports: true, message: 'Content scripts import message types only.' },
+          ],
+        },
       ],
     },
   },

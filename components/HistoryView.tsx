@@ -5,7 +5,7 @@ import type { ActionRecord } from '@/lib/db/schema';
 import { EXPORT_FORMATS, type ExportFormat } from '@/lib/export/formats';
 import { exportHistory, writeSlice } from '@/lib/export/slices';
 import { EXPORT_LANES, workerPool } from '@/lib/export/workers';
-import { OUTCOMES, outcomeOf, type Outcome } from '@/lib/history/outcome';
+import { OUTCOMES, outcomeOf, type Outcome } from '@/lib/db/outcome';
 import { countHistory, distinctSites, pageHistory, type HistoryFilter } from '@/lib/history/query';
 import { request } from '@/lib/messaging/client';
 import type { PanelEvent } from '@/lib/messaging/protocol';

@@ -1,4 +1,4 @@
-import { outcomeOf, wordsOf } from '@/lib/history/outcome';
+import { outcomeOf, wordsOf } from './outcome';
 import type { ActionRecord } from './schema';
 
 /** The record with the fields the history indexes read, recomputed from the rest. */

@@ -2,7 +2,7 @@ import type { DBSchema } from 'idb';
 import type { FieldChange, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
-import type { Outcome } from '@/lib/history/outcome';
+import type { Outcome } from './outcome';
 import type { GuardMode } from '@/lib/detect/signals';
 
 /** `unreviewed`: a state-changing request left a guarded tab with no hold, rule or release. */

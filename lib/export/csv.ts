@@ -1,5 +1,5 @@
 import type { ActionRecord } from '@/lib/db/schema';
-import { outcomeOf } from '@/lib/history/outcome';
+import { outcomeOf } from '@/lib/db/outcome';
 
 const iso = (time: number | undefined) => (time === undefined ? '' : new Date(time).toISOString());
 const list = (values: readonly string[] | undefined) => (values ? values.join('; ') : '');

@@ -1,5 +1,5 @@
 import type { ActionRecord } from '@/lib/db/schema';
-import { outcomeOf } from '@/lib/history/outcome';
+import { outcomeOf } from '@/lib/db/outcome';
 
 /** An action as exports show it: stable names, ISO times, no internal index fields. */
 export interface ExportedAction {

@@ -1,7 +1,7 @@
 import { unwrap, type IDBPDatabase } from 'idb';
 import type { ActionKind } from '@/lib/actions/types';
 import type { ActionRecord, CountersignSchema } from '@/lib/db/schema';
-import type { Outcome } from './outcome';
+import type { Outcome } from '@/lib/db/outcome';
 
 type Db = IDBPDatabase<CountersignSchema>;
 type IndexName = 'bySiteCreated' | 'byOutcomeCreated' | 'byKindCreated' | 'byCreated' | 'byWord';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openCountersignDb } from '@/lib/db/open';
 import type { ActionRecord } from '@/lib/db/schema';
 import { ActionStore } from '@/lib/db/store';
-import { outcomeOf, wordsOf } from '@/lib/history/outcome';
+import { outcomeOf, wordsOf } from '@/lib/db/outcome';
 import { EXPORT_FORMATS } from '@/lib/export/formats';
 import { exportHistory, writeSlice, type SliceJob } from '@/lib/export/slices';
 import { countHistory, pageHistory, planQuery, queryHistory, splitByTime, type HistoryFilter } from '@/lib/history/query';

@@ -1,4 +1,4 @@
-import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionRecord } from './schema';
 
 export const OUTCOMES = [
   'pending',
