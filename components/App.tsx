@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { request } from '@/lib/messaging/client';
-import { HistoryView } from './HistoryView';
+import { HistoryView } from './history/HistoryView';
 import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { SitesView } from './SitesView';

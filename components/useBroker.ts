@@ -1,6 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { PanelEvent } from '@/lib/messaging/protocol';
+
+/** Calls `onChange` whenever the broker reports that the queue or history changed. */
+export function useBrokerChanges(onChange: () => void): void {
+  const latest = useRef(onChange);
+  useEffect(() => {
+    latest.current = onChange;
+  });
+  useEffect(() => {
+    const onMessage = (message: unknown) => {
+      if ((message as PanelEvent)?.type === 'changed') latest.current();
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    return () => browser.runtime.onMessage.removeListener(onMessage);
+  }, []);
+}
 
 /** Loads something from the broker and reloads it whenever the broker reports a change. */
 export function useBroker<T>(load: () => Promise<T>): { data: T | undefined; error: string | null; reload: () => void } {
@@ -16,14 +31,8 @@ export function useBroker<T>(load: () => Promise<T>): { data: T | undefined; err
     );
   }, [load]);
 
-  useEffect(() => {
-    reload();
-    const onMessage = (message: unknown) => {
-      if ((message as PanelEvent)?.type === 'changed') reload();
-    };
-    browser.runtime.onMessage.addListener(onMessage);
-    return () => browser.runtime.onMessage.removeListener(onMessage);
-  }, [reload]);
+  useEffect(reload, [reload]);
+  useBrokerChanges(reload);
 
   return { data, error, reload };
 }
