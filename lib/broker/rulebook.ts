@@ -47,6 +47,7 @@ export class RuleBook {
         recipients: record.recipients,
         formAction: record.form?.action,
         formMethod: record.form?.method,
+        unreadable: record.unreadable,
       },
       origins.filter((origin): origin is string => origin !== null),
       rules,

@@ -70,7 +70,7 @@ const TRANSPORTS = ['ble', 'hybrid', 'internal', 'nfc', 'usb'] as const;
 export const registration = v.pipe(
   v.object({
     ...credential,
-    response: v.object({ clientDataJSON: b64(1, 10_000), attestationObject: b64(1, 20_000), transports: v.unknown() }),
+    response: v.object({ clientDataJSON: b64(1, 10_000), attestationObject: b64(1, 20_000), transports: v.optional(v.unknown()) }),
   }),
   v.transform(({ id, rawId, response }): RegistrationResponseJSON => ({
     id,

@@ -47,7 +47,13 @@ const target = v.object({
 
 /** Optional parts of a destination that do not parse are left out; action and method may not. */
 const destination = v.pipe(
-  v.object({ action: text(LIMITS.url), method: text(20), enctype: v.unknown(), target: v.unknown(), via: v.unknown() }),
+  v.object({
+    action: text(LIMITS.url),
+    method: text(20),
+    enctype: v.optional(v.unknown()),
+    target: v.optional(v.unknown()),
+    via: v.optional(v.unknown()),
+  }),
   v.transform(({ action, method, enctype, target, via }): Destination => {
     const out: Destination = { action, method };
     const enc = parseOrNull(text(100), enctype);

@@ -18,7 +18,7 @@ test('benign actions reach the server untouched and no card appears', async ({ a
   await agent.getByLabel('Gift wrap').check();
   await expect.poll(() => server.received('/api/prefs', 'POST').map((r) => r.body)).toEqual(['{"gift":true}']);
 
-  await expect(panel.page.getByText('No actions waiting')).toBeVisible();
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.empty).toBeVisible();
+  await expect(panel.queue.cards).toHaveCount(0);
   await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveCount(0);
 });

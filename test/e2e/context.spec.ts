@@ -119,11 +119,11 @@ test('an edited field reaches the server, and the history keeps before and after
   const body = new URLSearchParams(request.body);
   expect(body.get('address')).toBe('221B Baker Street');
   expect(body.get('card')).toBe('4242 4242 4242 4242');
-  const history = await panel.history();
-  const row = history.getByRole('row').filter({ hasText: 'Place order' }).first();
+  await panel.history.open();
+  const row = panel.history.row('Place order').first();
   await expect(row).toContainText('approved with edits by person');
   await row.click();
-  await expect(panel.page.getByRole('article', { name: 'Details of Place order' })).toContainText(
+  await expect(panel.history.detail).toContainText(
     'Address: “12 St James Square” → “221B Baker Street”',
   );
 });

@@ -1,8 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNothingReceived, test } from './fixtures';
 
-test.afterEach(async ({ panel }) => panel.resetPolicy());
-
 async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
   await page.goto(`${origin}/cases/form-submit.html`);
   await page.getByLabel('Email').fill(email);
@@ -15,10 +13,10 @@ test('Approve stays disabled for the dwell time after a card appears', async ({ 
   await joinNewsletter(agent, server.origin, 'dwell@example.com');
   const approve = panel.card('Join the newsletter').getByRole('button', { name: /^Approve/ });
   await expect(approve).toBeVisible();
-  await expect(approve).toBeDisabled();
-  await panel.page.waitForTimeout(1000);
+  const shownAt = Date.now();
   await expect(approve).toBeDisabled();
   await expect(approve).toBeEnabled({ timeout: 5000 });
+  expect(Date.now() - shownAt).toBeGreaterThanOrEqual(2400); // the dwell, less the time to see the card
   await panel.reject('Join the newsletter');
 });
 
@@ -29,10 +27,11 @@ test('Approve is disabled while the card is out of view', async ({ extensionCont
     await joinNewsletter(page, server.origin, `reader${i}@example.com`);
     pages.push(page);
   }
-  await expect(panel.page.getByRole('article')).toHaveCount(6);
+  await expect(panel.queue.cards).toHaveCount(6);
   await panel.page.setViewportSize({ width: 400, height: 500 });
-  const last = panel.page.getByRole('article').last().getByRole('button', { name: /^Approve/ });
-  await panel.page.waitForTimeout(1000);
+  const last = panel.queue.cards.last().getByRole('button', { name: /^Approve/ });
+  // Once the first card's dwell is over, the last one's would be too, had it been in view.
+  await expect(panel.queue.cards.first().getByRole('button', { name: /^Approve/ })).toBeEnabled();
   await expect(last).toBeDisabled();
   await last.scrollIntoViewIfNeeded();
   await expect(last).toBeEnabled();
@@ -76,7 +75,7 @@ test('identical low-risk actions group into one card with a count, decided once'
     'email=same%40example.com',
     'email=same%40example.com',
   ]);
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.cards).toHaveCount(0);
   await first.close();
   await second.close();
 });
@@ -85,7 +84,7 @@ test('a tab that floods the queue is paused behind one card until resumed', asyn
   await panel.send({ type: 'set-settings', settings: { floodLimit: 3 } });
   await agent.goto(`${server.origin}/cases/role-button.html`);
   for (let i = 0; i < 7; i++) await agent.getByRole('button', { name: 'Send invite' }).click();
-  const paused = panel.page.getByRole('article', { name: /^Paused/ });
+  const paused = panel.queue.pausedCard;
   await expect(paused).toContainText(/Paused: 4 actions in \d+ seconds/);
   // The three before the pause are identical, so they wait as one card.
   await expect(panel.card('Send invite')).toHaveCount(1);
@@ -110,13 +109,12 @@ test('approving too fast sets off a warning and a pause, noted in the history', 
   for (let i = 0; i < 3; i++) await panel.approve(`fast${i}@example.com`);
   const warning = panel.page.getByRole('alert').filter({ hasText: 'approvals in' });
   await expect(warning).toContainText('Approvals are paused for 30 s');
-  await expect(panel.card('fast3@example.com').getByRole('button', { name: /^Approve/ })).toBeDisabled();
-  await panel.page.waitForTimeout(1000);
+  // Its card appeared with the others, so its dwell is long over: only the pause holds it.
   await expect(panel.card('fast3@example.com').getByRole('button', { name: /^Approve/ })).toBeDisabled();
   await panel.reject('fast3@example.com'); // rejecting is never paused
 
-  const history = await panel.history();
-  await history.getByRole('row').filter({ hasText: 'Join the newsletter' }).nth(1).click();
-  await expect(panel.page.getByRole('article', { name: /^Details/ })).toContainText('Fatigue warning at this approval: 3 approvals in');
+  await panel.history.open();
+  await panel.history.row('Join the newsletter').nth(1).click();
+  await expect(panel.history.detail).toContainText('Fatigue warning at this approval: 3 approvals in');
   for (const page of pages) await page.close();
 });

@@ -52,8 +52,8 @@ test('an extension reload keeps the held action unsent, tells the page, and logs
 
   const fresh = new PanelPage(await context.newPage());
   await fresh.page.goto(`chrome-extension://${id}/sidepanel.html`);
-  const history = await fresh.history();
-  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText(
+  await fresh.history.open();
+  await expect(fresh.history.row('Buy now').first()).toContainText(
     'abandoned by system (extension reloaded or updated)',
   );
 });

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { test as base, chromium, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { test as base, chromium, expect, type BrowserContext, type Download, type Locator, type Page } from '@playwright/test';
 import { DEFAULT_SETTINGS } from '@/lib/db/schema';
+import type { QueueState } from '@/lib/messaging/protocol';
 // @ts-expect-error plain JS module shared with npm start
 import { startFixtureServer } from '../fixtures/server.mjs';
 // @ts-expect-error plain JS module shared with npm start
@@ -37,12 +38,35 @@ export interface FixtureServer {
 
 export { startFixtureServer, findChromium, extensionFlags, QUIET_FLAGS };
 
-/** The side panel, opened as a tab the way a person may pin it. */
-export class PanelPage {
+async function downloadText(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Queue tab: one card per held action. */
+export class QueuePage {
   constructor(readonly page: Page) {}
 
+  async open(): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Queue' }).click();
+  }
+
+  get cards(): Locator {
+    return this.page.getByRole('article');
+  }
+
   card(text: string | RegExp): Locator {
-    return this.page.getByRole('article').filter({ hasText: text });
+    return this.cards.filter({ hasText: text });
+  }
+
+  /** The one card standing for a tab paused for flooding the queue. */
+  get pausedCard(): Locator {
+    return this.page.getByRole('article', { name: /^Paused/ });
+  }
+
+  get empty(): Locator {
+    return this.page.getByText('No actions waiting');
   }
 
   /** Clicks an Approve button of the card, then types the confirmation when the action is high-risk. */
@@ -62,14 +86,133 @@ export class PanelPage {
     if (note) await card.getByLabel('Note for the agent').fill(note);
     await card.getByRole('button', { name: /^Reject/ }).click();
   }
+}
 
-  async history(): Promise<Locator> {
+/** The History tab: filters, the virtualized table, export and retention. */
+export class HistoryPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<Locator> {
     await this.page.getByRole('tab', { name: 'History' }).click();
+    return this.table;
+  }
+
+  get table(): Locator {
     return this.page.getByRole('table', { name: 'History' });
   }
 
-  async queue(): Promise<void> {
-    await this.page.getByRole('tab', { name: 'Queue' }).click();
+  /** "3 actions", "Counting…" */
+  get matching(): Locator {
+    return this.page.getByRole('status', { name: 'Matching actions' });
+  }
+
+  row(text: string | RegExp): Locator {
+    return this.table.getByRole('row').filter({ hasText: text });
+  }
+
+  /** An entry opened from the table. */
+  get detail(): Locator {
+    return this.page.getByRole('article', { name: /^Details of/ });
+  }
+
+  async search(text: string): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Search the history' }).fill(text);
+  }
+
+  async filter(by: 'Site' | 'Kind' | 'Outcome', value: string): Promise<void> {
+    await this.page.getByLabel(by, { exact: true }).selectOption(value);
+  }
+
+  /** Exports through the panel and reads the download back. */
+  async export(format: string, { screenshots = false } = {}): Promise<{ name: string; text: string; workerUrl: string }> {
+    await this.page.getByLabel('Export format').selectOption(format);
+    if (screenshots) await this.page.getByLabel('include screenshots').check();
+    const downloading = this.page.waitForEvent('download');
+    const workerStarted = this.page.waitForEvent('worker');
+    await this.page.getByRole('button', { name: 'Export', exact: true }).click();
+    const workerUrl = (await workerStarted).url();
+    const download = await downloading;
+    return { name: download.suggestedFilename(), text: await downloadText(download), workerUrl };
+  }
+
+  async clear(expectedCount: number): Promise<void> {
+    await this.page.getByRole('button', { name: 'Clear history' }).click();
+    await expect(this.page.getByRole('alertdialog')).toContainText(`This removes ${expectedCount} entr`);
+    await this.page.getByRole('button', { name: `Remove ${expectedCount} entries` }).click();
+  }
+}
+
+/** The Sites tab: the rules table, the rule form, import and export. */
+export class SitesPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Sites' }).click();
+  }
+
+  rule(text: string | RegExp): Locator {
+    return this.page.getByRole('table', { name: 'Rules' }).getByRole('row').filter({ hasText: text });
+  }
+
+  async addRule(site: string, trust: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Add a rule' }).click();
+    await this.page.getByRole('textbox', { name: 'Site', exact: true }).fill(site);
+    await this.page.getByLabel('Trust', { exact: true }).selectOption(trust);
+    await this.page.getByRole('button', { name: 'Save rule' }).click();
+  }
+
+  async importFile(file: Parameters<Locator['setInputFiles']>[0]): Promise<void> {
+    await this.page.locator('input[type=file]').setInputFiles(file);
+  }
+
+  async exportRules(): Promise<string> {
+    const downloading = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: 'Export rules' }).click();
+    return downloadText(await downloading);
+  }
+}
+
+/** The Settings tab. */
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Settings' }).click();
+  }
+
+  field(label: string): Locator {
+    return this.page.getByLabel(label, { exact: true });
+  }
+
+  get passkey(): Locator {
+    return this.page.getByRole('group', { name: 'Passkey' });
+  }
+}
+
+/** The side panel, opened as a tab the way a person may pin it. */
+export class PanelPage {
+  readonly queue: QueuePage;
+  readonly history: HistoryPage;
+  readonly sites: SitesPage;
+  readonly settings: SettingsPage;
+
+  constructor(readonly page: Page) {
+    this.queue = new QueuePage(page);
+    this.history = new HistoryPage(page);
+    this.sites = new SitesPage(page);
+    this.settings = new SettingsPage(page);
+  }
+
+  card(text: string | RegExp): Locator {
+    return this.queue.card(text);
+  }
+
+  approve(text: string | RegExp, button?: RegExp): Promise<void> {
+    return this.queue.approve(text, button);
+  }
+
+  reject(text: string | RegExp, note?: string): Promise<void> {
+    return this.queue.reject(text, note);
   }
 
   /** Sends a request to the broker the way the panel's own code does. */
@@ -84,8 +227,20 @@ export class PanelPage {
     const defaults: Partial<typeof DEFAULT_SETTINGS> = { ...DEFAULT_SETTINGS };
     delete defaults.silencedSuggestions; // not settings set-settings changes
     delete defaults.passkeyFor;
-    const saved = await this.send({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
-    if (!saved) throw new Error('resetPolicy: the settings were refused');
+    const saved = await this.send<{ ok?: false; error?: string }>({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
+    if (saved.ok === false) throw new Error(`resetPolicy: the settings were refused: ${saved.error}`);
+  }
+
+  /**
+   * What every test starts from: nothing pending or paused (rejected, so no page waits on
+   * it), default policy, an empty history.
+   */
+  async reset(): Promise<void> {
+    const queue = await this.send<QueueState>({ type: 'queue' });
+    for (const action of queue.actions) await this.send({ type: 'decide', id: action.id, verdict: 'reject', note: 'test reset' });
+    for (const tab of queue.paused) await this.send({ type: 'reject-paused', tabId: tab.tabId });
+    await this.resetPolicy();
+    await this.send({ type: 'clear-history' });
   }
 }
 
@@ -209,7 +364,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const page = await extensionContext.newPage();
     await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
     const panel = new PanelPage(page);
-    await panel.send({ type: 'set-settings', settings: TEST_SETTINGS });
+    await panel.reset(); // each test starts from a fresh install, whatever the last one left
     await use(panel);
     await page.close();
   },

@@ -1,11 +1,6 @@
-import type { Download, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { parseCsv } from '@/lib/export/csv';
 import { expect, test, type PanelPage } from './fixtures';
-
-test.beforeEach(async ({ panel }) => {
-  await panel.send({ type: 'clear-history' });
-});
-test.afterEach(async ({ panel }) => panel.resetPolicy());
 
 const SECRETS = ['4242 4242 4242 4242', '4242424242424242', 'correct horse battery', '918273'];
 
@@ -31,26 +26,20 @@ async function makeHistory(agent: Page, panel: PanelPage, origin: string): Promi
   await agent.getByLabel('Message #general').fill('=cmd|calc, "quoted" 你好');
   await agent.getByLabel('Message #general').press('Enter');
   await panel.approve('quoted');
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.cards).toHaveCount(0);
 }
 
 /** Exports through the panel; the rows are written in workers (the page itself only as a fallback). */
-async function exportAs(panel: PanelPage, format: string): Promise<{ name: string; text: string }> {
-  await panel.page.getByLabel('Export format').selectOption(format);
-  const downloading = panel.page.waitForEvent('download');
-  const workerStarted = panel.page.waitForEvent('worker');
-  await panel.page.getByRole('button', { name: 'Export', exact: true }).click();
-  expect((await workerStarted).url()).toMatch(/^chrome-extension:\/\/[a-p]{32}\/assets\/export-worker-[\w-]+\.js$/);
-  const download: Download = await downloading;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk));
-  return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+async function exportAs(panel: PanelPage, format: string, options?: { screenshots?: boolean }): Promise<{ name: string; text: string }> {
+  const file = await panel.history.export(format, options);
+  expect(file.workerUrl).toMatch(/^chrome-extension:\/\/[a-p]{32}\/assets\/export-worker-[\w-]+\.js$/);
+  return file;
 }
 
 test('every format exports through a real download, parses, and holds no secret', async ({ agent, panel, server }) => {
   await makeHistory(agent, panel, server.origin);
-  await panel.history();
-  await expect(panel.page.getByRole('status', { name: 'Matching actions' })).toHaveText('3 actions');
+  await panel.history.open();
+  await expect(panel.history.matching).toHaveText('3 actions');
   const today = new Date().toISOString().slice(0, 10);
 
   const json = await exportAs(panel, 'json');
@@ -90,23 +79,23 @@ test('every format exports through a real download, parses, and holds no secret'
 
 test('filters change what is listed and what is exported', async ({ agent, panel, server }) => {
   await makeHistory(agent, panel, server.origin);
-  await panel.history();
-  await panel.page.getByLabel('Kind').selectOption('send');
-  await expect(panel.page.getByRole('status', { name: 'Matching actions' })).toHaveText('1 action');
+  await panel.history.open();
+  await panel.history.filter('Kind', 'send');
+  await expect(panel.history.matching).toHaveText('1 action');
   const sends = JSON.parse((await exportAs(panel, 'json')).text);
   expect(sends.filter).toEqual({ kind: 'send' });
   expect(sends.actions.map((a: { kind: string }) => a.kind)).toEqual(['send']);
 
-  await panel.page.getByLabel('Kind').selectOption('');
-  await panel.page.getByLabel('Outcome').selectOption('rejected');
+  await panel.history.filter('Kind', '');
+  await panel.history.filter('Outcome', 'rejected');
   const rejected = parseCsv((await exportAs(panel, 'csv')).text.replace(/^\ufeff/, ''));
   expect(rejected).toHaveLength(2);
   expect(rejected[1]![rejected[0]!.indexOf('label')]).toBe('Place order');
 
-  await panel.page.getByLabel('Outcome').selectOption('');
-  await panel.page.getByRole('searchbox', { name: 'Search the history' }).fill('general');
-  await expect(panel.page.getByRole('status', { name: 'Matching actions' })).toHaveText('1 action');
-  await expect(panel.page.getByRole('row').filter({ hasText: 'Enter in Message #general' })).toHaveCount(1);
+  await panel.history.filter('Outcome', '');
+  await panel.history.search('general');
+  await expect(panel.history.matching).toHaveText('1 action');
+  await expect(panel.history.row('Enter in Message #general')).toHaveCount(1);
 });
 
 test('screenshots go into a JSON export only when asked for', async ({ agent, panel, server }) => {
@@ -114,9 +103,8 @@ test('screenshots go into a JSON export only when asked for', async ({ agent, pa
   await agent.bringToFront();
   await agent.getByRole('button', { name: 'Buy now' }).click();
   await panel.reject('Buy now');
-  await panel.history();
-  await panel.page.getByLabel('include screenshots').check();
-  const document = JSON.parse((await exportAs(panel, 'json')).text);
+  await panel.history.open();
+  const document = JSON.parse((await exportAs(panel, 'json', { screenshots: true })).text);
   expect(document.actions[0].screenshot).toMatch(/^data:image\/jpeg;base64,/);
 });
 
@@ -130,21 +118,18 @@ test('retention removes the oldest entries first, and Clear history says how man
     await agent.getByLabel('Comment', { exact: true }).fill(word);
     await agent.getByLabel('Comment', { exact: true }).press('Enter');
     await panel.reject('Post a comment', word);
-    await expect(panel.page.getByRole('article')).toHaveCount(0);
+    await expect(panel.queue.cards).toHaveCount(0);
   }
-  await panel.page.getByRole('tab', { name: 'Settings' }).click();
-  const limit = panel.page.getByLabel('Keep at most this many entries');
+  await panel.settings.open();
+  const limit = panel.settings.field('Keep at most this many entries');
   await limit.fill('2');
   await limit.press('Enter');
-  const history = await panel.history();
-  await expect(panel.page.getByRole('status', { name: 'Matching actions' })).toHaveText('2 actions');
-  await expect(history.getByRole('row').filter({ hasText: 'Post a comment' })).toHaveCount(2);
-  await expect(history.getByRole('row').filter({ hasText: '(four)' })).toHaveCount(1);
-  await expect(history.getByRole('row').filter({ hasText: '(three)' })).toHaveCount(1);
+  await panel.history.open();
+  await expect(panel.history.matching).toHaveText('2 actions');
+  await expect(panel.history.row('Post a comment')).toHaveCount(2);
+  await expect(panel.history.row('(four)')).toHaveCount(1);
+  await expect(panel.history.row('(three)')).toHaveCount(1);
 
-  await panel.page.getByRole('button', { name: 'Clear history' }).click();
-  await expect(panel.page.getByRole('alertdialog')).toContainText('This removes 2 entries');
-  await panel.page.getByRole('button', { name: 'Remove 2 entries' }).click();
-  await expect(panel.page.getByRole('status', { name: 'Matching actions' })).toHaveText('0 actions');
-  await panel.send({ type: 'set-settings', settings: { historyMaxEntries: 100000 } });
+  await panel.history.clear(2);
+  await expect(panel.history.matching).toHaveText('0 actions');
 });

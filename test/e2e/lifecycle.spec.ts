@@ -13,8 +13,8 @@ test('closing the tab marks its held action abandoned and sends nothing', async 
 
   await agent.close();
   await expect(panel.card('Buy now')).toHaveCount(0);
-  const history = await panel.history();
-  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('abandoned by system (tab closed)');
+  await panel.history.open();
+  await expect(panel.history.row('Buy now').first()).toContainText('abandoned by system (tab closed)');
   await expectNothingReceived(server, '/api/spa/buy');
 });
 
@@ -26,8 +26,8 @@ test('navigating away abandons the held action', async ({ agent, panel, server }
 
   await agent.goto(`${server.origin}/index.html`);
   await expect(panel.card('Send invite')).toHaveCount(0);
-  const history = await panel.history();
-  await expect(history.getByRole('row').filter({ hasText: 'Send invite' }).first()).toContainText('abandoned by system (page navigated away)');
+  await panel.history.open();
+  await expect(panel.history.row('Send invite').first()).toContainText('abandoned by system (page navigated away)');
   await expectNothingReceived(server, '/api/invite');
 });
 
@@ -74,7 +74,7 @@ test('a worker stopped at any moment after an agent’s click leaves the action 
       server.reset();
       await agent.goto(`${server.origin}/cases/spa-fetch.html`);
       await agent.getByRole('button', { name: 'Buy now' }).click();
-      await agent.waitForTimeout(delayMs);
+      await agent.waitForTimeout(delayMs); // the moment under test, not a wait for something to happen
       await cdp.send('ServiceWorker.stopAllWorkers');
       await expectNothingReceived(server, '/api/spa/buy', 200);
       await panel.page.reload();
@@ -83,7 +83,6 @@ test('a worker stopped at any moment after an agent’s click leaves the action 
       await expect(panel.card('Buy now')).toHaveCount(0);
     });
   }
-  await panel.resetPolicy();
 });
 
 test('Approve sent from two panels at once delivers once', async ({ agent, extensionContext, extensionId, panel, server }) => {

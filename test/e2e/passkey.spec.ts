@@ -59,7 +59,7 @@ async function pendingId(panel: PanelPage, label: string): Promise<string> {
 }
 
 async function settingsMessage(panel: PanelPage, text: string | RegExp): Promise<void> {
-  await expect(panel.page.getByRole('group', { name: 'Passkey' }).getByText(text)).toBeVisible();
+  await expect(panel.settings.passkey.getByText(text)).toBeVisible();
 }
 
 test('with a reviewer passkey, only its authenticator approves, each answer once, for one action, and a driven panel cannot approve without it', async ({
@@ -72,12 +72,12 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
   const cdp: CDPSession = await extensionContext.newCDPSession(panel.page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   let { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-  const settings = panel.page.getByRole('group', { name: 'Passkey' });
+  const settings = panel.settings.passkey;
   try {
-    await panel.page.getByRole('tab', { name: 'Settings' }).click();
+    await panel.settings.open();
     await settings.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
     await settingsMessage(panel, 'A passkey now protects approvals.');
-    await panel.queue();
+    await panel.queue.open();
 
     // The registered authenticator approves, once.
     server.reset();
@@ -124,7 +124,7 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     await expectReceivedOnce(server, '/api/spa/buy');
   } finally {
     // Later tests share this browser: leave no key behind.
-    await panel.page.getByRole('tab', { name: 'Settings' }).click();
+    await panel.settings.open();
     await expect(settings.getByText(/passkey/i).first()).toBeVisible();
     if ((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered) {
       await settings.getByRole('button', { name: 'Remove the passkey' }).click();
@@ -132,6 +132,6 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     }
     expect((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered).toBe(false);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
-    await panel.queue();
+    await panel.queue.open();
   }
 });

@@ -145,7 +145,6 @@ async function recipientsOf(panel: PanelPage, card: string | RegExp): Promise<st
 
 for (const c of cases) {
   test(`held and delivered once: ${c.name}`, async ({ agent, panel, server }) => {
-    await panel.resetPolicy();
     await agent.goto(`${server.origin}${c.page}`);
     await c.act(agent);
     const card = panel.card(c.card);
@@ -203,7 +202,6 @@ test('a purchase whose amount cannot be read is high-risk: it asks for a typed c
 });
 
 test("a rule trusting a shop does not cover another site's donation frame on its page", async ({ agent, panel, server }) => {
-  await panel.resetPolicy();
   await panel.send({ type: 'save-rule', spec: { pattern: server.origin, trust: 'trust' } });
   await agent.goto(`${server.origin}/real/shop-with-donation.html`);
   await agent.frameLocator('iframe').getByRole('button', { name: 'Give now' }).click();
@@ -215,7 +213,6 @@ test("a rule trusting a shop does not cover another site's donation frame on its
   // The shop's own form is still trusted.
   await agent.getByRole('button', { name: 'Post review' }).click();
   await expectReceivedOnce(server, '/api/shop/review');
-  await panel.resetPolicy();
 });
 
 test('benign controls that post analytics, consent, filters, cart and GraphQL queries pass with no card', async ({ agent, panel, server }) => {
@@ -232,7 +229,7 @@ test('benign controls that post analytics, consent, filters, cart and GraphQL qu
   }
   await agent.getByRole('button', { name: 'Next' }).click();
   await expect.poll(() => server.received('/api/wizard/step').length).toBe(1);
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.cards).toHaveCount(0);
 });
 
 test("a request from the page's own Web Worker, which nothing could hold, is logged unreviewed", async ({ agent, panel, server }) => {
@@ -240,14 +237,11 @@ test("a request from the page's own Web Worker, which nothing could hold, is log
   await agent.getByRole('button', { name: 'Sync now' }).click();
   await expect(agent.locator('#result')).toHaveText('Synced');
   expect(server.received('/api/worker/sync')).toHaveLength(1);
-  const history = await panel.history();
-  const row = history.getByRole('row').filter({ hasText: '/api/worker/sync' });
-  await expect(row).toContainText('unreviewed');
-  await panel.queue();
+  await panel.history.open();
+  await expect(panel.history.row('/api/worker/sync')).toContainText('unreviewed');
 });
 
 test('"Always allow POST /api/reading-list" decides this request and lets later ones to that endpoint through', async ({ agent, panel, server }) => {
-  await panel.resetPolicy();
   await agent.goto(`${server.origin}/real/reading-list.html`);
   await agent.getByRole('button', { name: 'Bookmark' }).first().click();
   const card = panel.card('Bookmark');
@@ -260,10 +254,8 @@ test('"Always allow POST /api/reading-list" decides this request and lets later 
   await agent.getByRole('button', { name: 'Bookmark' }).nth(1).click();
   await expect(agent.locator('#saved')).toHaveText('1041 1042 ');
   expect(server.received('/api/reading-list').map((r) => JSON.parse(r.body).story)).toEqual(['1041', '1042']);
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.cards).toHaveCount(0);
 
-  await panel.page.getByRole('tab', { name: 'Sites' }).click();
-  await expect(panel.page.getByRole('table', { name: 'Rules' })).toContainText('always allowed: POST /api/reading-list');
-  await panel.queue();
-  await panel.resetPolicy();
+  await panel.sites.open();
+  await expect(panel.sites.rule(server.origin)).toContainText('always allowed: POST /api/reading-list');
 });

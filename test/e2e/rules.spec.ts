@@ -13,14 +13,11 @@ import {
   type FixtureServer,
 } from './fixtures';
 
-test.afterEach(async ({ panel }) => panel.resetPolicy());
-
 test('“Always allow” lets the next identical action through with no card, and logs the rule', async ({
   agent,
   panel,
   server,
 }) => {
-  await panel.send({ type: 'clear-history' }); // no thread known from earlier tests: the first send is new
   await agent.goto(`${server.origin}/cases/enter-submit.html`);
   await agent.getByLabel('Comment', { exact: true }).fill('first');
   await agent.getByLabel('Comment', { exact: true }).press('Enter');
@@ -39,23 +36,20 @@ test('“Always allow” lets the next identical action through with no card, an
   await agent.getByLabel('Comment', { exact: true }).press('Enter');
   const request = await expectReceivedOnce(server, '/cases/comment');
   expect(request.body).toBe('comment=second');
-  await expect(panel.page.getByRole('article')).toHaveCount(0);
+  await expect(panel.queue.cards).toHaveCount(0);
 
-  const history = await panel.history();
-  await expect(history.getByRole('row').filter({ hasText: 'Post a comment' }).first()).toContainText('allowed by rule');
-  await panel.page.getByRole('tab', { name: 'Sites' }).click();
-  const row = panel.page.getByRole('row').filter({ hasText: server.origin });
+  await panel.history.open();
+  await expect(panel.history.row('Post a comment').first()).toContainText('allowed by rule');
+  await panel.sites.open();
+  const row = panel.sites.rule(server.origin);
   await expect(row).toContainText('send: Trust');
   await expect(row).toContainText('1 time');
 });
 
 test('a trusted site still asks for a form that posts to another site', async ({ agent, panel, server }) => {
-  await panel.page.getByRole('tab', { name: 'Sites' }).click();
-  await panel.page.getByRole('button', { name: 'Add a rule' }).click();
-  await panel.page.getByRole('textbox', { name: 'Site', exact: true }).fill(server.origin);
-  await panel.page.getByLabel('Trust', { exact: true }).selectOption('trust');
-  await panel.page.getByRole('button', { name: 'Save rule' }).click();
-  await expect(panel.page.getByRole('row').filter({ hasText: server.origin })).toContainText('Trust');
+  await panel.sites.open();
+  await panel.sites.addRule(server.origin, 'trust');
+  await expect(panel.sites.rule(server.origin)).toContainText('Trust');
 
   await agent.goto(`${server.origin}/cases/form-submit.html`);
   await agent.getByLabel('Email').fill('ada@example.com');
@@ -65,7 +59,7 @@ test('a trusted site still asks for a form that posts to another site', async ({
   await agent.goto(`${server.origin}/cases/cross-post.html`);
   await agent.getByLabel('Email').fill('ada@example.com');
   await agent.getByRole('button', { name: 'Submit answers' }).click();
-  await panel.queue();
+  await panel.queue.open();
   await expect(panel.card('Submit answers')).toBeVisible();
   await expectNothingReceived(server, '/cases/collect');
   await panel.reject('Submit answers');
@@ -98,8 +92,8 @@ test('a time-boxed grant for the tab expires by itself', async ({ agent, panel, 
 });
 
 test('a pending action times out: rejected, logged as timeout, nothing sent', async ({ agent, panel, server }) => {
-  await panel.page.getByRole('tab', { name: 'Settings' }).click();
-  const timeout = panel.page.getByLabel('Reject pending actions after (seconds)');
+  await panel.settings.open();
+  const timeout = panel.settings.field('Reject pending actions after (seconds)');
   await timeout.fill('2');
   await timeout.press('Enter');
   await expect.poll(async () => (await panel.send<{ timeoutSeconds: number }>({ type: 'settings' })).timeoutSeconds).toBe(2);
@@ -110,37 +104,28 @@ test('a pending action times out: rejected, logged as timeout, nothing sent', as
     'Rejected, timed out: no decision within 2 seconds',
     { timeout: 10_000 },
   );
-  const history = await panel.history();
-  await expect(history.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('timeout');
+  await panel.history.open();
+  await expect(panel.history.row('Buy now').first()).toContainText('timeout');
   await expectNothingReceived(server, '/api/spa/buy');
 });
 
 test('importing a malformed rules file changes no rule and says what is wrong', async ({ panel, server }) => {
-  await panel.page.getByRole('tab', { name: 'Sites' }).click();
-  const importInput = panel.page.locator('input[type=file]');
+  await panel.sites.open();
   const good = { schema: 'countersign-rules', version: 1, exportedAt: '', rules: [{ pattern: server.origin, trust: 'ask-risky' }] };
-  await importInput.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
-  await expect(panel.page.getByRole('row').filter({ hasText: server.origin })).toContainText('Ask when risky');
+  await panel.sites.importFile({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+  await expect(panel.sites.rule(server.origin)).toContainText('Ask when risky');
   const before = await panel.send<unknown[]>({ type: 'rules' });
 
   const bad = { ...good, rules: [{ pattern: 'https://fine.example', trust: 'trust' }, { pattern: 'not a site', trust: 'trust' }] };
-  await importInput.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await panel.sites.importFile({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   const problems = panel.page.getByRole('alert').filter({ hasText: 'Nothing was changed' });
   await expect(problems).toContainText('rules[1].pattern');
   expect(await panel.send<unknown[]>({ type: 'rules' })).toEqual(before);
-  await expect(panel.page.getByRole('row').filter({ hasText: 'fine.example' })).toHaveCount(0);
+  await expect(panel.sites.rule('fine.example')).toHaveCount(0);
 
-  const download = panel.page.waitForEvent('download');
-  await panel.page.getByRole('button', { name: 'Export rules' }).click();
-  const exported = JSON.parse(await streamText(await (await download).createReadStream()));
+  const exported = JSON.parse(await panel.sites.exportRules());
   expect(exported).toMatchObject({ schema: 'countersign-rules', version: 1, rules: [{ pattern: server.origin, trust: 'ask-risky' }] });
 });
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 // Chromium on Linux reads administrator policies from here; extensions get theirs as storage.managed.
 const POLICY_DIR = '/etc/chromium/policies/managed';
@@ -167,8 +152,8 @@ test('a managed rule wins over the person’s own rule and shows as locked', asy
     const context = browser.contexts()[0]!;
     const panel = new PanelPage(await context.newPage());
     await panel.page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-    await panel.page.getByRole('tab', { name: 'Sites' }).click();
-    const managedRow = panel.page.getByRole('row').filter({ hasText: 'locked by your administrator' });
+    await panel.sites.open();
+    const managedRow = panel.sites.rule('locked by your administrator');
     await expect(managedRow).toContainText(server.origin, { timeout: 15_000 });
     await expect(managedRow.getByRole('button')).toHaveCount(0);
 
@@ -180,8 +165,8 @@ test('a managed rule wins over the person’s own rule and shows as locked', asy
       timeout: 15_000,
     });
     await expectNothingReceived(server, '/api/spa/buy');
-    await panel.page.getByRole('tab', { name: 'History' }).click();
-    await expect(panel.page.getByRole('row').filter({ hasText: 'Buy now' }).first()).toContainText('blocked by rule');
+    await panel.history.open();
+    await expect(panel.history.row('Buy now').first()).toContainText('blocked by rule');
     await browser.close();
   } finally {
     rmSync(policyFile, { force: true });

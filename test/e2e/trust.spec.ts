@@ -55,8 +55,8 @@ test('a page cannot approve its own held action', async ({ agent, extensionId, p
 });
 
 test('guard mode off lets an agent through, and automation mode holds it again', async ({ agent, panel, server }) => {
-  await panel.page.getByRole('tab', { name: 'Settings' }).click();
-  const mode = panel.page.getByLabel('Guard mode');
+  await panel.settings.open();
+  const mode = panel.settings.field('Guard mode');
   await mode.selectOption('off');
   const guardOff = panel.page.getByRole('alert').filter({ hasText: 'The guard is off' });
   await expect(guardOff).toHaveText('The guard is off: nothing is held.');
@@ -72,7 +72,7 @@ test('guard mode off lets an agent through, and automation mode holds it again',
   server.reset();
   await agent.reload();
   await agent.getByRole('button', { name: 'Buy now' }).click();
-  await panel.queue();
+  await panel.queue.open();
   await expect(panel.card('Buy now')).toBeVisible();
   await expectNothingReceived(server, '/api/spa/buy');
 });

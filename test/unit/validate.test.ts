@@ -47,6 +47,16 @@ describe('parseProposedAction', () => {
     expect(parsed?.unreadable?.join(' ')).toContain(named);
   });
 
+  it.each([
+    [{ action: 'https://shop.example/order', method: 'post' }],
+    [{ action: 'https://shop.example/order', method: 'post', enctype: 'multipart/form-data', target: '_blank' }],
+    [{ action: 'https://api.example/send', method: 'POST', via: 'fetch' }],
+  ])('keeps a destination %j with only the parts it has', (form) => {
+    const parsed = parseProposedAction({ ...proposal(), form });
+    expect(parsed?.form).toEqual(form);
+    expect(parsed?.unreadable).toBeUndefined();
+  });
+
   it('keeps only the known signals, and asks the background to check when none is left', () => {
     expect(parseProposedAction({ ...proposal(), signals: ['approved-by-page'] })?.signals).toEqual(['unconfirmed']);
     expect(parseProposedAction({ ...proposal(), signals: ['webdriver', 'nope'] })?.signals).toEqual(['webdriver']);
@@ -118,6 +128,16 @@ describe('refusals', () => {
 
   it('a settings key present with no value is refused, not stored as missing', () => {
     expect(parsePanelRequest({ type: 'set-settings', settings: { guardMode: undefined } })).toBeNull();
+  });
+});
+
+describe('passkey registrations', () => {
+  const registration = { id: 'Y3JlZA', rawId: 'Y3JlZA', type: 'public-key', response: { clientDataJSON: 'eyJ9', attestationObject: 'o2Nm' } };
+
+  it('accepts one that names no transports, and keeps only the transports it knows', () => {
+    expect(parsePanelRequest({ type: 'passkey-register', response: registration })).toMatchObject({ response: { response: { transports: [] } } });
+    const withTransports = { ...registration, response: { ...registration.response, transports: ['internal', 'carrier-pigeon'] } };
+    expect(parsePanelRequest({ type: 'passkey-register', response: withTransports })).toMatchObject({ response: { response: { transports: ['internal'] } } });
   });
 });
 
