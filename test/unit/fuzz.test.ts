@@ -5,10 +5,10 @@ import { Broker } from '@/lib/broker/broker';
 import { RuleBook } from '@/lib/broker/rulebook';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
-import { CONTENT_MESSAGES, PANEL_MESSAGES, readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
+import { CONTENT_MESSAGES, PANEL_MESSAGES } from '@/lib/messaging/messages';
 import { parseDecisionReply, parseProposedAction } from '@/lib/messaging/validate';
 import { parseRulesFile } from '@/lib/policy/rules-file';
-import { proposal } from './helpers';
+import { parseContentRequest, parsePanelRequest, proposal } from './helpers';
 
 const RUNS = 10_000;
 
@@ -28,14 +28,6 @@ const anyValue = fc.oneof(
   ),
   fc.record({ ...Object.fromEntries(Object.keys(proposal()).map((key) => [key, fc.anything()])) }),
 );
-const parseContentRequest = (value: unknown) => {
-  const read = readContentRequest(value);
-  return read.ok ? read.request : null;
-};
-const parsePanelRequest = (value: unknown) => {
-  const read = readPanelRequest(value);
-  return read.ok ? read.request : null;
-};
 
 describe('validators under fuzzing', () => {
   it(`never throw, and accept only well-formed messages (${RUNS} inputs)`, () => {

@@ -1,4 +1,16 @@
 import type { ProposedAction } from '@/lib/actions/types';
+import { readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
+
+/** The request the message table accepts, or null where it refuses. */
+export function parsePanelRequest(message: unknown) {
+  const read = readPanelRequest(message);
+  return read.ok ? read.request : null;
+}
+
+export function parseContentRequest(message: unknown) {
+  const read = readContentRequest(message);
+  return read.ok ? read.request : null;
+}
 
 export function proposal(over: Partial<ProposedAction> = {}): ProposedAction {
   return {

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
 import { parseProposedAction } from '@/lib/messaging/validate';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
-import { proposal } from './helpers';
+import { parseContentRequest, parsePanelRequest, proposal } from './helpers';
 
-const parsePanelRequest = (message: unknown) => {
-  const read = readPanelRequest(message);
-  return read.ok ? read.request : null;
-};
-const parseContentRequest = (message: unknown) => {
-  const read = readContentRequest(message);
-  return read.ok ? read.request : null;
-};
 
 describe('parseProposedAction', () => {
   it('accepts a well-formed proposal and keeps only known keys', () => {
