@@ -1,6 +1,7 @@
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { RuleChangeReply, Suggestion } from '@/lib/messaging/protocol';
+import { UNREADABLE_DESCRIPTION } from '@/lib/messaging/validate';
 import { evaluateAcross, type PolicyResult } from '@/lib/policy/evaluate';
 import { originOf } from '@/lib/policy/risk';
 import type { Rule, RuleKind, RuleSource, RuleSpec, TrustLevel } from '@/lib/policy/rules';
@@ -47,7 +48,7 @@ export class RuleBook {
         recipients: record.recipients,
         formAction: record.form?.action,
         formMethod: record.form?.method,
-        unreadable: record.unreadable,
+        descriptionUnreadable: record.unreadable?.some((note) => note.startsWith(UNREADABLE_DESCRIPTION)),
       },
       origins.filter((origin): origin is string => origin !== null),
       rules,

@@ -84,6 +84,9 @@ export function parseRevealReply(value: unknown): RevealReply | null {
   return parseOrNull(revealReply, value);
 }
 
+/** Starts the note naming the parts of a proposal that failed validation. */
+export const UNREADABLE_DESCRIPTION = "the page's description of: ";
+
 const strings = (count: number, length: number) => v.pipe(v.array(text(length)), v.maxLength(count));
 
 /**
@@ -143,7 +146,7 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
   const redactions = optional('secret positions', v.pipe(v.array(rect), v.maxLength(LIMITS.fields)), raw.redactions);
   if (redactions) action.redactions = redactions;
   const notes = optional('notes', strings(20, 500), raw.unreadable) ?? [];
-  if (problems.length) notes.push(`the page's description of: ${problems.join(', ')}`);
+  if (problems.length) notes.push(`${UNREADABLE_DESCRIPTION}${problems.join(', ')}`);
   if (notes.length) action.unreadable = notes;
   return action;
 }

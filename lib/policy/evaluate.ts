@@ -14,8 +14,8 @@ export interface PolicyAction {
   /** Where a form or request sends its data, for naming it in a confirmation and matching endpoints. */
   formAction?: string;
   formMethod?: string;
-  /** Parts of the action Countersign could not read: no rule may let it through unseen. */
-  unreadable?: readonly string[];
+  /** Part of the page's description of the action failed validation: no rule lets it through unseen. */
+  descriptionUnreadable?: boolean;
 }
 
 export interface PolicySettings {
@@ -194,7 +194,7 @@ function alwaysAsk(action: PolicyAction, rule: Rule, settings: PolicySettings, s
   const reasons: string[] = [];
   if (action.risks.includes('cross-origin-post')) reasons.push('the form sends its data to another site');
   if (action.risks.includes('cross-origin-frame')) reasons.push('it comes from a frame of another site');
-  if (action.unreadable?.length) reasons.push('Countersign could not read all of it');
+  if (action.descriptionUnreadable) reasons.push("Countersign could not read all of the page's description of it");
   const threshold = rule.threshold ?? settings.defaultThreshold;
   if (action.kind === 'purchase' && !action.amount) reasons.push('the amount could not be read');
   if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {

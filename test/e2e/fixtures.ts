@@ -181,7 +181,7 @@ export class SettingsPage {
   }
 
   field(label: string): Locator {
-    return this.page.getByLabel(label, { exact: true });
+    return this.page.getByLabel(label);
   }
 
   get passkey(): Locator {

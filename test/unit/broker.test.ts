@@ -1,3 +1,4 @@
+import { parseProposedAction } from '@/lib/messaging/validate';
 import { describe, expect, it } from 'vitest';
 import { Broker, type ObservedRequest, type BrokerPlatform, type Origin } from '@/lib/broker/broker';
 import { handlePanelRequest } from '@/lib/broker/router';
@@ -403,6 +404,16 @@ describe('Broker', () => {
     expect(await store.get(blocked.id)).toMatchObject({ status: 'rejected', decidedBy: 'rule', ruleId: rule!.id });
     expect(rule!.applied).toBe(2);
     expect((await broker.queue()).actions).toEqual([]);
+  });
+
+  it('a trusted site still asks when the page described where its form goes in a way that could not be read', async () => {
+    const { broker } = await setup();
+    await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust' });
+    const clobbered = parseProposedAction({ ...proposal({ kind: 'submit' }), form: { action: { nodeName: 'INPUT' }, method: 'post' } })!;
+    expect(await broker.hold(clobbered, origin)).toEqual({ status: 'held' });
+    const [card] = (await broker.queue()).actions;
+    expect(card!.policyReasons?.join(' ')).toContain("could not read all of the page's description");
+    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'release' }); // a readable one still passes
   });
 
   it('rejects a pending action when its time runs out, logged as timeout', async () => {

@@ -52,7 +52,7 @@ const cases: Case[] = [
   ['a kind override asks for deletions on a trusted site', { kind: 'delete' }, [rule(SITE, 'trust', { kinds: { delete: 'ask' } })], 'ask'],
   ['an unreadable action asks, even on a trusted site', { kind: 'unclassified' }, [rule(SITE, 'trust')], 'ask'],
   ['an unreadable action is still blocked by a block rule', { kind: 'unclassified' }, [rule(SITE, 'block')], 'block'],
-  ['a partly unreadable action asks, even on a trusted site', { unreadable: ["the page's description of: destination"] }, [rule(SITE, 'trust')], 'ask'],
+  ['an action whose description failed validation asks, even on a trusted site', { descriptionUnreadable: true }, [rule(SITE, 'trust')], 'ask'],
   ['trust asks for an action in a frame of another site', { risks: ['cross-origin-frame'] }, [rule(SITE, 'trust')], 'ask'],
   ['trust asks for a first send to a new recipient', { kind: 'send', recipients: ['new@example.com'] }, [rule(SITE, 'trust')], 'ask'],
   ['trust allows a send to a known channel', { kind: 'send', recipients: ['#general'] }, [rule(SITE, 'trust')], 'allow'],
