@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import { fileURLToPath } from 'node:url';
 import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
@@ -55,7 +56,7 @@ export default tseslint.config(
     files: ['entrypoints/**', 'components/**', 'lib/**'],
     plugins: { boundaries },
     settings: {
-      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'import/resolver': { [fileURLToPath(new URL('./scripts/eslint-resolver.cjs', import.meta.url))]: {} },
       'boundaries/elements': [
         { type: 'entry', pattern: 'entrypoints' },
         { type: 'components', pattern: 'components' },
@@ -110,6 +111,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['test/**', 'scripts/**', '*.config.*'],
