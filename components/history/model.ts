@@ -76,6 +76,7 @@ export class HistoryModel {
   stop(): void {
     clearTimeout(this.searchTimer);
     clearTimeout(this.changeTimer);
+    this.changeTimer = undefined; // else a change pending at stop would block every later one
     this.generation++;
   }
 

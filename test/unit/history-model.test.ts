@@ -85,6 +85,18 @@ describe('the history model', () => {
     expect(model.getState().pages!.get(0)![0]!.label).toBe('before');
   });
 
+  it('still reloads on changes after being stopped and started again with a change pending', async () => {
+    const { source, calls } = deferredSource();
+    const model = new HistoryModel(source, { searchDelayMs: 250, changeDelayMs: 150 });
+    model.start();
+    model.changed();
+    model.stop(); // React mounts, unmounts and mounts again in development
+    model.start();
+    model.changed();
+    vi.advanceTimersByTime(150);
+    expect(calls.filter((call) => call.what === 'page')).toHaveLength(3);
+  });
+
   it('says when the history cannot be read, instead of showing nothing', async () => {
     const { source, calls } = deferredSource();
     const model = new HistoryModel(source);
