@@ -4,7 +4,7 @@ import { GUARD_MODES, type TabGuard } from '@/lib/detect/signals';
 import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
 import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
-import { answer, assertion, LIMITS, nonEmpty, registration, text, whole } from './schemas';
+import { answer, assertion, isJsonData, LIMITS, nonEmpty, registration, text, whole } from './schemas';
 import { proposedAction } from './validate';
 import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion } from './protocol';
 
@@ -47,8 +47,8 @@ const edits = v.pipe(
   v.maxLength(LIMITS.fields),
 );
 
-/** The rule book checks a spec itself and says what is wrong with it. */
-const ruleSpec = v.custom<RuleSpec>((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
+/** Any JSON object: the rule book checks a spec's meaning itself and says what is wrong with it. */
+const ruleSpec = v.custom<RuleSpec>((value) => typeof value === 'object' && !Array.isArray(value) && isJsonData(value));
 
 /** From extension pages (the side panel, also opened as a tab). */
 export const PANEL_MESSAGES = {
@@ -177,6 +177,6 @@ function read(table: Record<string, v.GenericSchema>, value: unknown): Parsed<un
   return result.success ? { ok: true, request: result.output } : refuse(`${type}: ${v.summarize(result.issues).slice(0, 500)}`);
 }
 
-function refuse(error: string): Refusal {
+export function refuse(error: string): Refusal {
   return { ok: false, refused: true, error };
 }

@@ -23,6 +23,21 @@ export function parseOrNull<S extends v.GenericSchema>(schema: S, value: unknown
   return result.success ? result.output : null;
 }
 
+/**
+ * Data as JSON carries it (runtime messages arrive so): anything else in a message, such as a
+ * hole or a non-finite number, is refused rather than stored. Nesting is bounded.
+ */
+export function isJsonData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= 16) return false;
+  if (Array.isArray(value)) return value.every((item) => isJsonData(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  // JSON leaves out a key whose value is undefined, as the message channel does.
+  return Object.values(value).every((item) => item === undefined || isJsonData(item, depth + 1));
+}
+
 const b64 = (min: number, max: number) => v.pipe(v.string(), v.minLength(min), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]*$/));
 
 /** What every WebAuthn credential the panel sends has. */

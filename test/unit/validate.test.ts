@@ -118,6 +118,15 @@ describe('refusals', () => {
     expect(readPanelRequest({ type: 'hold', action: {} })).toMatchObject({ ok: false, error: /unknown message type "hold"/ });
   });
 
+  it.each([
+    ['a hole in an array', { pattern: 'https://a.example', trust: 'trust', endpoints: [undefined] }],
+    ['a number JSON cannot carry', { pattern: 'https://a.example', trust: 'trust', threshold: { amount: NaN, currency: 'USD' } }],
+    ['a class instance', { pattern: 'https://a.example', trust: 'trust', note: new Date(0) }],
+  ])('a rule spec holding %s is refused: only JSON data reaches the rule book', (_name, spec) => {
+    expect(parsePanelRequest({ type: 'save-rule', spec })).toBeNull();
+    expect(parsePanelRequest({ type: 'save-rule', spec: { ...spec, endpoints: ['POST /api'], threshold: undefined, note: 'ok' } })).toMatchObject({ type: 'save-rule' });
+  });
+
   it('a settings key present with no value is refused, not stored as missing', () => {
     expect(parsePanelRequest({ type: 'set-settings', settings: { guardMode: undefined } })).toBeNull();
   });
