@@ -1,5 +1,4 @@
-import type { ActionKind } from '@/lib/actions/types';
-import { ACTION_KINDS } from '@/lib/actions/types';
+import { ACTION_KINDS, type ActionKind } from '@/lib/actions/types';
 import { OUTCOMES, type Outcome } from '@/lib/db/outcome';
 import { KIND_NAMES } from '../ActionDetails';
 import type { HistoryModel, HistoryState } from './model';
@@ -16,38 +15,22 @@ export function Filters({ state, model }: { state: HistoryState; model: HistoryM
         value={search}
         onChange={(e) => model.setSearch(e.target.value)}
       />
-      <select aria-label="Site" value={filter.site ?? ''} onChange={(e) => model.setFilter({ site: e.target.value || undefined })}>
-        <option value="">All sites</option>
-        {sites.map((site) => (
-          <option key={site} value={site}>
-            {site}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Kind"
-        value={filter.kind ?? ''}
-        onChange={(e) => model.setFilter({ kind: (e.target.value || undefined) as ActionKind | undefined })}
-      >
-        <option value="">All kinds</option>
-        {ACTION_KINDS.map((kind) => (
-          <option key={kind} value={kind}>
-            {KIND_NAMES[kind]}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Outcome"
-        value={filter.outcome ?? ''}
-        onChange={(e) => model.setFilter({ outcome: (e.target.value || undefined) as Outcome | undefined })}
-      >
-        <option value="">All outcomes</option>
-        {OUTCOMES.map((outcome) => (
-          <option key={outcome} value={outcome}>
-            {outcome}
-          </option>
-        ))}
-      </select>
+      <Choice label="Site" all="All sites" options={sites} value={filter.site} onChange={(site) => model.setFilter({ site })} />
+      <Choice<ActionKind>
+        label="Kind"
+        all="All kinds"
+        options={ACTION_KINDS}
+        name={(kind) => KIND_NAMES[kind]}
+        value={filter.kind}
+        onChange={(kind) => model.setFilter({ kind })}
+      />
+      <Choice<Outcome>
+        label="Outcome"
+        all="All outcomes"
+        options={OUTCOMES}
+        value={filter.outcome}
+        onChange={(outcome) => model.setFilter({ outcome })}
+      />
       <label>
         From <input type="date" onChange={(e) => model.setFilter({ from: day(e.target.value, false) })} />
       </label>
@@ -55,5 +38,27 @@ export function Filters({ state, model }: { state: HistoryState; model: HistoryM
         To <input type="date" onChange={(e) => model.setFilter({ to: day(e.target.value, true) })} />
       </label>
     </form>
+  );
+}
+
+/** A filter select whose empty choice ("All …") clears the filter. */
+function Choice<T extends string>(props: {
+  label: string;
+  all: string;
+  options: readonly T[];
+  name?: (option: T) => string;
+  value: T | undefined;
+  onChange: (value: T | undefined) => void;
+}) {
+  const { label, all, options, name = (option) => option, value, onChange } = props;
+  return (
+    <select aria-label={label} value={value ?? ''} onChange={(e) => onChange((e.target.value || undefined) as T | undefined)}>
+      <option value="">{all}</option>
+      {options.map((option) => (
+        <option key={option} value={option}>
+          {name(option)}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -22,8 +22,8 @@ const panelSource: HistorySource = {
 };
 
 /** The history view's one data hook: one model per view, reloaded when the broker reports a change. */
-export function useHistory(source: HistorySource = panelSource) {
-  const [model] = useState(() => new HistoryModel(source));
+export function useHistory() {
+  const [model] = useState(() => new HistoryModel(panelSource));
   useEffect(() => {
     model.start();
     return () => model.stop();

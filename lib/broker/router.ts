@@ -1,6 +1,7 @@
 import {
   readContentRequest,
   readPanelRequest,
+  refuse,
   type ContentReplies,
   type ContentRequestOf,
   type ContentType,
@@ -85,7 +86,7 @@ export async function handleContentRequest(broker: Broker, message: unknown, sen
   const tabId = sender.tab?.id;
   const parsed = readContentRequest(message);
   if (!parsed.ok) return refused('content', parsed);
-  if (tabId === undefined) return refused('content', { ok: false, refused: true, error: 'not sent from a tab' });
+  if (tabId === undefined) return refused('content', refuse('not sent from a tab'));
   const handle = CONTENT_HANDLERS[parsed.request.type] as (broker: Broker, request: unknown, from: Origin) => unknown;
   return handle(broker, parsed.request, {
     tabId,
