@@ -40,6 +40,18 @@ export default defineBackground(() => {
     return undefined;
   });
 
+  // `npm run browser` (scripts/launcher.mjs) sets the profile's guard mode here over the DevTools
+  // protocol, before any agent connects. A client that can evaluate in this worker already holds
+  // every power the extension has; a launch can raise the guard to `always`, never turn it off.
+  Object.assign(globalThis, {
+    countersignLaunch: (mode: unknown) =>
+      brokerReady.then(async (broker) => {
+        if (mode === 'always' || mode === 'automation') await broker.updateSettings({ guardMode: mode });
+        else if (mode !== null) throw new Error(`a launch sets the guard mode to "always" or "automation", not ${String(mode)}`);
+        return (await broker.settings()).guardMode;
+      }),
+  });
+
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'update') void withBroker((broker) => broker.abandonAll('extension reloaded or updated'));
   });

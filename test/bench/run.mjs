@@ -534,8 +534,35 @@ async function expectText(page, selector, start) {
   await page.locator(selector).filter({ hasText: new RegExp(`^${start}`) }).waitFor({ timeout: 60_000 });
 }
 
+const LAUNCHER_RUNS = 7;
+
+/**
+ * `npm run browser` from a fresh profile to its printed endpoint: the command a person types,
+ * spawned as they would, each run in a new profile folder. Milliseconds per run.
+ */
+async function launcherColdStarts() {
+  const times = [];
+  for (let run = 0; run < LAUNCHER_RUNS; run++) {
+    const profile = mkdtempSync(join(tmpdir(), 'countersign-bench-launch-'));
+    const started = performance.now();
+    const child = spawn(process.execPath, ['scripts/countersign.mjs', 'browser', '--headless', '--json', '--port', '0', '--profile', profile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((done) => child.once('exit', done));
+    await new Promise((done, fail) => {
+      child.stdout.once('data', done);
+      child.once('exit', (code) => fail(new Error(`the launcher exited (${code}) before printing its endpoint`)));
+    });
+    times.push(performance.now() - started);
+    child.kill('SIGINT');
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  }
+  return times;
+}
+
 /** `--only loads,history`: a subset of the sections, for working on one figure. */
-const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'history'];
+const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'history', 'launcher'];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : SECTIONS;
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: no section "${name}" (sections: ${SECTIONS.join(', ')})`);
 const runs = (section) => only.includes(section);
@@ -670,6 +697,13 @@ async function main() {
       details.exportBesideBusyProcessMs = Object.fromEntries(Object.entries(busy).map(([name, figures]) => [name, spreadText(figures)]));
     }
 
+    if (runs('launcher')) {
+      log(`npm run browser from a fresh profile to its printed endpoint (${LAUNCHER_RUNS} runs)`);
+      const times = await launcherColdStarts();
+      results.launcherColdStartMs = round(median(times), 0);
+      details.launcherColdStartMs = spreadText(spread(times));
+    }
+
     results.contentScriptBytesGz = contentScriptFiles().reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
     print(results, details);
     if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ ...results, details }, null, 2)}\n`);
@@ -701,6 +735,7 @@ const TARGETS = {
   history100kExportJsonBusyMs: ['<=', 3000],
   history100kPeakHeapMb: ['<=', 150],
   burstLost: ['=', 0],
+  launcherColdStartMs: ['<=', 3000],
   contentScriptBytesGz: ['<=', 12000],
 };
 

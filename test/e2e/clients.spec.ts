@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import {
   PanelPage,
   QUIET_FLAGS,
 } from './fixtures';
+import { McpClient, PLAYWRIGHT_MCP } from './mcp-client';
 
 // The same agent journey under each client that drives browsers in the wild: open a
 // product page, click "Buy now"; the request must wait for a person's approval.
@@ -104,7 +104,7 @@ test('Playwright MCP attached to a person’s browser is held, and its snapshot 
 }) => {
   // Its page snapshots go to a folder of the test's own, not the working directory.
   const outputDir = mkdtempSync(join(tmpdir(), 'countersign-mcp-'));
-  const mcp = new McpClient(['--cdp-endpoint', `http://127.0.0.1:${plainChromium.port}`, '--output-dir', outputDir]);
+  const mcp = new McpClient(PLAYWRIGHT_MCP, ['--cdp-endpoint', `http://127.0.0.1:${plainChromium.port}`, '--output-dir', outputDir]);
   try {
     await mcp.initialize();
     await mcp.call('browser_navigate', { url: `${server.origin}/cases/spa-fetch.html` });
@@ -129,61 +129,3 @@ test('Playwright MCP attached to a person’s browser is held, and its snapshot 
     rmSync(outputDir, { recursive: true, force: true });
   }
 });
-
-/** A minimal MCP client over stdio: JSON-RPC requests, one per line. */
-class McpClient {
-  private readonly child;
-  private buffer = '';
-  private nextId = 1;
-  private readonly waiting = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [join('node_modules', '@playwright', 'mcp', 'cli.js'), ...args], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let newline: number;
-      while ((newline = this.buffer.indexOf('\n')) >= 0) {
-        const line = this.buffer.slice(0, newline).trim();
-        this.buffer = this.buffer.slice(newline + 1);
-        if (!line) continue;
-        const message = JSON.parse(line) as { id?: number; result?: unknown; error?: unknown };
-        if (message.id !== undefined) this.waiting.get(message.id)?.(message);
-      }
-    });
-  }
-
-  private request(method: string, params: unknown): Promise<{ result?: unknown; error?: unknown }> {
-    const id = this.nextId++;
-    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
-    return new Promise((resolve) => this.waiting.set(id, resolve));
-  }
-
-  async initialize(): Promise<void> {
-    const reply = await this.request('initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'countersign-e2e', version: '1' },
-    });
-    expect(reply.error).toBeUndefined();
-    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-  }
-
-  /** Calls a tool and returns its text output. */
-  async call(name: string, args: Record<string, unknown>): Promise<string> {
-    const reply = await this.request('tools/call', { name, arguments: args });
-    expect(reply.error, JSON.stringify(reply.error)).toBeUndefined();
-    const result = reply.result as { isError?: boolean; content?: { type: string; text?: string }[] };
-    const text = (result.content ?? []).map((part) => part.text ?? '').join('\n');
-    expect(result.isError, text).not.toBe(true);
-    return text;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((done) => this.child.once('exit', done));
-    this.child.kill();
-    await exited;
-  }
-}

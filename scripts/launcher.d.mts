@@ -1,0 +1,28 @@
+// Types for scripts/launcher.mjs, for the tests that import it.
+export const DEFAULT_PORT: number;
+export const DEFAULT_PROFILE: string;
+export const LAUNCH_GUARD_MODES: readonly string[];
+
+export interface LaunchedBrowser {
+  endpoint: string;
+  port: number;
+  webSocketDebuggerUrl: string;
+  browserVersion: string;
+  extensionId: string;
+  guardMode: string;
+  profile: string;
+  close(): Promise<void>;
+}
+
+export function launchBrowser(options?: {
+  port?: number;
+  profile?: string;
+  guard?: string;
+  headless?: boolean;
+  extensionDir?: string;
+  urls?: string[];
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<LaunchedBrowser>;
+
+export function clientSnippets(endpoint: string): { client: string; snippet: string }[];

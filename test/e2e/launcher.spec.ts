@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import puppeteer from 'puppeteer-core';
+import { remote } from 'webdriverio';
+import { expect, expectNothingReceived, expectReceivedOnce, findChromium, foreignClientTest, PanelPage } from './fixtures';
+import { startLauncher, type Launched } from './launcher';
+import { CHROME_DEVTOOLS_MCP, McpClient, PLAYWRIGHT_MCP } from './mcp-client';
+
+// `npm run browser` as a person runs it: the clients connect with what it prints, nothing else.
+
+/** One client's printed configuration, as a person would copy it from the terminal. */
+function printed(output: string, client: string): string {
+  const section = output.split(`\n${client}:\n`)[1];
+  expect(section, `no configuration printed for ${client}`).toBeTruthy();
+  return section!
+    .split('\n\n')[0]!
+    .split('\n')
+    .map((line) => line.slice(2))
+    .join('\n');
+}
+
+const mcpArgs = (output: string, client: string, server: string): string[] => {
+  const config = JSON.parse(printed(output, client)) as { mcpServers: Record<string, { command: string; args: string[] }> };
+  const { command, args } = config.mcpServers[server]!;
+  expect(command).toBe('npx');
+  return args.slice(1); // after the package name, which npx would fetch: here it is installed
+};
+
+const test = foreignClientTest.extend<object, { launched: Launched; person: { browser: Browser; panel: PanelPage } }>({
+  launched: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const launched = await startLauncher(['--port', '0', '--headless']);
+      await use(launched);
+      await launched.stop();
+    },
+    { scope: 'worker' },
+  ],
+  person: [
+    async ({ launched }, use) => {
+      // The reviewer's side panel, opened in a tab of the launched browser.
+      const browser = await chromium.connectOverCDP(launched.endpoint);
+      const context = browser.contexts()[0]!;
+      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
+      await use({ browser, panel: new PanelPage(page) });
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+test.describe.configure({ mode: 'serial' });
+
+test('the launcher prints its endpoint on 127.0.0.1 and a configuration for every client', async ({ launched }) => {
+  expect(launched.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  const version = (await (await fetch(`${launched.endpoint}/json/version`)).json()) as { Browser: string };
+  expect(version.Browser).toMatch(/Chrome/);
+  for (const client of ['Playwright MCP', 'chrome-devtools-mcp', 'Playwright', 'Puppeteer', 'Selenium (Python)', 'WebdriverIO', 'browser-use', 'Stagehand']) {
+    expect(printed(launched.output, client)).toContain(new URL(launched.endpoint).host);
+  }
+  // Not reachable from another machine: no other interface of this one answers.
+  const port = new URL(launched.endpoint).port;
+  const others = Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address && address.family === 'IPv4' && !address.internal);
+  for (const address of others) {
+    await expect(fetch(`http://${address!.address}:${port}/json/version`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  }
+});
+
+test('Playwright MCP connects with the printed settings and its click is held until approved', async ({ launched, person, server }) => {
+  const outputDir = mkdtempSync(join(tmpdir(), 'countersign-mcp-'));
+  const mcp = new McpClient(PLAYWRIGHT_MCP, [...mcpArgs(launched.output, 'Playwright MCP', 'playwright'), '--output-dir', outputDir]);
+  try {
+    await mcp.initialize();
+    await mcp.call('browser_tabs', { action: 'new', url: `${server.origin}/cases/spa-fetch.html` });
+    const ref = /button "Buy now" \[ref=(\w+)\]/.exec(await mcp.call('browser_snapshot', {}))?.[1];
+    expect(ref).toBeTruthy();
+    await mcp.call('browser_click', { element: 'Buy now button', target: ref });
+    await expectNothingReceived(server, '/api/spa/buy');
+    await person.panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+  } finally {
+    await mcp.close();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+});
+
+test('chrome-devtools-mcp connects with the printed settings and its click is held until approved', async ({ launched, person, server }) => {
+  const mcp = new McpClient(CHROME_DEVTOOLS_MCP, [...mcpArgs(launched.output, 'chrome-devtools-mcp', 'chrome-devtools'), '--no-usage-statistics', '--no-performance-crux']);
+  try {
+    await mcp.initialize();
+    const pages = await mcp.call('new_page', { url: `${server.origin}/cases/spa-fetch.html` });
+    const pageId = Number(/(\d+): Product .*\[selected\]/.exec(pages)?.[1]);
+    const uid = /uid=(\S+) button "Buy now"/.exec(await mcp.call('take_snapshot', { pageId }))?.[1];
+    expect(uid).toBeTruthy();
+    await mcp.call('click', { pageId, uid });
+    await expectNothingReceived(server, '/api/spa/buy');
+    await person.panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+  } finally {
+    await mcp.close();
+  }
+});
+
+test('Puppeteer connects with the printed settings and its click is held until approved', async ({ launched, person, server }) => {
+  const browserURL = /browserURL: '([^']+)'/.exec(printed(launched.output, 'Puppeteer'))?.[1];
+  const browser = await puppeteer.connect({ browserURL });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/cases/spa-fetch.html`);
+    await page.click('#buy');
+    await expectNothingReceived(server, '/api/spa/buy');
+    await person.panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await page.close();
+  } finally {
+    await browser.disconnect();
+  }
+});
+
+test('WebdriverIO connects with the printed settings and its click is held until approved', async ({ launched, person, server }) => {
+  const debuggerAddress = /debuggerAddress: '([^']+)'/.exec(printed(launched.output, 'WebdriverIO'))?.[1];
+  const browser = await remote({
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'chrome',
+      // The printed setting; the binary only keeps WebdriverIO from downloading a Chrome to look at.
+      'goog:chromeOptions': { debuggerAddress, binary: await findChromium() },
+      'wdio:chromedriverOptions': { binary: process.env.CHROMEDRIVER_PATH ?? '/usr/bin/chromedriver' },
+    },
+  });
+  try {
+    await browser.newWindow(`${server.origin}/cases/spa-fetch.html`);
+    await (await browser.$('#buy')).click();
+    await expectNothingReceived(server, '/api/spa/buy');
+    await person.panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await browser.closeWindow();
+  } finally {
+    await browser.deleteSession({ shutdownDriver: true });
+  }
+});
+
+test('a second launch on a port in use says so and starts nothing', async ({ launched }) => {
+  const port = new URL(launched.endpoint).port;
+  const child = spawn(process.execPath, ['scripts/countersign.mjs', 'browser', '--port', port, '--headless', '--profile', join(tmpdir(), 'unused')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+  const code = await new Promise((done) => child.once('exit', done));
+  expect(code).toBe(1);
+  expect(errors).toContain(`port ${port} on 127.0.0.1 is taken`);
+});
