@@ -13,7 +13,8 @@ export default defineConfig({
     permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'webRequest', 'favicon', 'alarms'],
     // captureVisibleTab needs host access to picture the tab an action came from.
     host_permissions: ['<all_urls>'],
-    action: { default_title: 'Countersign' },
+    // Toolbar and store icons come from public/icon/N.png (drawn from assets/icon.svg by scripts/icons.mjs).
+    action: { default_title: 'Countersign', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
     storage: { managed_schema: 'managed_schema.json' },
     // The interceptor is a plain script (entrypoints/interceptor.ts) for size; see its header.
     content_scripts: [

@@ -21,6 +21,19 @@ test('the badge counts pending actions and the toolbar button opens the side pan
   await expect.poll(() => panel.page.evaluate(() => chrome.action.getBadgeText({}))).toBe('');
 });
 
+test('the toolbar and the store have icons of every size the manifest names', async () => {
+  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
+    icons: Record<string, string>;
+    action: { default_icon: Record<string, string> };
+  };
+  expect(Object.keys(manifest.icons).sort()).toEqual(['128', '16', '32', '48']);
+  for (const [size, file] of [...Object.entries(manifest.icons), ...Object.entries(manifest.action.default_icon)]) {
+    const png = readFileSync(join(EXTENSION_DIR, file));
+    expect(png.subarray(1, 4).toString(), file).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([Number(size), Number(size)]); // IHDR width, height
+  }
+});
+
 test('a page cannot approve its own held action', async ({ agent, extensionId, panel, server }) => {
   await agent.goto(`${server.origin}/cases/spa-fetch.html`);
   await agent.getByRole('button', { name: 'Buy now' }).click();
