@@ -15,6 +15,8 @@ export default defineConfig({
     host_permissions: ['<all_urls>'],
     // Toolbar and store icons come from public/icon/N.png (drawn from assets/icon.svg by scripts/icons.mjs).
     action: { default_title: 'Countersign', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
+    // The toolbar button opens the side panel, so its command is the panel's keyboard shortcut.
+    commands: { _execute_action: { suggested_key: { default: 'Alt+Shift+C' }, description: 'Open the Countersign panel' } },
     storage: { managed_schema: 'managed_schema.json' },
     // The interceptor is a plain script (entrypoints/interceptor.ts) for size; see its header.
     content_scripts: [

@@ -142,6 +142,7 @@ export function ActionCard({
   return (
     <article
       ref={dwell.ref}
+      tabIndex={-1}
       className={`card kind-${record.kind}`}
       aria-label={`${KIND_NAMES[record.kind]} on ${record.site}`}
       data-confirm={record.confirm?.value}

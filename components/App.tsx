@@ -1,6 +1,7 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type KeyboardEvent } from 'react';
 import { request } from '@/lib/messaging/client';
 import { HistoryView } from './history/HistoryView';
+import { KeyboardHelp } from './KeyboardHelp';
 import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { SitesView } from './SitesView';
@@ -28,19 +29,44 @@ export function App() {
           The guard is off: nothing is held.
         </p>
       )}
-      <nav role="tablist" aria-label="Countersign views">
-        {VIEWS.map((name) => (
-          <button key={name} role="tab" aria-selected={view === name} onClick={() => setView(name)}>
-            {name}
-          </button>
-        ))}
+      <nav aria-label="Countersign views">
+        <div role="tablist" className="tabs" onKeyDown={(event) => moveTab(event, view, setView)}>
+          {VIEWS.map((name) => (
+            <button
+              key={name}
+              id={`tab-${name}`}
+              role="tab"
+              aria-selected={view === name}
+              aria-controls="view"
+              tabIndex={view === name ? 0 : -1}
+              onClick={() => setView(name)}
+            >
+              {name}
+            </button>
+          ))}
+        </div>
+        <KeyboardHelp />
       </nav>
       <main>
-        {view === 'Queue' && <QueueView />}
-        {view === 'History' && <HistoryView />}
-        {view === 'Sites' && <SitesView />}
-        {view === 'Settings' && <SettingsView />}
+        <div id="view" role="tabpanel" aria-labelledby={`tab-${view}`}>
+          <h1 className="visually-hidden">{view}</h1>
+          {view === 'Queue' && <QueueView />}
+          {view === 'History' && <HistoryView />}
+          {view === 'Sites' && <SitesView />}
+          {view === 'Settings' && <SettingsView />}
+        </div>
       </main>
     </div>
   );
+}
+
+/** The tab pattern's keys: arrows, Home and End move to a view and select it. */
+function moveTab(event: KeyboardEvent, view: View, setView: (view: View) => void) {
+  const index = VIEWS.indexOf(view);
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const name = VIEWS[(next + VIEWS.length) % VIEWS.length]!;
+  setView(name);
+  document.getElementById(`tab-${name}`)?.focus();
 }

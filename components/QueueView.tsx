@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { PausedTab } from '@/lib/messaging/protocol';
 import { ActionCard } from './ActionCard';
+import { KIND_NAMES } from './ActionDetails';
+import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
 import { Suggestions } from './Suggestions';
 import { useBroker } from './useBroker';
@@ -17,6 +19,23 @@ export function QueueView() {
     return () => clearTimeout(timer);
   }, [pausedUntil, now]);
 
+  const [announcement, setAnnouncement] = useState('');
+  useQueueKeys(setAnnouncement);
+  // New held actions are announced politely; those already waiting when the panel opens are not.
+  const known = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!data) return;
+    const actions = data[0].actions;
+    const fresh = known.current ? actions.filter((action) => !known.current!.has(action.id)) : [];
+    const [first] = fresh;
+    if (fresh.length === 1 && first) {
+      setAnnouncement(`Held for review: ${KIND_NAMES[first.kind].toLowerCase()} on ${first.site}, “${first.label}”.`);
+    } else if (fresh.length > 1) {
+      setAnnouncement(`${fresh.length} new actions held for review.`);
+    }
+    known.current = new Set(actions.map((action) => action.id));
+  }, [data]);
+
   if (error) return <p role="alert">Could not load the queue: {error}</p>;
   if (!data) return <p>Loading…</p>;
   const [queue, settings] = data;
@@ -24,6 +43,9 @@ export function QueueView() {
   const empty = !queue.actions.length && !queue.paused.length;
   return (
     <section aria-label="Pending actions">
+      <p role="status" className="visually-hidden">
+        {announcement}
+      </p>
       {fatigue && (
         <p role="alert" className="banner warning">
           {fatigue.message}
@@ -33,7 +55,7 @@ export function QueueView() {
       {empty ? (
         <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
       ) : (
-        <h1>{queue.actions.length + queue.paused.reduce((sum, tab) => sum + tab.count, 0)} waiting for review</h1>
+        <h2>{queue.actions.length + queue.paused.reduce((sum, tab) => sum + tab.count, 0)} waiting for review</h2>
       )}
       {queue.paused.map((tab) => (
         <PausedCard key={tab.tabId} tab={tab} />

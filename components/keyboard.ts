@@ -1,0 +1,86 @@
+import { useEffect } from 'react';
+
+/** The panel's keys: listed in the "?" overlay and the README from this one table. */
+export const SHORTCUTS = [
+  { keys: ['j', '↓'], does: 'Next card' },
+  { keys: ['k', '↑'], does: 'Previous card' },
+  { keys: ['a'], does: 'Approve the card (once its dwell is over; a high-risk card then asks you to type its value)' },
+  { keys: ['r'], does: 'Reject the card' },
+  { keys: ['n'], does: 'Write a note for the agent on the card' },
+  { keys: ['e'], does: 'Edit the card’s values' },
+  { keys: ['←', '→'], does: 'Previous or next view, when a view tab has focus' },
+  { keys: ['?'], does: 'Show or hide this list' },
+  { keys: ['Alt+Shift+C'], does: 'Open the Countersign panel (a browser shortcut; change it at chrome://extensions/shortcuts)' },
+] as const;
+
+/** Whether a key press belongs to what has focus (typing, a menu) rather than to the panel. */
+export function isTyping(event: KeyboardEvent): boolean {
+  if (event.ctrlKey || event.metaKey || event.altKey) return true;
+  const target = event.target as HTMLElement | null;
+  return Boolean(target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
+}
+
+const cards = () => [...document.querySelectorAll<HTMLElement>('article.card')];
+const currentCard = () => (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('article.card') ?? null;
+
+/**
+ * The queue's keys. Each works on the card that has focus, through its own buttons, so a key
+ * can do no more than a click: Approve stays disabled until the dwell is over, and on a
+ * high-risk card it opens the typed confirmation instead of approving.
+ */
+export function useQueueKeys(say: (text: string) => void): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event)) return;
+      const card = currentCard();
+      const move = (step: number) => {
+        const all = cards();
+        if (!all.length) return;
+        const index = card ? all.indexOf(card) + step : step > 0 ? 0 : all.length - 1;
+        const next = all[Math.min(all.length - 1, Math.max(0, index))]!;
+        next.focus();
+        next.scrollIntoView({ block: 'nearest' });
+      };
+      const press = (selector: string, unavailable: string) => {
+        const button = card?.querySelector<HTMLButtonElement>(selector);
+        if (!card) say('No card has focus: press j to go to the first one.');
+        else if (!button || button.disabled) say(unavailable);
+        else button.click();
+      };
+      switch (event.key) {
+        case 'j':
+          move(1);
+          break;
+        case 'ArrowDown':
+          if (!card) return;
+          move(1);
+          break;
+        case 'k':
+          move(-1);
+          break;
+        case 'ArrowUp':
+          if (!card) return;
+          move(-1);
+          break;
+        case 'a':
+          press(':scope > .decide > .approve', 'Approve is not available yet on this card.');
+          break;
+        case 'r':
+          press(':scope > .decide > .reject', 'Reject is not available on this card.');
+          break;
+        case 'e':
+          press(':scope > .decide > .edit', 'This card has no values to edit.');
+          break;
+        case 'n':
+          if (!card) return;
+          card.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [say]);
+}
