@@ -8,9 +8,10 @@ export default defineConfig({
     // debugger: only getTargets(), to see whether a DevTools-protocol client drives a tab.
     // webNavigation: a frame that navigates away abandons its held actions.
     // favicon: site icons served by the browser, so the panel never loads a page's URL.
+    // notifications: a held action, when no Countersign panel is open to show it.
     // alarms: pending actions time out and grants expire even after the worker slept.
     // webRequest: observation only, to log state-changing requests that left a guarded tab unreviewed.
-    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'webRequest', 'favicon', 'alarms'],
+    permissions: ['storage', 'tabs', 'sidePanel', 'debugger', 'webNavigation', 'webRequest', 'favicon', 'alarms', 'notifications'],
     // captureVisibleTab needs host access to picture the tab an action came from.
     host_permissions: ['<all_urls>'],
     // Toolbar and store icons come from public/icon/N.png (drawn from assets/icon.svg by scripts/icons.mjs).

@@ -47,6 +47,10 @@ export function SettingsView() {
           ))}
         </select>
       </label>
+      <label>
+        <input type="checkbox" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} /> Notify me
+        when an action is held and no Countersign panel is open
+      </label>
       <NumberSetting
         label="Reject pending actions after (seconds)"
         value={settings.timeoutSeconds}

@@ -5,6 +5,7 @@ import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
+import { openReviewPanel } from '@/lib/broker/notification';
 
 const DEBUGGER_POLL_MS = 1000;
 
@@ -50,6 +51,20 @@ export default defineBackground(() => {
         else if (mode !== null) throw new Error(`a launch sets the guard mode to "always" or "automation", not ${String(mode)}`);
         return (await broker.settings()).guardMode;
       }),
+  });
+
+  browser.notifications.onClicked.addListener((id) => {
+    void browser.notifications.clear(id);
+    void openReviewPanel(
+      {
+        openSidePanel: async (tabId) => {
+          await browser.sidePanel.open({ tabId }); // first: an await before it would spend the click's gesture
+          await browser.windows.update((await browser.tabs.get(tabId)).windowId, { focused: true });
+        },
+        openPanelTab: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html') })),
+      },
+      id,
+    );
   });
 
   browser.runtime.onInstalled.addListener(({ reason }) => {

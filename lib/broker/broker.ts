@@ -52,6 +52,8 @@ export interface BrokerPlatform {
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
+  /** A desktop notification for a held action, unless a Countersign panel is open to show it. */
+  notifyHeld(record: ActionRecord): Promise<void>;
   /**
    * Whether frames' navigations are reported (`abandonTab`). They matter only while an action
    * is pending, and reporting every frame of every page load costs each load time.
@@ -216,6 +218,8 @@ export class Broker {
     });
     this.lifecycle.armTimeout(record, settings);
     this.changed();
+    // A card of its own: one joining another's card or a paused tab's adds nothing to look at.
+    if (settings.notifications && !leader && !paused) void this.platform.notifyHeld(record).catch(() => undefined);
     void this.prune();
     return { status: 'held' };
   }

@@ -1,6 +1,7 @@
 import type { browser as extensionBrowser } from 'wxt/browser';
 import type { PanelEvent, TabMessage } from '@/lib/messaging/protocol';
 import type { BrokerPlatform } from './broker';
+import { heldNotification, notificationId } from './notification';
 import { redact } from './redact';
 
 const ARMED_KEY = 'armedTabs';
@@ -93,6 +94,11 @@ export function browserPlatform(
     async setBadge(pending) {
       await browser.action.setBadgeText({ text: pending ? String(pending) : '' });
       await browser.action.setBadgeBackgroundColor({ color: '#b3261e' });
+    },
+    async notifyHeld(record) {
+      const open = await browser.runtime.getContexts({ contextTypes: ['SIDE_PANEL', 'TAB'], documentUrls: [browser.runtime.getURL('/sidepanel.html')] });
+      if (open.length) return;
+      await browser.notifications.create(notificationId(record), heldNotification(record, browser.runtime.getURL('/icon/128.png')));
     },
     notifyPanels() {
       const event: PanelEvent = { type: 'changed' };

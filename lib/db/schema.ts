@@ -97,6 +97,8 @@ export interface Settings {
   fatiguePauseSeconds: number;
   /** With a passkey registered: which approvals need it (see lib/broker/passkey.ts). */
   passkeyFor: PasskeyScope[];
+  /** A desktop notification for a held action when no Countersign panel is open. */
+  notifications: boolean;
 }
 
 /** `devtools`: approvals from a panel that a DevTools-protocol client is attached to. */
@@ -113,6 +115,7 @@ export interface StoredPasskey {
 
 export const DEFAULT_SETTINGS: Settings = {
   guardMode: 'automation',
+  notifications: true,
   timeoutSeconds: 600,
   suggestAfter: 5,
   defaultThreshold: { amount: 100, currency: 'USD' },

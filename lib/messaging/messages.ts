@@ -22,6 +22,7 @@ const tabId = whole(0, Number.MAX_SAFE_INTEGER);
 
 const settingsChange = v.strictObject({
   guardMode: v.exactOptional(v.picklist(GUARD_MODES)),
+  notifications: v.exactOptional(v.boolean()),
   timeoutSeconds: v.exactOptional(whole(1, 86_400)),
   suggestAfter: v.exactOptional(whole(1, 100)),
   historyMaxEntries: v.exactOptional(whole(1, 1_000_000)),

@@ -141,7 +141,6 @@ test('WebdriverIO connects with the printed settings and its click is held until
     await expectNothingReceived(server, '/api/spa/buy');
     await person.panel.approve('Buy now');
     await expectReceivedOnce(server, '/api/spa/buy');
-    await browser.closeWindow();
   } finally {
     await browser.deleteSession({ shutdownDriver: true });
   }

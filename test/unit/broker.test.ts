@@ -43,6 +43,8 @@ class FakePlatform implements BrokerPlatform {
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
+  notified: string[] = [];
+  notifyHeld = async (record: { id: string }) => void this.notified.push(record.id);
   now = () => ++this.clock;
   sleep = async () => undefined;
   extensionId = 'kfdbnpbgjmmfogbkmjkdlcjpdcnklmla';
@@ -520,6 +522,25 @@ describe('Broker', () => {
     expect((await store.get(again.id))?.status).toBe('approved');
     expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
     expect((await broker.queue()).actions.map((a) => a.id)).toEqual([other.id]);
+  });
+
+  it('notifies once per new card: not for a rule’s decision, an identical action joining a card, or with notifications off', async () => {
+    const { broker, platform } = await setup();
+    const first = proposal({ kind: 'submit', label: 'Save' });
+    const again = proposal({ kind: 'submit', label: 'Save' });
+    await broker.hold(first, origin);
+    await broker.hold(again, origin);
+    expect(platform.notified).toEqual([first.id]);
+
+    await broker.updateSettings({ notifications: false });
+    await broker.hold(proposal({ kind: 'submit', label: 'Other' }), origin);
+    expect(platform.notified).toEqual([first.id]);
+
+    await broker.updateSettings({ notifications: true });
+    await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'block' });
+    const blocked = proposal({ kind: 'submit', label: 'Post' });
+    expect(await broker.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
+    expect(platform.notified).toEqual([first.id]);
   });
 
   it('pauses a flooding tab: one card, no new ones, until resumed', async () => {

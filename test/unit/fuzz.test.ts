@@ -112,6 +112,7 @@ describe('the router under fuzzing', () => {
       sendToFrame: async () => ({ delivered: true }),
       sendToTab: async () => undefined,
       setBadge: async () => undefined,
+      notifyHeld: async () => undefined,
       watchNavigation: () => undefined,
       notifyPanels: () => undefined,
       captureTab: async () => 'background' as const,
