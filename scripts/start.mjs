@@ -12,8 +12,11 @@ import { EXTENSION_DIR } from './content-scripts.mjs';
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const log = (line) => console.log(`[countersign] ${line}`);
 
-const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// --no-build: the end-to-end test of this demo runs it against the build it has just made.
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const server = await startFixtureServer(Number(process.env.PORT ?? 0));
 log(`demo sites at ${server.origin}/`);
@@ -39,28 +42,36 @@ const reportRequests = () => {
 };
 const watcher = setInterval(reportRequests, 250);
 
-// The agent: three consequential actions on three sites, each held for review.
+// The agent: three consequential actions on three sites, each held for review. Each tab is
+// brought to the front before the agent acts, as an agent's tab is: a card's screenshot is only
+// ever of the visible tab, so this is what lets the cards show the page with the control outlined.
 const shop = await context.newPage();
+await shop.bringToFront();
 await shop.goto(`${server.origin}/shop/checkout.html`);
 await shop.getByLabel('Full name').fill('Ada Lovelace');
 await shop.getByLabel('Address').fill("12 St James's Square, London");
 await shop.getByLabel('Card number').fill('4242 4242 4242 4242');
 await shop.getByLabel('CVC').fill('123');
 await shop.getByRole('button', { name: 'Place order' }).click();
+await pictured('Place order');
 log('agent clicked "Place order": held for review');
 
 const mail = await context.newPage();
+await mail.bringToFront();
 await mail.goto(`${server.origin}/mail/compose.html`);
 await mail.getByLabel('To').fill('board@example.com');
 await mail.getByLabel('Subject').fill('Quarterly numbers');
 await mail.getByLabel('Body').fill('Hi all,\nthe numbers are attached.\nAda');
 await mail.getByRole('button', { name: 'Send' }).click();
+await pictured('board@example.com');
 log('agent clicked "Send" on an email: held for review');
 
 const chat = await context.newPage();
+await chat.bringToFront();
 await chat.goto(`${server.origin}/chat/index.html`);
 await chat.getByLabel('Message #general').fill('Deploy is done, all green.');
 await chat.getByLabel('Message #general').press('Enter');
+await pictured('Deploy is done');
 log('agent pressed Enter in the chat: held for review');
 
 await panel.bringToFront();
@@ -77,6 +88,12 @@ if (headless) {
     await server.close();
     process.exit(0);
   });
+}
+
+/** Waits until the card for an action has its picture (taken while the agent's tab is in front). */
+async function pictured(text) {
+  const card = panel.getByRole('article').filter({ hasText: text });
+  await card.getByRole('img', { name: /^Screenshot/ }).or(card.getByText(/^No screenshot/)).waitFor();
 }
 
 /** Approve, and for a high-risk action type the value the card asks for, as a person would. */
@@ -96,10 +113,11 @@ async function playReviewer() {
   await card('Place order').waitFor();
   await card('board@example.com').waitFor();
   await card('Deploy is done').waitFor();
-  const outDir = resolve('demo-output');
+  const outDir = resolve(process.env.DEMO_OUTPUT_DIR ?? 'demo-output');
   mkdirSync(outDir, { recursive: true });
   await panel.screenshot({ path: join(outDir, 'queue.png'), fullPage: true });
-  log(`3 actions waiting; the queue is pictured in ${join(outDir, 'queue.png')}`);
+  const pictures = await panel.getByRole('article').getByRole('img', { name: /^Screenshot/ }).count();
+  log(`3 actions waiting, ${pictures} with a screenshot of the agent's tab; the queue is pictured in ${join(outDir, 'queue.png')}`);
   log(`server has received ${server.requests.length} requests so far`);
 
   await approve(card('Place order'));

@@ -5,6 +5,8 @@ import { heldNotification, notificationId } from './notification';
 import { redact } from './redact';
 
 const ARMED_KEY = 'armedTabs';
+/** captureVisibleTab's quota is two calls a second. */
+const CAPTURE_SPACING_MS = 510;
 
 // Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
 const ALARM_FLOOR_MS = 30_000;
@@ -21,6 +23,9 @@ export function browserPlatform(
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
   let armed: Promise<Set<number>> | null = null;
+  let captureTurn: Promise<void> = Promise.resolve();
+  let lastCaptureAt = 0;
+  const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
   return {
     setTimer(name, when) {
       clearTimeout(timers.get(name));
@@ -80,6 +85,12 @@ export function browserPlatform(
       await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
     },
     async captureTab(tabId, { rects, viewportWidth }) {
+      // Chrome refuses more than two captures a second: actions held in quick succession take
+      // turns instead of losing their pictures.
+      const turn = captureTurn.then(() => sleep(Math.max(0, lastCaptureAt + CAPTURE_SPACING_MS - Date.now())));
+      captureTurn = turn;
+      await turn;
+      lastCaptureAt = Date.now();
       const tab = await browser.tabs.get(tabId);
       const window = await browser.windows.get(tab.windowId);
       if (!tab.active || window.state === 'minimized') return 'background';
@@ -105,6 +116,6 @@ export function browserPlatform(
       browser.runtime.sendMessage(event).catch(() => undefined);
     },
     now: () => Date.now(),
-    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    sleep,
   };
 }
