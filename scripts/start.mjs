@@ -90,10 +90,16 @@ if (headless) {
   });
 }
 
-/** Waits until the card for an action has its picture (taken while the agent's tab is in front). */
+/**
+ * Waits until the card for an action has its picture (taken while the agent's tab is in front),
+ * then as long again as Chrome's capture quota (two a second) needs before the next one: the
+ * picture is taken when the action is held, never later, so a faster agent's next card would
+ * have none.
+ */
 async function pictured(text) {
   const card = panel.getByRole('article').filter({ hasText: text });
   await card.getByRole('img', { name: /^Screenshot/ }).or(card.getByText(/^No screenshot/)).waitFor();
+  await new Promise((done) => setTimeout(done, 600));
 }
 
 /** Approve, and for a high-risk action type the value the card asks for, as a person would. */

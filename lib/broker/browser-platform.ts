@@ -5,8 +5,6 @@ import { heldNotification, notificationId } from './notification';
 import { redact } from './redact';
 
 const ARMED_KEY = 'armedTabs';
-/** captureVisibleTab's quota is two calls a second. */
-const CAPTURE_SPACING_MS = 510;
 
 // Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
 const ALARM_FLOOR_MS = 30_000;
@@ -23,9 +21,6 @@ export function browserPlatform(
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
   let armed: Promise<Set<number>> | null = null;
-  let captureTurn: Promise<void> = Promise.resolve();
-  let lastCaptureAt = 0;
-  const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
   return {
     setTimer(name, when) {
       clearTimeout(timers.get(name));
@@ -49,9 +44,11 @@ export function browserPlatform(
     extensionId: browser.runtime.id,
     async extensionPagesDriven() {
       const own = browser.runtime.getURL('/');
+      if (import.meta.env.FIREFOX) return false; // no debugger API: see README "Firefox"
       return (await browser.debugger.getTargets()).some((target) => target.attached && target.url.startsWith(own));
     },
     async debuggerTabs() {
+      if (import.meta.env.FIREFOX) return new Set<number>();
       const targets = await browser.debugger.getTargets();
       return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));
     },
@@ -85,12 +82,6 @@ export function browserPlatform(
       await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
     },
     async captureTab(tabId, { rects, viewportWidth }) {
-      // Chrome refuses more than two captures a second: actions held in quick succession take
-      // turns instead of losing their pictures.
-      const turn = captureTurn.then(() => sleep(Math.max(0, lastCaptureAt + CAPTURE_SPACING_MS - Date.now())));
-      captureTurn = turn;
-      await turn;
-      lastCaptureAt = Date.now();
       const tab = await browser.tabs.get(tabId);
       const window = await browser.windows.get(tab.windowId);
       if (!tab.active || window.state === 'minimized') return 'background';
@@ -107,7 +98,10 @@ export function browserPlatform(
       await browser.action.setBadgeBackgroundColor({ color: '#b3261e' });
     },
     async notifyHeld(record) {
-      const open = await browser.runtime.getContexts({ contextTypes: ['SIDE_PANEL', 'TAB'], documentUrls: [browser.runtime.getURL('/sidepanel.html')] });
+      const panelUrl = browser.runtime.getURL('/sidepanel.html');
+      const open = import.meta.env.FIREFOX
+        ? browser.extension.getViews().filter((view) => (view as unknown as globalThis.Window).location.href.startsWith(panelUrl))
+        : await browser.runtime.getContexts({ contextTypes: ['SIDE_PANEL', 'TAB'], documentUrls: [panelUrl] });
       if (open.length) return;
       await browser.notifications.create(notificationId(record), heldNotification(record, browser.runtime.getURL('/icon/128.png')));
     },
@@ -116,6 +110,6 @@ export function browserPlatform(
       browser.runtime.sendMessage(event).catch(() => undefined);
     },
     now: () => Date.now(),
-    sleep,
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   };
 }
