@@ -38,7 +38,8 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
   return (
     <div className="details">
       <header>
-        <img className="favicon" src={faviconUrl(record.tabUrl)} alt="" width={16} height={16} />{' '}
+        {/* Firefox serves no favicon cache to extensions; the panel never loads the page's own. */}
+        {!import.meta.env.FIREFOX && <img className="favicon" src={faviconUrl(record.tabUrl)} alt="" width={16} height={16} />}{' '}
         <span className="kind">{KIND_NAMES[record.kind]}</span> <PageText text={record.site} />
       </header>
       <p className="title">

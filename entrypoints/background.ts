@@ -9,6 +9,9 @@ import { openReviewPanel } from '@/lib/broker/notification';
 
 const DEBUGGER_POLL_MS = 1000;
 
+/** Firefox's sidebar, which the Chromium typings the build uses do not describe. */
+const firefoxSidebar = () => (browser as unknown as { sidebarAction: { open(): Promise<void>; toggle(): Promise<void> } }).sidebarAction;
+
 export default defineBackground(() => {
   const onTimer = (name: string) => void withBroker((broker) => broker.onTimer(name));
   // A frame that navigates away abandons its held actions (watched only while any are pending).
@@ -22,7 +25,9 @@ export default defineBackground(() => {
       for (const problem of await broker.syncManaged()) console.warn(`managed policy: ${problem}`);
     });
 
-  void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
+  // The toolbar button opens the review panel: Chrome's side panel, Firefox's sidebar.
+  if (import.meta.env.FIREFOX) browser.action.onClicked.addListener(() => void firefoxSidebar().toggle());
+  else void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
   void syncManaged().then(() => withBroker((broker) => broker.reconcile()));
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void syncManaged();
@@ -58,7 +63,9 @@ export default defineBackground(() => {
     void openReviewPanel(
       {
         openSidePanel: async (tabId) => {
-          await browser.sidePanel.open({ tabId }); // first: an await before it would spend the click's gesture
+          // First: an await before it would spend the click's gesture.
+          if (import.meta.env.FIREFOX) await firefoxSidebar().open();
+          else await browser.sidePanel.open({ tabId });
           await browser.windows.update((await browser.tabs.get(tabId)).windowId, { focused: true });
         },
         openPanelTab: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html') })),
