@@ -60,7 +60,7 @@ function firefox(manifest: typeof MANIFEST): UserManifest {
     permissions: manifest.permissions.filter((permission) => !chromeOnly.has(permission)),
     commands: { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+C' }, description: 'Open the Countersign panel' } },
     // Nothing leaves the machine unless the person sets it up.
-    browser_specific_settings: { gecko: { id: FIREFOX_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } },
+    browser_specific_settings: { gecko: { id: FIREFOX_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } },
   };
 }
 
