@@ -5,7 +5,8 @@ import { request } from '@/lib/messaging/client';
 import { endpointOf } from '@/lib/policy/rules';
 import { passkeyAnswer } from './passkey';
 import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol';
-import { ActionDetails, FieldTable, KIND_NAMES } from './ActionDetails';
+import { KIND_NAMES } from '@/lib/actions/types';
+import { ActionDetails, FieldTable } from './ActionDetails';
 import { PageText } from './PageText';
 
 /**

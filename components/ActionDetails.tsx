@@ -1,17 +1,9 @@
 import { browser } from 'wxt/browser';
-import type { ActionKind, FieldChange, FieldSnapshot, GuardSignal, RequestVia } from '@/lib/actions/types';
+import { KIND_NAMES, type FieldChange, type FieldSnapshot, type GuardSignal, type RequestVia } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { originOf, RISK_NAMES } from '@/lib/policy/risk';
 import { PageText } from './PageText';
 import { useScreenshot } from './useScreenshot';
-
-export const KIND_NAMES: Record<ActionKind, string> = {
-  purchase: 'Purchase',
-  send: 'Send',
-  delete: 'Deletion',
-  submit: 'Form submission',
-  unclassified: 'Unreadable action',
-};
 
 export const SIGNAL_NAMES: Record<GuardSignal, string> = {
   webdriver: 'browser is under automation (navigator.webdriver)',

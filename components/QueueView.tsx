@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { PausedTab } from '@/lib/messaging/protocol';
 import { ActionCard } from './ActionCard';
-import { KIND_NAMES } from './ActionDetails';
+import { KIND_NAMES } from '@/lib/actions/types';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
 import { Suggestions } from './Suggestions';

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { Suggestion } from '@/lib/messaging/protocol';
-import { KIND_NAMES } from './ActionDetails';
+import { KIND_NAMES } from '@/lib/actions/types';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';

@@ -1,6 +1,6 @@
 import { ACTION_KINDS, type ActionKind } from '@/lib/actions/types';
 import { OUTCOMES, type Outcome } from '@/lib/db/outcome';
-import { KIND_NAMES } from '../ActionDetails';
+import { KIND_NAMES } from '@/lib/actions/types';
 import type { HistoryModel, HistoryState } from './model';
 
 export function Filters({ state, model }: { state: HistoryState; model: HistoryModel }) {

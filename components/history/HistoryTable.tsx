@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
-import { KIND_NAMES } from '../ActionDetails';
+import { KIND_NAMES } from '@/lib/actions/types';
 import { PageText } from '../PageText';
 import { useScreenshot } from '../useScreenshot';
 import { outcomeText } from './HistoryDetail';

@@ -1,14 +1,6 @@
+import { KIND_NAMES } from '@/lib/actions/types';
+import { clip } from '@/lib/actions/wording';
 import type { ActionRecord } from '@/lib/db/schema';
-
-const KIND_WORDS: Record<ActionRecord['kind'], string> = {
-  purchase: 'Purchase',
-  send: 'Send',
-  delete: 'Deletion',
-  submit: 'Form submission',
-  unclassified: 'Unreadable action',
-};
-
-const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
 
 /** The notification's id carries the tab, so a click can open the panel beside it. */
 export const notificationId = (record: Pick<ActionRecord, 'id' | 'tabId'>) => `held:${record.tabId}:${record.id}`;
@@ -23,7 +15,7 @@ export function heldNotification(record: Pick<ActionRecord, 'kind' | 'site' | 'l
   return {
     type: 'basic' as const,
     iconUrl,
-    title: `${KIND_WORDS[record.kind]} held for review`,
+    title: `${KIND_NAMES[record.kind]} held for review`,
     message: `“${clip(record.label || 'an unnamed control', 120)}” on ${clip(record.site, 200)}`,
     contextMessage: clip(record.tabTitle, 120),
     requireInteraction: true,

@@ -53,9 +53,7 @@ test('with --guard always, a real mouse click in a tab nothing drives is held un
     await expectNothingReceived(server, '/cases/support-ticket', 1500);
 
     // The person approves in the panel; their DevTools client attaches to the panel's tab only.
-    const targets = (await (await fetch(`${launched.endpoint}/json/list`)).json()) as { type: string; url: string }[];
-    const extensionId = new URL(targets.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'))!.url).host;
-    const panelUrl = `chrome-extension://${extensionId}/sidepanel.html`;
+    const panelUrl = /chrome-extension:\/\/\w+\/sidepanel\.html/.exec(launched.output)![0]; // as the launcher printed it
     await fetch(`${launched.endpoint}/json/new?${encodeURIComponent(panelUrl)}`, { method: 'PUT' });
     const person = await puppeteer.connect({ browserURL: launched.endpoint, targetFilter: (target) => target.url() === panelUrl });
     try {

@@ -1,11 +1,4 @@
-import type { Page } from '@playwright/test';
-import { expect, expectNothingReceived, test } from './fixtures';
-
-async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
-  await page.goto(`${origin}/cases/form-submit.html`);
-  await page.getByLabel('Email').fill(email);
-  await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
-}
+import { expect, expectNothingReceived, joinNewsletter, test } from './fixtures';
 
 test('Approve stays disabled for the dwell time after a card appears', async ({ agent, panel, server }) => {
   await panel.send({ type: 'set-settings', settings: { dwellMs: 2500 } });

@@ -315,6 +315,13 @@ export async function extensionIdOf(context: BrowserContext): Promise<string> {
 }
 
 /** Waits long enough for a released request to have arrived, then checks none did. */
+/** An agent signs up for the newsletter: a form POST, submitted by script (an untrusted submission). */
+export async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/cases/form-submit.html`);
+  await page.getByLabel('Email').fill(email);
+  await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
+}
+
 export async function expectNothingReceived(server: FixtureServer, path: string, waitMs = 500): Promise<void> {
   await new Promise((done) => setTimeout(done, waitMs));
   expect(server.received(path)).toEqual([]);

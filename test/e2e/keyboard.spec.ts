@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { EXTENSION_DIR, expect, expectNothingReceived, expectReceivedOnce, test } from './fixtures';
+import { EXTENSION_DIR, expect, expectNothingReceived, expectReceivedOnce, joinNewsletter, test } from './fixtures';
 
 // The queue from the keyboard alone, with the same limits as the mouse.
 
-async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
-  await page.goto(`${origin}/cases/form-submit.html`);
-  await page.getByLabel('Email').fill(email);
-  await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
-}
-
 test('j moves to a card; a approves it only after the dwell; r rejects; new cards are announced', async ({ extensionContext, panel, server }) => {
+  server.reset(); // this test opens its own agent tabs, so the agent fixture's reset does not run
   await panel.send({ type: 'set-settings', settings: { dwellMs: 1500 } });
   await panel.page.reload();
   const first = await extensionContext.newPage();

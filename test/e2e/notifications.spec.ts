@@ -1,17 +1,12 @@
 import type { BrowserContext } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, joinNewsletter, test } from './fixtures';
 
 // A held action notifies the person only when no Countersign panel is open to show it.
 
 declare const chrome: { notifications: { getAll(): Promise<Record<string, boolean>>; clear(id: string): Promise<boolean> } };
 
 /** An agent's newsletter sign-up in a tab of its own (navigating away would abandon the last one). */
-async function joinNewsletter(context: BrowserContext, origin: string, email: string): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(`${origin}/cases/form-submit.html`);
-  await page.getByLabel('Email').fill(email);
-  await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
-}
+const signUpInNewTab = async (context: BrowserContext, origin: string, email: string) => joinNewsletter(await context.newPage(), origin, email);
 
 /** The notifications Countersign shows now, read in its own worker. */
 async function shown(context: BrowserContext): Promise<string[]> {
@@ -34,7 +29,7 @@ test('a held action notifies when no panel is open, not while one is, and not on
 }) => {
   await clearAll(extensionContext);
   await panel.page.close(); // no panel open
-  await joinNewsletter(extensionContext, server.origin, 'alone@example.com');
+  await signUpInNewTab(extensionContext, server.origin, 'alone@example.com');
   await expect.poll(() => shown(extensionContext)).toHaveLength(1);
   const [id] = await shown(extensionContext);
   const tabId = Number(id!.split(':')[1]);
@@ -45,7 +40,7 @@ test('a held action notifies when no panel is open, not while one is, and not on
   const open = await extensionContext.newPage();
   await open.goto(`chrome-extension://${extensionId}/sidepanel.html`);
   await expect(open.getByRole('article')).toHaveCount(1);
-  await joinNewsletter(extensionContext, server.origin, 'watched@example.com');
+  await signUpInNewTab(extensionContext, server.origin, 'watched@example.com');
   await expect(open.getByRole('article')).toHaveCount(2);
   expect(await shown(extensionContext)).toEqual([]);
 
@@ -54,7 +49,7 @@ test('a held action notifies when no panel is open, not while one is, and not on
   await open.getByRole('checkbox', { name: /Notify me when an action is held/ }).click();
   await expect(open.getByRole('checkbox', { name: /Notify me when an action is held/ })).not.toBeChecked();
   await open.close();
-  await joinNewsletter(extensionContext, server.origin, 'quiet@example.com');
+  await signUpInNewTab(extensionContext, server.origin, 'quiet@example.com');
   const reopened = await extensionContext.newPage();
   await reopened.goto(`chrome-extension://${extensionId}/sidepanel.html`);
   await expect(reopened.getByRole('article')).toHaveCount(3);
