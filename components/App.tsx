@@ -6,7 +6,7 @@ import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { SitesView } from './SitesView';
 import { useBroker } from './useBroker';
-import { usePanelDebugger } from './usePanelDebugger';
+import { usePanelDriven } from './usePanelDriven';
 
 const VIEWS = ['Queue', 'History', 'Sites', 'Settings'] as const;
 type View = (typeof VIEWS)[number];
@@ -15,13 +15,15 @@ export function App() {
   const [view, setView] = useState<View>('Queue');
   const load = useCallback(() => request({ type: 'settings' }), []);
   const { data: settings } = useBroker(load);
-  const driven = usePanelDebugger();
+  const driven = usePanelDriven();
   return (
     <div className="app">
       {driven && (
         <p role="alert" className="banner warning">
-          A DevTools-protocol client is attached to Countersign itself. An agent that controls the browser this way can
-          click here too: decide only what you click yourself.
+          {driven === 'devtools'
+            ? 'A DevTools-protocol client is attached to Countersign itself.'
+            : 'A WebDriver client controls this browser (navigator.webdriver).'}{' '}
+          An agent that controls the browser this way can click here too: decide only what you click yourself.
         </p>
       )}
       {settings?.guardMode === 'off' && (

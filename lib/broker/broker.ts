@@ -74,7 +74,7 @@ export interface BrokerPlatform {
   notifyPanels(): void;
   /** The relying party of the reviewer's passkey. */
   readonly extensionId: string;
-  /** Whether a DevTools-protocol client is attached to one of Countersign's own pages. */
+  /** Whether a DevTools-protocol client (in Firefox: any WebDriver client) can drive Countersign's own pages. */
   extensionPagesDriven(): Promise<boolean>;
   now(): number;
   sleep(ms: number): Promise<void>;

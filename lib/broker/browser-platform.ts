@@ -44,7 +44,8 @@ export function browserPlatform(
     extensionId: browser.runtime.id,
     async extensionPagesDriven() {
       const own = browser.runtime.getURL('/');
-      if (import.meta.env.FIREFOX) return false; // no debugger API: see README "Firefox"
+      // No debugger API in Firefox; it sets navigator.webdriver everywhere while a WebDriver client drives it.
+      if (import.meta.env.FIREFOX) return navigator.webdriver === true;
       return (await browser.debugger.getTargets()).some((target) => target.attached && target.url.startsWith(own));
     },
     async debuggerTabs() {
