@@ -1,7 +1,7 @@
 import { defineConfig, type UserManifest } from 'wxt';
 
 export default defineConfig({
-  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   // Firefox as MV3 too: the MAIN-world hook needs it (Firefox 128 and later).
   manifestVersion: 3,
   manifest: ({ browser }) => (browser === 'firefox' ? firefox(MANIFEST) : MANIFEST),
@@ -16,8 +16,10 @@ export default defineConfig({
 
 /** The Chromium manifest; `firefox()` derives Firefox's. */
 const MANIFEST = {
-  name: 'Countersign',
-  description: 'Hold what a browser-automation agent is about to send until a person approves it.',
+  // The panel's words come from locales/*.yml through browser.i18n (the @wxt-dev/i18n module).
+  default_locale: 'en',
+  name: '__MSG_extension_name__',
+  description: '__MSG_extension_description__',
   // debugger: only getTargets(), to see whether a DevTools-protocol client drives a tab.
   // webNavigation: a frame that navigates away abandons its held actions.
   // favicon: site icons served by the browser, so the panel never loads a page's URL.
@@ -30,7 +32,7 @@ const MANIFEST = {
   // Toolbar and store icons come from public/icon/N.png (drawn from assets/icon.svg by scripts/icons.mjs).
   action: { default_title: 'Countersign', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
   // The toolbar button opens the side panel, so its command is the panel's keyboard shortcut.
-  commands: { _execute_action: { suggested_key: { default: 'Alt+Shift+C' }, description: 'Open the Countersign panel' } },
+  commands: { _execute_action: { suggested_key: { default: 'Alt+Shift+C' }, description: '__MSG_extension_openPanel__' } },
   storage: { managed_schema: 'managed_schema.json' },
   // The interceptor is a plain script (entrypoints/interceptor.ts) for size; see its header.
   content_scripts: [
@@ -58,7 +60,7 @@ function firefox(manifest: typeof MANIFEST): UserManifest {
   return {
     ...manifest,
     permissions: manifest.permissions.filter((permission) => !chromeOnly.has(permission)),
-    commands: { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+C' }, description: 'Open the Countersign panel' } },
+    commands: { _execute_sidebar_action: { suggested_key: { default: 'Alt+Shift+C' }, description: '__MSG_extension_openPanel__' } },
     // Nothing leaves the machine unless the person sets it up.
     browser_specific_settings: { gecko: { id: FIREFOX_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } },
   };

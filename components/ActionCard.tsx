@@ -1,12 +1,11 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FieldSnapshot } from '@/lib/actions/types';
-import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import { endpointOf } from '@/lib/policy/rules';
 import { passkeyAnswer } from './passkey';
 import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol';
-import { KIND_NAMES } from '@/lib/actions/types';
 import { ActionDetails, FieldTable } from './ActionDetails';
+import { kindName, kindObject, kindPlural, t } from './i18n';
 import { PageText } from './PageText';
 
 /**
@@ -74,7 +73,7 @@ export function ActionCard({
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   const [revealed, setRevealed] = useState<Record<number, string>>({});
   const noteId = useId();
-  const kind = KIND_NAMES[record.kind].toLowerCase();
+  const kind = kindObject(record.kind);
   const destination = record.form && record.kind !== 'unclassified' ? endpointOf(record.form) : undefined;
   // Offered only where it could ever apply: a request to the site itself.
   const endpoint = destination?.origin === record.site ? destination.endpoint : undefined;
@@ -106,9 +105,9 @@ export function ActionCard({
         ...(verdict === 'approve' && record.needsPasskey ? { passkey: await passkeyAnswer(record.id) } : {}),
       });
       // A request the background refused outright gets no reply at all.
-      if (!reply?.ok) setError(reply?.error ?? 'Countersign refused this request; nothing was sent.');
+      if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
     } catch (cause) {
-      setError(`Nothing was sent: ${cause instanceof Error ? cause.message : String(cause)}`);
+      setError(t('card.notSent', { error: cause instanceof Error ? cause.message : String(cause) }));
     } finally {
       setBusy(false);
     }
@@ -119,9 +118,9 @@ export function ActionCard({
     setError(null);
     try {
       const reply = await work();
-      if (!reply?.ok) setError(reply?.error ?? 'Nothing was changed.');
+      if (!reply?.ok) setError(reply?.error ?? t('common.nothingChanged'));
     } catch (cause) {
-      setError(`Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      setError(t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }));
     } finally {
       setBusy(false);
     }
@@ -145,19 +144,17 @@ export function ActionCard({
       ref={dwell.ref}
       tabIndex={-1}
       className={`card kind-${record.kind}`}
-      aria-label={`${KIND_NAMES[record.kind]} on ${record.site}`}
+      aria-label={t('card.label', { kind: kindName(record.kind), site: record.site })}
       data-confirm={record.confirm?.value}
     >
       {record.groupSize > 1 && (
-        <p className="group">
-          {record.groupSize} identical actions: one decision covers them all.
-        </p>
+        <p className="group">{t('card.group', { count: record.groupSize })}</p>
       )}
       <ActionDetails record={record} />
       {visible.length > 0 &&
         (editing ? (
           <fieldset className="fields editing">
-            <legend>Edit the values to send</legend>
+            <legend>{t('card.editLegend')}</legend>
             {visible.map(({ field, index }) => (
               <EditableField
                 key={index}
@@ -170,16 +167,16 @@ export function ActionCard({
             ))}
           </fieldset>
         ) : (
-          <FieldTable fields={visible.map(({ field }) => field)} caption="Fields" />
+          <FieldTable fields={visible.map(({ field }) => field)} caption={t('card.fields')} />
         ))}
       {hidden.length > 0 && (
         <details>
-          <summary>{hidden.length} hidden fields</summary>
-          <FieldTable fields={hidden} caption="Hidden fields" />
+          <summary>{t('card.hiddenCount', hidden.length)}</summary>
+          <FieldTable fields={hidden} caption={t('card.hiddenFields')} />
         </details>
       )}
-      {record.fieldsTruncated && <p className="note">Only the first 200 fields were captured.</p>}
-      <label htmlFor={noteId}>Note for the agent (optional)</label>
+      {record.fieldsTruncated && <p className="note">{t('card.fieldsTruncated')}</p>}
+      <label htmlFor={noteId}>{t('card.note')}</label>
       <textarea id={noteId} rows={2} value={note} maxLength={4000} onChange={(e) => setNote(e.target.value)} />
       {error && <p role="alert">{error}</p>}
       {confirming && record.confirm && (
@@ -190,44 +187,44 @@ export function ActionCard({
             if (typed === record.confirm!.value) void decide('approve');
           }}
         >
-          <p>High risk: {record.confirm.reasons.join('; ')}. Type the value shown to approve.</p>
+          <p>{t('card.highRisk', { reasons: record.confirm.reasons.join('; ') })}</p>
           <input
             autoFocus
-            aria-label={`Confirm by typing ${record.confirm.value}`}
+            aria-label={t('card.confirmLabel', { value: record.confirm.value })}
             placeholder={record.confirm.value}
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
           />
           <button type="submit" className="approve" disabled={approveBlocked || typed !== record.confirm.value}>
-            Confirm {kind}
+            {t('card.confirm', { kind })}
           </button>
         </form>
       )}
       <div className="decide">
         <button className="approve" disabled={approveBlocked || confirming} onClick={() => void decide('approve')}>
-          {editing && edits().length ? `Approve ${kind} with edits` : `Approve ${kind}`}
+          {editing && edits().length ? t('card.approveEdited', { kind }) : t('card.approve', { kind })}
         </button>
         <button className="reject" disabled={busy} onClick={() => void decide('reject')}>
-          Reject {kind}
+          {t('card.reject', { kind })}
         </button>
         {visible.length > 0 && !editing && record.trigger !== 'request' && (
           <button className="edit" disabled={busy} onClick={() => setEditing(true)}>
-            Edit values
+            {t('card.editValues')}
           </button>
         )}
       </div>
       <details className="rule-actions">
-        <summary>Rules for {record.site}</summary>
+        <summary>{t('card.rulesFor', { site: record.site })}</summary>
         <div className="decide">
           <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'always', id: record.id, level: 'trust', ...(await trustProof()) }))}>
-            Always allow {kindPlural(record.kind)} on {record.site}
+            {t('card.alwaysAllow', { kinds: kindPlural(record.kind), site: record.site })}
           </button>
           <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
-            Always block {kindPlural(record.kind)} on {record.site}
+            {t('card.alwaysBlock', { kinds: kindPlural(record.kind), site: record.site })}
           </button>
           {endpoint && (
             <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'allow-endpoint', id: record.id, ...(await trustProof()) }))}>
-              Always allow {endpoint} on {record.site}
+              {t('card.alwaysAllowEndpoint', { endpoint, site: record.site })}
             </button>
           )}
         </div>
@@ -238,7 +235,7 @@ export function ActionCard({
               disabled={approveBlocked}
               onClick={() => void run(async () => request({ type: 'grant', id: record.id, durationMs: ms, ...(await trustProof()) }))}
             >
-              Allow everything on this site in this tab for {label}
+              {t(label)}
             </button>
           ))}
         </div>
@@ -248,20 +245,9 @@ export function ActionCard({
 }
 
 const GRANTS = [
-  { label: '15 minutes', ms: 15 * 60 * 1000 },
-  { label: '1 hour', ms: 60 * 60 * 1000 },
-];
-
-function kindPlural(kind: ActionRecord['kind']): string {
-  const plurals: Record<ActionRecord['kind'], string> = {
-    purchase: 'purchases',
-    send: 'sends',
-    delete: 'deletions',
-    submit: 'form submissions',
-    unclassified: 'unreadable actions',
-  };
-  return plurals[kind];
-}
+  { label: 'card.grant15Minutes', ms: 15 * 60 * 1000 },
+  { label: 'card.grant1Hour', ms: 60 * 60 * 1000 },
+] as const;
 
 function EditableField(props: {
   field: FieldSnapshot;
@@ -282,7 +268,7 @@ function EditableField(props: {
         <span>
           <span id={id}>{value}</span>{' '}
           <button type="button" onClick={props.onReveal}>
-            Reveal {field.label || field.name}
+            {t('card.reveal', { field: field.label || field.name })}
           </button>
         </span>
       ) : multiline ? (

@@ -1,18 +1,26 @@
 import { browser } from 'wxt/browser';
-import { KIND_NAMES, type FieldChange, type FieldSnapshot, type GuardSignal, type RequestVia } from '@/lib/actions/types';
+import type { FieldChange, FieldSnapshot, GuardSignal } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
-import { originOf, RISK_NAMES } from '@/lib/policy/risk';
+import { originOf, type RiskReason } from '@/lib/policy/risk';
+import { kindName, Message, t } from './i18n';
 import { PageText } from './PageText';
 import { useScreenshot } from './useScreenshot';
 
-export const SIGNAL_NAMES: Record<GuardSignal, string> = {
-  webdriver: 'browser is under automation (navigator.webdriver)',
-  'untrusted-event': 'the event was synthetic, not a real input',
-  debugger: 'a DevTools-protocol client is attached to the tab',
-  armed: 'you armed this tab',
-  always: 'guard mode is "always"',
-  unconfirmed: 'the page acted before its guard state was known',
-};
+const SIGNAL_MESSAGES = {
+  webdriver: 'signal.webdriver',
+  'untrusted-event': 'signal.untrustedEvent',
+  debugger: 'signal.debugger',
+  armed: 'signal.armed',
+  always: 'signal.always',
+  unconfirmed: 'signal.unconfirmed',
+} as const satisfies Record<GuardSignal, string>;
+
+const RISK_MESSAGES = {
+  'sensitive-fields': 'risk.sensitiveFields',
+  'cross-origin-post': 'risk.crossOriginPost',
+  amount: 'risk.amount',
+  'cross-origin-frame': 'risk.crossOriginFrame',
+} as const satisfies Record<RiskReason, string>;
 
 /** A site icon from the browser's own cache: the panel never fetches a page-supplied URL. */
 function faviconUrl(pageUrl: string): string {
@@ -22,8 +30,6 @@ function faviconUrl(pageUrl: string): string {
   return url.toString();
 }
 
-const VIA_NAMES: Record<RequestVia, string> = { fetch: 'fetch request', xhr: 'XMLHttpRequest', beacon: 'beacon' };
-
 // Everything from the page renders as text: never as HTML, a link or a style.
 export function ActionDetails({ record }: { record: ActionRecord }) {
   const formCrossOrigin = record.risks.includes('cross-origin-post');
@@ -32,15 +38,15 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
       <header>
         {/* Firefox serves no favicon cache to extensions; the panel never loads the page's own. */}
         {!import.meta.env.FIREFOX && <img className="favicon" src={faviconUrl(record.tabUrl)} alt="" width={16} height={16} />}{' '}
-        <span className="kind">{KIND_NAMES[record.kind]}</span> <PageText text={record.site} />
+        <span className="kind">{kindName(record.kind)}</span> <PageText text={record.site} />
       </header>
       <p className="title">
-        <PageText text={record.tabTitle || record.frameTitle} fallback="(untitled page)" />
+        <PageText text={record.tabTitle || record.frameTitle} fallback={t('details.untitled')} />
       </p>
       {record.changedSinceHeld && <ChangedSinceHeld changes={record.changedSinceHeld} />}
       {record.refusals?.length ? (
         <div className="refusals" role="note">
-          <p>Approvals refused for want of the reviewer’s passkey:</p>
+          <p>{t('details.refusals')}</p>
           <ul>
             {record.refusals.map((refusal, index) => (
               <li key={index}>
@@ -52,37 +58,37 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
       ) : null}
       <Screenshot record={record} />
       <dl>
-        <dt>Page</dt>
+        <dt>{t('details.page')}</dt>
         <dd className="url">
           <PageText text={record.tabUrl} />
         </dd>
         {record.frameUrl !== record.tabUrl && (
           <>
-            <dt>In frame</dt>
+            <dt>{t('details.inFrame')}</dt>
             <dd className="url">
               <PageText text={record.frameUrl} />
-              {record.frameCrossOrigin && <span className="flag"> another site’s frame</span>}
+              {record.frameCrossOrigin && <span className="flag"> {t('details.otherSitesFrame')}</span>}
             </dd>
           </>
         )}
-        <dt>Control</dt>
+        <dt>{t('details.control')}</dt>
         <dd className="label">
-          <PageText text={record.label} fallback="(no label)" />
+          <PageText text={record.label} fallback={t('details.noLabel')} />
         </dd>
         {record.amount && (
           <>
-            <dt>Amount</dt>
+            <dt>{t('details.amount')}</dt>
             <dd className="amount">
               {formatAmount(record.amount.value, record.amount.currency)}{' '}
               <span className="note">
-                (read as “<PageText text={record.amount.text} />”)
+                <Message id="details.readAs" parts={{ text: <PageText text={record.amount.text} /> }} />
               </span>
             </dd>
           </>
         )}
         {record.recipients ? (
           <>
-            <dt>To</dt>
+            <dt>{t('details.to')}</dt>
             <dd className="recipients">
               <PageText text={record.recipients.join(', ')} />
             </dd>
@@ -90,14 +96,14 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
         ) : (
           record.kind === 'send' && (
             <>
-              <dt>To</dt>
-              <dd className="recipients unknown">Could not tell who receives this</dd>
+              <dt>{t('details.to')}</dt>
+              <dd className="recipients unknown">{t('details.recipientsUnknown')}</dd>
             </>
           )
         )}
         {record.message !== undefined && (
           <>
-            <dt>Message</dt>
+            <dt>{t('details.message')}</dt>
             <dd className="message">
               <PageText text={record.message} />
             </dd>
@@ -105,18 +111,18 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
         )}
         {record.form && (
           <>
-            <dt>Sends to</dt>
+            <dt>{t('details.sendsTo')}</dt>
             <dd className="url">
               {record.form.method.toUpperCase()} <PageText text={record.form.action} />
-              {record.form.via && <span className="note"> (a {VIA_NAMES[record.form.via]} the page made)</span>}
+              {record.form.via && <span className="note"> {t('details.madeByPage', { via: t(`details.via.${record.form.via}`) })}</span>}
               {record.form.target && (
                 <span className="note">
                   {' '}
-                  (opens in “<PageText text={record.form.target} />”)
+                  <Message id="details.opensIn" parts={{ target: <PageText text={record.form.target} /> }} />
                 </span>
               )}
               {formCrossOrigin && (
-                <span className="flag"> another site than the page ({originOf(record.form.action) ?? 'unknown'})</span>
+                <span className="flag"> {t('details.otherSite', { origin: originOf(record.form.action) ?? t('details.unknownOrigin') })}</span>
               )}
             </dd>
           </>
@@ -124,7 +130,7 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
       </dl>
       {record.unreadable && (
         <div className="unreadable" role="note">
-          <p>Countersign could not read all of this action:</p>
+          <p>{t('details.unreadable')}</p>
           <ul>
             {record.unreadable.map((what) => (
               <li key={what}>
@@ -149,16 +155,14 @@ function formatAmount(value: number, currency: string): string {
 
 function Screenshot({ record }: { record: ActionRecord }) {
   const url = useScreenshot(record.id, record.screenshot === 'captured');
-  if (record.screenshot === 'background') return <p className="note">No screenshot: the tab was in the background.</p>;
-  if (record.screenshot === 'unavailable') return <p className="note">No screenshot: the browser could not take one.</p>;
-  if (record.screenshot === 'withheld') {
-    return <p className="note">No screenshot: secret fields on the page could not all be covered.</p>;
-  }
+  if (record.screenshot === 'background') return <p className="note">{t('details.screenshotBackground')}</p>;
+  if (record.screenshot === 'unavailable') return <p className="note">{t('details.screenshotUnavailable')}</p>;
+  if (record.screenshot === 'withheld') return <p className="note">{t('details.screenshotWithheld')}</p>;
   if (!url) return null;
   const target = record.target;
   return (
     <figure className="screenshot">
-      <img src={url} alt={`Screenshot of the tab when the action was held`} />
+      <img src={url} alt={t('details.screenshotAlt')} />
       {target && (
         <span
           className="highlight"
@@ -178,7 +182,7 @@ function Screenshot({ record }: { record: ActionRecord }) {
 function ChangedSinceHeld({ changes }: { changes: FieldChange[] }) {
   return (
     <div className="changed" role="alert">
-      <strong>Changed since held:</strong> the page altered this action after it was shown, so nothing was sent.
+      <strong>{t('details.changedTitle')}</strong> {t('details.changedBody')}
       <ul>
         {changes.map((change, index) => (
           <li key={index}>
@@ -194,13 +198,15 @@ function WhyHeld({ record }: { record: ActionRecord }) {
   return (
     <div className="why">
       <p>
-        Held as a {KIND_NAMES[record.kind].toLowerCase()} because{' '}
-        {record.signals.map((signal) => SIGNAL_NAMES[signal]).join('; ')}.
+        {t('details.heldBecause', {
+          kind: t(`kind.asWhat.${record.kind}`),
+          signals: record.signals.map((signal) => t(SIGNAL_MESSAGES[signal])).join('; '),
+        })}
       </p>
       {record.risks.length > 0 && (
-        <ul className="risks" aria-label="Risks">
+        <ul className="risks" aria-label={t('details.risks')}>
           {record.risks.map((risk) => (
-            <li key={risk}>{RISK_NAMES[risk]}</li>
+            <li key={risk}>{t(RISK_MESSAGES[risk])}</li>
           ))}
         </ul>
       )}
@@ -220,8 +226,8 @@ export function FieldTable({ fields, caption }: { fields: FieldSnapshot[]; capti
             </th>
             <td>
               <PageText text={field.value} />
-              {field.truncated && <span className="note"> (truncated)</span>}
-              {field.masked && <span className="note"> (masked)</span>}
+              {field.truncated && <span className="note"> {t('details.truncated')}</span>}
+              {field.masked && <span className="note"> {t('details.masked')}</span>}
             </td>
           </tr>
         ))}

@@ -5,6 +5,7 @@ import { KeyboardHelp } from './KeyboardHelp';
 import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { SitesView } from './SitesView';
+import { t } from './i18n';
 import { useBroker } from './useBroker';
 import { usePanelDriven } from './usePanelDriven';
 
@@ -20,18 +21,15 @@ export function App() {
     <div className="app">
       {driven && (
         <p role="alert" className="banner warning">
-          {driven === 'devtools'
-            ? 'A DevTools-protocol client is attached to Countersign itself.'
-            : 'A WebDriver client controls this browser (navigator.webdriver).'}{' '}
-          An agent that controls the browser this way can click here too: decide only what you click yourself.
+          {driven === 'devtools' ? t('app.drivenByDevtools') : t('app.drivenByWebdriver')} {t('app.drivenWarning')}
         </p>
       )}
       {settings?.guardMode === 'off' && (
         <p role="alert" className="banner">
-          The guard is off: nothing is held.
+          {t('app.guardOff')}
         </p>
       )}
-      <nav aria-label="Countersign views">
+      <nav aria-label={t('view.label')}>
         <div role="tablist" className="tabs" onKeyDown={(event) => moveTab(event, view, setView)}>
           {VIEWS.map((name) => (
             <button
@@ -43,7 +41,7 @@ export function App() {
               tabIndex={view === name ? 0 : -1}
               onClick={() => setView(name)}
             >
-              {name}
+              {t(`view.${name}`)}
             </button>
           ))}
         </div>
@@ -51,7 +49,7 @@ export function App() {
       </nav>
       <main>
         <div id="view" role="tabpanel" aria-labelledby={`tab-${view}`}>
-          <h1 className="visually-hidden">{view}</h1>
+          <h1 className="visually-hidden">{t(`view.${view}`)}</h1>
           {view === 'Queue' && <QueueView />}
           {view === 'History' && <HistoryView />}
           {view === 'Sites' && <SitesView />}

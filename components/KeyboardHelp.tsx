@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { t } from './i18n';
 import { isTyping, SHORTCUTS } from './keyboard';
 
 /** The "?" overlay: every key the panel knows, in a modal dialog (Escape closes it). */
@@ -18,11 +19,11 @@ export function KeyboardHelp() {
   }, []);
   return (
     <>
-      <button className="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" onClick={() => dialog.current?.showModal()}>
+      <button className="help-button" aria-label={t('keys.button')} aria-keyshortcuts="?" onClick={() => dialog.current?.showModal()}>
         ?
       </button>
       <dialog ref={dialog} className="help" aria-labelledby="keyboard-help-title">
-        <h2 id="keyboard-help-title">Keyboard shortcuts</h2>
+        <h2 id="keyboard-help-title">{t('keys.title')}</h2>
         <table>
           <tbody>
             {SHORTCUTS.map(({ keys, does }) => (
@@ -32,13 +33,13 @@ export function KeyboardHelp() {
                     <kbd key={key}>{key}</kbd>
                   ))}
                 </th>
-                <td>{does}</td>
+                <td>{t(does)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         <form method="dialog">
-          <button>Close</button>
+          <button>{t('common.close')}</button>
         </form>
       </dialog>
     </>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { PausedTab } from '@/lib/messaging/protocol';
 import { ActionCard } from './ActionCard';
-import { KIND_NAMES } from '@/lib/actions/types';
+import { kindObject, Message, t } from './i18n';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
 import { Suggestions } from './Suggestions';
@@ -29,20 +29,20 @@ export function QueueView() {
     const fresh = known.current ? actions.filter((action) => !known.current!.has(action.id)) : [];
     const [first] = fresh;
     if (fresh.length === 1 && first) {
-      setAnnouncement(`Held for review: ${KIND_NAMES[first.kind].toLowerCase()} on ${first.site}, “${first.label}”.`);
+      setAnnouncement(t('queue.heldOne', { kind: kindObject(first.kind), site: first.site, label: first.label }));
     } else if (fresh.length > 1) {
-      setAnnouncement(`${fresh.length} new actions held for review.`);
+      setAnnouncement(t('queue.heldMany', fresh.length));
     }
     known.current = new Set(actions.map((action) => action.id));
   }, [data]);
 
-  if (error) return <p role="alert">Could not load the queue: {error}</p>;
-  if (!data) return <p>Loading…</p>;
+  if (error) return <p role="alert">{t('queue.loadError', { error })}</p>;
+  if (!data) return <p>{t('common.loading')}</p>;
   const [queue, settings] = data;
   const fatigue = queue.fatigue && queue.fatigue.until > now ? queue.fatigue : undefined;
   const empty = !queue.actions.length && !queue.paused.length;
   return (
-    <section aria-label="Pending actions">
+    <section aria-label={t('queue.label')}>
       <p role="status" className="visually-hidden">
         {announcement}
       </p>
@@ -53,9 +53,9 @@ export function QueueView() {
       )}
       <Suggestions approvalsPaused={Boolean(fatigue)} passkeyRegistered={queue.passkeyRegistered} />
       {empty ? (
-        <p className="empty">No actions waiting. Held actions appear here, oldest first.</p>
+        <p className="empty">{t('queue.empty')}</p>
       ) : (
-        <h2>{queue.actions.length + queue.paused.reduce((sum, tab) => sum + tab.count, 0)} waiting for review</h2>
+        <h2>{t('queue.waiting', queue.actions.length + queue.paused.reduce((sum, tab) => sum + tab.count, 0))}</h2>
       )}
       {queue.paused.map((tab) => (
         <PausedCard key={tab.tabId} tab={tab} />
@@ -77,17 +77,15 @@ export function QueueView() {
 /** One card for a tab that raised too many actions: its actions stay held until resumed. */
 function PausedCard({ tab }: { tab: PausedTab }) {
   return (
-    <article className="card paused" aria-label={`Paused: ${tab.site}`}>
+    <article className="card paused" aria-label={t('queue.pausedLabel', { site: tab.site })}>
       <p>
-        <strong>
-          Paused: {tab.count} actions in {tab.seconds} seconds
-        </strong>{' '}
-        from <PageText text={tab.site} />. They are held, and no cards are shown for them until you resume.
+        <strong>{t('queue.pausedTitle', { count: tab.count, seconds: tab.seconds })}</strong>{' '}
+        <Message id="queue.pausedBody" parts={{ site: <PageText text={tab.site} /> }} />
       </p>
       <div className="decide">
-        <button onClick={() => void request({ type: 'resume-tab', tabId: tab.tabId })}>Resume and review them</button>
+        <button onClick={() => void request({ type: 'resume-tab', tabId: tab.tabId })}>{t('queue.resume')}</button>
         <button className="reject" onClick={() => void request({ type: 'reject-paused', tabId: tab.tabId })}>
-          Reject all {tab.count}
+          {t('queue.rejectAll', { count: tab.count })}
         </button>
       </div>
     </article>

@@ -5,13 +5,8 @@ import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schem
 import { GUARD_MODES, type GuardMode, type TabGuard } from '@/lib/detect/signals';
 import { request } from '@/lib/messaging/client';
 import { passkeyAnswer } from './passkey';
+import { t } from './i18n';
 import { useBroker } from './useBroker';
-
-const MODE_NAMES: Record<GuardMode, string> = {
-  automation: 'When an agent drives the tab (default)',
-  always: 'Always: hold every consequential action',
-  off: 'Off: hold nothing',
-};
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions'>>;
 
@@ -30,44 +25,44 @@ export function SettingsView() {
 
   async function save(change: Change) {
     const saved = await request({ type: 'set-settings', settings: change });
-    setError(saved ? null : 'That value is out of range; nothing was changed.');
+    setError(saved ? null : t('settings.outOfRange'));
   }
 
-  if (!settings) return <p>Loading…</p>;
+  if (!settings) return <p>{t('common.loading')}</p>;
   return (
-    <section aria-label="Settings" className="settings">
+    <section aria-label={t('settings.label')} className="settings">
       <PasskeySettings />
       <label>
-        Guard mode{' '}
+        {t('settings.guardMode')}{' '}
         <select value={settings.guardMode} onChange={(e) => void save({ guardMode: e.target.value as GuardMode })}>
           {GUARD_MODES.map((mode) => (
             <option key={mode} value={mode}>
-              {MODE_NAMES[mode]}
+              {t(`settings.mode.${mode}`)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        <input type="checkbox" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} /> Notify me
-        when an action is held and no Countersign panel is open
+        <input type="checkbox" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} />{' '}
+        {t('settings.notifications')}
       </label>
       <NumberSetting
-        label="Reject pending actions after (seconds)"
+        label={t('settings.timeout')}
         value={settings.timeoutSeconds}
         onSave={(timeoutSeconds) => save({ timeoutSeconds })}
       />
       <NumberSetting
-        label="Suggest a rule after this many approvals in a row"
+        label={t('settings.suggestAfter')}
         value={settings.suggestAfter}
         onSave={(suggestAfter) => save({ suggestAfter })}
       />
       <NumberSetting
-        label={`Ask for purchases over (${settings.defaultThreshold.currency})`}
+        label={t('settings.threshold', { currency: settings.defaultThreshold.currency })}
         value={settings.defaultThreshold.amount}
         onSave={(amount) => save({ defaultThreshold: { ...settings.defaultThreshold, amount } })}
       />
       <label>
-        Threshold currency{' '}
+        {t('settings.currency')}{' '}
         <input
           defaultValue={settings.defaultThreshold.currency}
           size={4}
@@ -77,15 +72,15 @@ export function SettingsView() {
         />
       </label>
       <fieldset>
-        <legend>History retention</legend>
+        <legend>{t('settings.retention')}</legend>
         <NumberSetting
-          label="Keep at most this many entries"
+          label={t('settings.maxEntries')}
           value={settings.historyMaxEntries}
           onSave={(historyMaxEntries) => save({ historyMaxEntries })}
         />
-        <NumberSetting label="Keep entries for (days)" value={settings.historyMaxDays} onSave={(historyMaxDays) => save({ historyMaxDays })} />
+        <NumberSetting label={t('settings.maxDays')} value={settings.historyMaxDays} onSave={(historyMaxDays) => save({ historyMaxDays })} />
         <NumberSetting
-          label="Keep screenshots of the newest (entries)"
+          label={t('settings.screenshots')}
           value={settings.screenshotMaxCount}
           onSave={(screenshotMaxCount) => save({ screenshotMaxCount })}
         />
@@ -102,7 +97,7 @@ export function SettingsView() {
               )
             }
           />{' '}
-          Arm the current tab: hold its actions even without signs of an agent
+          {t('settings.arm')}
         </label>
       )}
     </section>
@@ -127,11 +122,11 @@ function NumberSetting(props: { label: string; value: number; onSave: (value: nu
   );
 }
 
-const SCOPE_NAMES: Record<PasskeyScope, string> = {
-  'high-risk': 'High-risk approvals',
-  every: 'Every approval',
-  devtools: 'Approvals while a DevTools-protocol client is attached to Countersign',
-};
+const SCOPE_MESSAGES = {
+  'high-risk': 'passkey.scope.highRisk',
+  every: 'passkey.scope.every',
+  devtools: 'passkey.scope.devtools',
+} as const satisfies Record<PasskeyScope, string>;
 
 /** "Protect approvals with a passkey": register, choose what needs it, remove (which takes the key). */
 function PasskeySettings() {
@@ -142,9 +137,9 @@ function PasskeySettings() {
   async function attempt(work: () => Promise<{ ok: boolean; error?: string }>, success: string) {
     try {
       const reply = await work();
-      setMessage(reply.ok ? { text: success, error: false } : { text: reply.error ?? 'Nothing was changed.', error: true });
+      setMessage(reply.ok ? { text: success, error: false } : { text: reply.error ?? t('common.nothingChanged'), error: true });
     } catch (cause) {
-      setMessage({ text: `Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`, error: true });
+      setMessage({ text: t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }), error: true });
     }
   }
 
@@ -154,22 +149,18 @@ function PasskeySettings() {
       const options = await request({ type: 'passkey-register-options' });
       const response = await startRegistration({ optionsJSON: options });
       return request({ type: 'passkey-register', response, ...(current ? { current } : {}) });
-    }, 'A passkey now protects approvals.');
-  const remove = () => attempt(async () => request({ type: 'passkey-remove', current: await passkeyAnswer() }), 'The passkey was removed.');
+    }, t('passkey.registered'));
+  const remove = () => attempt(async () => request({ type: 'passkey-remove', current: await passkeyAnswer() }), t('passkey.removed'));
   const setScopes = (scopes: PasskeyScope[], lowering: boolean) =>
-    attempt(async () => request({ type: 'passkey-scopes', scopes, ...(lowering && status?.registered ? { current: await passkeyAnswer() } : {}) }), 'Saved.');
+    attempt(async () => request({ type: 'passkey-scopes', scopes, ...(lowering && status?.registered ? { current: await passkeyAnswer() } : {}) }), t('passkey.saved'));
 
   if (!status) return null;
   return (
-    <fieldset aria-label="Passkey">
-      <legend>Protect approvals with a passkey</legend>
-      <p>
-        {status.registered
-          ? 'A passkey protects approvals: an agent clicking in this panel cannot approve what needs it.'
-          : 'No passkey: anyone who can click in this panel can approve.'}
-      </p>
-      <button onClick={() => void register()}>{status.registered ? 'Replace the passkey' : 'Protect approvals with a passkey'}</button>{' '}
-      {status.registered && <button onClick={() => void remove()}>Remove the passkey</button>}
+    <fieldset aria-label={t('passkey.label')}>
+      <legend>{t('passkey.legend')}</legend>
+      <p>{status.registered ? t('passkey.on') : t('passkey.off')}</p>
+      <button onClick={() => void register()}>{status.registered ? t('passkey.replace') : t('passkey.protect')}</button>{' '}
+      {status.registered && <button onClick={() => void remove()}>{t('passkey.remove')}</button>}
       {status.registered &&
         PASSKEY_SCOPES.map((scope) => (
           <label key={scope} className="inline">
@@ -181,8 +172,8 @@ function PasskeySettings() {
                 void setScopes(e.target.checked ? [...status.scopes, scope] : status.scopes.filter((s) => s !== scope), !e.target.checked)
               }
             />{' '}
-            {SCOPE_NAMES[scope]}
-            {status.forced.includes(scope) && <span className="flag"> set by your administrator</span>}
+            {t(SCOPE_MESSAGES[scope])}
+            {status.forced.includes(scope) && <span className="flag"> {t('passkey.forced')}</span>}
           </label>
         ))}
       {message && <p role={message.error ? 'alert' : 'status'}>{message.text}</p>}

@@ -4,16 +4,18 @@ import { request } from '@/lib/messaging/client';
 import type { RuleChangeReply } from '@/lib/messaging/protocol';
 import { grantsTrust, KINDS, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from '@/lib/policy/rules';
 import { parseRulesFile } from '@/lib/policy/rules-file';
+import { kindName, Message, t } from './i18n';
 import { passkeyAnswer } from './passkey';
 import { PageText } from './PageText';
 import { useBroker } from './useBroker';
 
-const LEVEL_NAMES: Record<TrustLevel, string> = {
-  block: 'Block',
-  ask: 'Ask',
-  'ask-risky': 'Ask when risky',
-  trust: 'Trust',
-};
+const LEVEL_MESSAGES = {
+  block: 'level.block',
+  ask: 'level.ask',
+  'ask-risky': 'level.askRisky',
+  trust: 'level.trust',
+} as const satisfies Record<TrustLevel, string>;
+const levelName = (level: TrustLevel) => t(LEVEL_MESSAGES[level]);
 
 /** Per-site rules: list, search, create, edit, revoke, export and import. */
 export function SitesView() {
@@ -49,33 +51,33 @@ export function SitesView() {
     const parsed = parseRulesFile(text);
     try {
       const proof = await proofFor('rules' in parsed && parsed.rules.some(grantsTrust));
-      report(await request({ type: 'import-rules', text, ...proof }), `Imported the rules from ${file.name}.`);
+      report(await request({ type: 'import-rules', text, ...proof }), t('sites.imported', { file: file.name }));
     } catch (cause) {
       report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
     }
   }
 
-  if (error) return <p role="alert">Could not load the rules: {error}</p>;
-  if (!rules) return <p>Loading…</p>;
+  if (error) return <p role="alert">{t('sites.loadError', { error })}</p>;
+  if (!rules) return <p>{t('common.loading')}</p>;
   const shown = rules
     .filter((rule) => rule.pattern.includes(query.trim().toLowerCase()))
     .sort((a, b) => Number(b.createdBy === 'managed') - Number(a.createdBy === 'managed') || a.pattern.localeCompare(b.pattern));
 
   return (
-    <section aria-label="Sites">
+    <section aria-label={t('sites.label')}>
       <div className="toolbar">
-        <input type="search" aria-label="Search sites" placeholder="Search sites" value={query} onChange={(e) => setQuery(e.target.value)} />
-        <button onClick={() => setEditing('new')}>Add a rule</button>
-        <button onClick={() => void exportFile()}>Export rules</button>
+        <input type="search" aria-label={t('sites.search')} placeholder={t('sites.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
+        <button onClick={() => setEditing('new')}>{t('sites.add')}</button>
+        <button onClick={() => void exportFile()}>{t('sites.export')}</button>
         <label className="file-button">
-          Import rules
+          {t('sites.import')}
           <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
         </label>
       </div>
       {message && <p role="status">{message}</p>}
       {problems.length > 0 && (
         <div role="alert" className="problems">
-          <p>Nothing was changed:</p>
+          <p>{t('sites.problems')}</p>
           <ul>
             {problems.map((problem, index) => (
               <li key={index}>{problem}</li>
@@ -95,7 +97,7 @@ export function SitesView() {
                 spec,
                 ...(await proofFor(grantsTrust(spec))),
               });
-              if (report(reply, `Saved the rule for ${spec.pattern}.`)) setEditing(null);
+              if (report(reply, t('sites.saved', { site: spec.pattern }))) setEditing(null);
             } catch (cause) {
               report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
             }
@@ -103,15 +105,15 @@ export function SitesView() {
         />
       )}
       {shown.length === 0 ? (
-        <p className="empty">No rules yet: every site asks.</p>
+        <p className="empty">{t('sites.empty')}</p>
       ) : (
-        <table className="rules" aria-label="Rules">
+        <table className="rules" aria-label={t('sites.table')}>
           <thead>
             <tr>
-              <th scope="col">Site</th>
-              <th scope="col">Trust</th>
-              <th scope="col">Applied</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{t('sites.site')}</th>
+              <th scope="col">{t('sites.trust')}</th>
+              <th scope="col">{t('sites.applied')}</th>
+              <th scope="col">{t('sites.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -119,13 +121,13 @@ export function SitesView() {
               <tr key={rule.id} data-source={rule.createdBy}>
                 <td>
                   <PageText text={rule.pattern} />
-                  {rule.createdBy === 'managed' && <span className="flag"> locked by your administrator</span>}
+                  {rule.createdBy === 'managed' && <span className="flag"> {t('sites.locked')}</span>}
                   {rule.expiresAt !== undefined && (
-                    <span className="note"> this tab only, until {new Date(rule.expiresAt).toLocaleTimeString()}</span>
+                    <span className="note"> {t('sites.thisTabUntil', { time: new Date(rule.expiresAt).toLocaleTimeString() })}</span>
                   )}
                   {rule.endpoints?.length ? (
                     <div className="note">
-                      always allowed: <PageText text={rule.endpoints.join(', ')} />
+                      <Message id="sites.alwaysAllowed" parts={{ endpoints: <PageText text={rule.endpoints.join(', ')} /> }} />
                     </div>
                   ) : null}
                   {rule.note && (
@@ -136,21 +138,21 @@ export function SitesView() {
                 </td>
                 <td>{describeLevels(rule)}</td>
                 <td>
-                  {rule.applied} {rule.applied === 1 ? 'time' : 'times'}
-                  {rule.lastApplied && <div className="note">last {new Date(rule.lastApplied).toLocaleString()}</div>}
+                  {t('sites.times', rule.applied)}
+                  {rule.lastApplied && <div className="note">{t('sites.lastApplied', { time: new Date(rule.lastApplied).toLocaleString() })}</div>}
                 </td>
                 <td>
                   {rule.createdBy !== 'managed' && (
                     <>
-                      {rule.expiresAt === undefined && <button onClick={() => setEditing(rule)}>Edit {rule.pattern}</button>}{' '}
+                      {rule.expiresAt === undefined && <button onClick={() => setEditing(rule)}>{t('sites.edit', { site: rule.pattern })}</button>}{' '}
                       <button
                         onClick={() =>
                           void request({ type: 'delete-rule', id: rule.id }).then((reply) =>
-                            report(reply, `Revoked the rule for ${rule.pattern}.`),
+                            report(reply, t('sites.revoked', { site: rule.pattern })),
                           )
                         }
                       >
-                        Revoke {rule.pattern}
+                        {t('sites.revoke', { site: rule.pattern })}
                       </button>
                     </>
                   )}
@@ -165,9 +167,11 @@ export function SitesView() {
 }
 
 function describeLevels(rule: Rule): string {
-  const overrides = KINDS.filter((kind) => rule.kinds?.[kind]).map((kind) => `${kind}: ${LEVEL_NAMES[rule.kinds![kind]!]}`);
-  const threshold = rule.threshold ? ` (threshold ${rule.threshold.amount} ${rule.threshold.currency})` : '';
-  return [LEVEL_NAMES[rule.trust], ...overrides].join(', ') + threshold;
+  const overrides = KINDS.filter((kind) => rule.kinds?.[kind]).map((kind) =>
+    t('sites.kindLevel', { kind: kindName(kind), level: levelName(rule.kinds![kind]!) }),
+  );
+  const threshold = rule.threshold ? ` ${t('sites.threshold', { amount: rule.threshold.amount, currency: rule.threshold.currency })}` : '';
+  return [levelName(rule.trust), ...overrides].join(', ') + threshold;
 }
 
 function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void>; onDone: () => void }) {
@@ -195,58 +199,58 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
   return (
     <form
       className="rule-form"
-      aria-label={rule ? `Edit the rule for ${rule.pattern}` : 'New rule'}
+      aria-label={rule ? t('sites.editRule', { site: rule.pattern }) : t('sites.newRule')}
       onSubmit={(e) => {
         e.preventDefault();
         void props.onSave(spec());
       }}
     >
-      <label htmlFor={`${id}-pattern`}>Site</label>
-      <input id={`${id}-pattern`} value={pattern} placeholder="https://shop.example or *.example.com" onChange={(e) => setPattern(e.target.value)} />
-      <label htmlFor={`${id}-trust`}>Trust</label>
+      <label htmlFor={`${id}-pattern`}>{t('sites.site')}</label>
+      <input id={`${id}-pattern`} value={pattern} placeholder={t('sites.sitePlaceholder')} onChange={(e) => setPattern(e.target.value)} />
+      <label htmlFor={`${id}-trust`}>{t('sites.trust')}</label>
       <select id={`${id}-trust`} value={trust} onChange={(e) => setTrust(e.target.value as TrustLevel)}>
         {TRUST_LEVELS.map((level) => (
           <option key={level} value={level}>
-            {LEVEL_NAMES[level]}
+            {levelName(level)}
           </option>
         ))}
       </select>
       {KINDS.map((kind) => (
         <label key={kind} className="inline">
-          {kind}{' '}
+          {kindName(kind)}{' '}
           <select
-            aria-label={`Trust for ${kind}`}
+            aria-label={t('sites.trustFor', { kind: kindName(kind) })}
             value={kinds[kind] ?? ''}
             onChange={(e) => setKinds({ ...kinds, [kind]: (e.target.value || undefined) as TrustLevel | undefined })}
           >
-            <option value="">as the site</option>
+            <option value="">{t('sites.asTheSite')}</option>
             {TRUST_LEVELS.map((level) => (
               <option key={level} value={level}>
-                {LEVEL_NAMES[level]}
+                {levelName(level)}
               </option>
             ))}
           </select>
         </label>
       ))}
-      <label htmlFor={`${id}-amount`}>Ask for purchases over</label>
+      <label htmlFor={`${id}-amount`}>{t('sites.askOver')}</label>
       <span>
-        <input id={`${id}-amount`} inputMode="decimal" value={amount} placeholder="the default" onChange={(e) => setAmount(e.target.value)} />{' '}
-        <input aria-label="Threshold currency" value={currency} size={4} onChange={(e) => setCurrency(e.target.value)} />
+        <input id={`${id}-amount`} inputMode="decimal" value={amount} placeholder={t('sites.theDefault')} onChange={(e) => setAmount(e.target.value)} />{' '}
+        <input aria-label={t('sites.currency')} value={currency} size={4} onChange={(e) => setCurrency(e.target.value)} />
       </span>
-      <label htmlFor={`${id}-endpoints`}>Always allow these requests</label>
+      <label htmlFor={`${id}-endpoints`}>{t('sites.endpoints')}</label>
       <textarea
         id={`${id}-endpoints`}
         value={endpoints}
         rows={2}
-        placeholder="POST /api/track (one per line)"
+        placeholder={t('sites.endpointsPlaceholder')}
         onChange={(e) => setEndpoints(e.target.value)}
       />
-      <label htmlFor={`${id}-note`}>Note</label>
+      <label htmlFor={`${id}-note`}>{t('sites.note')}</label>
       <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
       <div className="decide">
-        <button type="submit">Save rule</button>
+        <button type="submit">{t('sites.save')}</button>
         <button type="button" onClick={props.onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

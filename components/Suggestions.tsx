@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { Suggestion } from '@/lib/messaging/protocol';
-import { KIND_NAMES } from '@/lib/actions/types';
+import { kindPlural, Message, t } from './i18n';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
@@ -12,7 +12,7 @@ export function Suggestions({ approvalsPaused, passkeyRegistered }: { approvalsP
   const { data } = useBroker(load);
   if (!data?.length) return null;
   return (
-    <section aria-label="Suggested rules" className="suggestions">
+    <section aria-label={t('suggestion.label')} className="suggestions">
       {data.map((suggestion) => (
         <SuggestionCard key={`${suggestion.site} ${suggestion.kind}`} suggestion={suggestion} approvalsPaused={approvalsPaused} passkeyRegistered={passkeyRegistered} />
       ))}
@@ -30,20 +30,20 @@ function SuggestionCard(props: { suggestion: Suggestion; approvalsPaused: boolea
       const reply = await request({ type: 'answer-suggestion', site, kind, accept, ...proof });
       setError(reply.ok ? null : reply.error);
     } catch (cause) {
-      setError(`Nothing was changed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      setError(t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }));
     }
   };
-  const kindName = KIND_NAMES[kind].toLowerCase();
+  const kinds = kindPlural(kind);
   return (
-    <div className="suggestion" role="group" aria-label={`Suggestion for ${site}`}>
+    <div className="suggestion" role="group" aria-label={t('suggestion.for', { site })}>
       <p>
-        You approved the last {approvals} {kindName}s on <PageText text={site} /> without changes.
+        <Message id="suggestion.approved" parts={{ count: approvals, kinds, site: <PageText text={site} /> }} />
       </p>
       {/* Trusting a site approves what is to come: paused with the approvals. */}
       <button disabled={approvalsPaused} onClick={() => void answer(true)}>
-        Always allow {kindName}s on {site}
+        {t('card.alwaysAllow', { kinds, site })}
       </button>{' '}
-      <button onClick={() => void answer(false)}>Don’t suggest this again</button>
+      <button onClick={() => void answer(false)}>{t('suggestion.never')}</button>
       {error && <p role="alert">{error}</p>}
     </div>
   );

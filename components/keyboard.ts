@@ -1,16 +1,17 @@
 import { useEffect } from 'react';
+import { t } from './i18n';
 
-/** The panel's keys: listed in the "?" overlay and the README from this one table. */
+/** The panel's keys: listed in the "?" overlay and the README from this one table (`does` is a message). */
 export const SHORTCUTS = [
-  { keys: ['j', '↓'], does: 'Next card' },
-  { keys: ['k', '↑'], does: 'Previous card' },
-  { keys: ['a'], does: 'Approve the card (once its dwell is over; a high-risk card then asks you to type its value)' },
-  { keys: ['r'], does: 'Reject the card' },
-  { keys: ['n'], does: 'Write a note for the agent on the card' },
-  { keys: ['e'], does: 'Edit the card’s values' },
-  { keys: ['←', '→'], does: 'Previous or next view, when a view tab has focus' },
-  { keys: ['?'], does: 'Show or hide this list' },
-  { keys: ['Alt+Shift+C'], does: 'Open the Countersign panel (a browser shortcut; change it at chrome://extensions/shortcuts)' },
+  { keys: ['j', '↓'], does: 'keys.next' },
+  { keys: ['k', '↑'], does: 'keys.previous' },
+  { keys: ['a'], does: 'keys.approve' },
+  { keys: ['r'], does: 'keys.reject' },
+  { keys: ['n'], does: 'keys.note' },
+  { keys: ['e'], does: 'keys.edit' },
+  { keys: ['←', '→'], does: 'keys.views' },
+  { keys: ['?'], does: 'keys.help' },
+  { keys: ['Alt+Shift+C'], does: 'keys.openPanel' },
 ] as const;
 
 /** Whether a key press belongs to what has focus (typing, a menu) rather than to the panel. */
@@ -43,7 +44,7 @@ export function useQueueKeys(say: (text: string) => void): void {
       };
       const press = (selector: string, unavailable: string) => {
         const button = card?.querySelector<HTMLButtonElement>(selector);
-        if (!card) say('No card has focus: press j to go to the first one.');
+        if (!card) say(t('keys.noFocus'));
         else if (!button || button.disabled) say(unavailable);
         else button.click();
       };
@@ -63,13 +64,13 @@ export function useQueueKeys(say: (text: string) => void): void {
           move(-1);
           break;
         case 'a':
-          press(':scope > .decide > .approve', 'Approve is not available yet on this card.');
+          press(':scope > .decide > .approve', t('keys.approveUnavailable'));
           break;
         case 'r':
-          press(':scope > .decide > .reject', 'Reject is not available on this card.');
+          press(':scope > .decide > .reject', t('keys.rejectUnavailable'));
           break;
         case 'e':
-          press(':scope > .decide > .edit', 'This card has no values to edit.');
+          press(':scope > .decide > .edit', t('keys.nothingToEdit'));
           break;
         case 'n':
           if (!card) return;

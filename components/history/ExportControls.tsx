@@ -1,13 +1,9 @@
 import { useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat } from '@/lib/export/formats';
+import { t } from '../i18n';
 import type { HistoryState } from './model';
 
-const FORMAT_NAMES: Record<ExportFormat, string> = {
-  json: 'JSON',
-  csv: 'CSV',
-  ndjson: 'NDJSON',
-  evalset: 'Evaluation set (JSONL)',
-};
+const formatName = (format: ExportFormat) => (format === 'evalset' ? t('history.evalset') : format.toUpperCase());
 
 export function ExportControls(props: {
   exporting: HistoryState['exporting'];
@@ -18,19 +14,19 @@ export function ExportControls(props: {
   const [screenshots, setScreenshots] = useState(false);
   return (
     <span className="export">
-      <select aria-label="Export format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+      <select aria-label={t('history.exportFormat')} value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
         {EXPORT_FORMATS.map((name) => (
           <option key={name} value={name}>
-            {FORMAT_NAMES[name]}
+            {formatName(name)}
           </option>
         ))}
       </select>
       <label>
-        <input type="checkbox" checked={screenshots} disabled={format !== 'json'} onChange={(e) => setScreenshots(e.target.checked)} /> include
-        screenshots
+        <input type="checkbox" checked={screenshots} disabled={format !== 'json'} onChange={(e) => setScreenshots(e.target.checked)} />{' '}
+        {t('history.includeScreenshots')}
       </label>
       <button disabled={exporting.busy} onClick={() => onExport(format, screenshots)}>
-        Export
+        {t('history.export')}
       </button>
       {exporting.done && <span className="note">{exporting.done}</span>}
       {exporting.error && (

@@ -1,41 +1,43 @@
 import { ACTION_KINDS, type ActionKind } from '@/lib/actions/types';
 import { OUTCOMES, type Outcome } from '@/lib/db/outcome';
-import { KIND_NAMES } from '@/lib/actions/types';
+import { kindName, t } from '../i18n';
+import { outcomeName } from './HistoryDetail';
 import type { HistoryModel, HistoryState } from './model';
 
 export function Filters({ state, model }: { state: HistoryState; model: HistoryModel }) {
   const { filter, search, sites } = state;
   const day = (value: string, end: boolean) => (value ? new Date(`${value}T${end ? '23:59:59.999' : '00:00:00'}`).getTime() : undefined);
   return (
-    <form className="filters" role="search" aria-label="Filter the history" onSubmit={(e) => e.preventDefault()}>
+    <form className="filters" role="search" aria-label={t('history.filters')} onSubmit={(e) => e.preventDefault()}>
       <input
         type="search"
-        aria-label="Search the history"
-        placeholder="Search: site, label, recipient, text"
+        aria-label={t('history.search')}
+        placeholder={t('history.searchPlaceholder')}
         value={search}
         onChange={(e) => model.setSearch(e.target.value)}
       />
-      <Choice label="Site" all="All sites" options={sites} value={filter.site} onChange={(site) => model.setFilter({ site })} />
+      <Choice label={t('history.site')} all={t('history.allSites')} options={sites} value={filter.site} onChange={(site) => model.setFilter({ site })} />
       <Choice<ActionKind>
-        label="Kind"
-        all="All kinds"
+        label={t('history.kind')}
+        all={t('history.allKinds')}
         options={ACTION_KINDS}
-        name={(kind) => KIND_NAMES[kind]}
+        name={kindName}
         value={filter.kind}
         onChange={(kind) => model.setFilter({ kind })}
       />
       <Choice<Outcome>
-        label="Outcome"
-        all="All outcomes"
+        label={t('history.outcome')}
+        all={t('history.allOutcomes')}
         options={OUTCOMES}
+        name={outcomeName}
         value={filter.outcome}
         onChange={(outcome) => model.setFilter({ outcome })}
       />
       <label>
-        From <input type="date" onChange={(e) => model.setFilter({ from: day(e.target.value, false) })} />
+        {t('history.from')} <input type="date" onChange={(e) => model.setFilter({ from: day(e.target.value, false) })} />
       </label>
       <label>
-        To <input type="date" onChange={(e) => model.setFilter({ to: day(e.target.value, true) })} />
+        {t('history.to')} <input type="date" onChange={(e) => model.setFilter({ to: day(e.target.value, true) })} />
       </label>
     </form>
   );

@@ -1,22 +1,23 @@
 import type { ActionRecord } from '@/lib/db/schema';
-import { outcomeOf } from '@/lib/db/outcome';
+import { outcomeOf, type Outcome } from '@/lib/db/outcome';
+import { t } from '../i18n';
 import { ActionDetails, FieldTable } from '../ActionDetails';
 import { PageText } from '../PageText';
 
 export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClose: () => void }) {
   return (
-    <article className="card detail" aria-label={`Details of ${record.label}`}>
-      <button onClick={onClose}>Back to the list</button>
+    <article className="card detail" aria-label={t('history.detailsOf', { label: record.label })}>
+      <button onClick={onClose}>{t('history.back')}</button>
       <p>
         <strong>{outcomeText(record)}</strong>
-        {record.decidedAt !== undefined && ` after ${((record.decidedAt - record.createdAt) / 1000).toFixed(1)} s`}
+        {record.decidedAt !== undefined && ` ${t('history.after', { seconds: ((record.decidedAt - record.createdAt) / 1000).toFixed(1) })}`}
       </p>
-      {record.fatigue && <p className="flag">Fatigue warning at this approval: {record.fatigue}</p>}
+      {record.fatigue && <p className="flag">{t('history.fatigue', { warning: record.fatigue })}</p>}
       <ActionDetails record={record} />
-      {record.fields.length > 0 && <FieldTable fields={record.fields} caption="Fields" />}
+      {record.fields.length > 0 && <FieldTable fields={record.fields} caption={t('card.fields')} />}
       {record.edits && (
         <>
-          <h2>Edits</h2>
+          <h2>{t('history.edits')}</h2>
           <ul className="edits">
             {record.edits.map((edit, index) => (
               <li key={index}>
@@ -30,20 +31,38 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
   );
 }
 
+const OUTCOME_MESSAGES = {
+  pending: 'outcome.pending',
+  approved: 'outcome.approved',
+  edited: 'outcome.edited',
+  rejected: 'outcome.rejected',
+  timeout: 'outcome.timeout',
+  abandoned: 'outcome.abandoned',
+  'allowed-by-rule': 'outcome.allowedByRule',
+  'blocked-by-rule': 'outcome.blockedByRule',
+  released: 'outcome.released',
+  unreviewed: 'outcome.unreviewed',
+} as const satisfies Record<Outcome, string>;
+
+export const outcomeName = (outcome: Outcome) => t(OUTCOME_MESSAGES[outcome]);
+
+const withWhy = (outcome: string, why: string | undefined) => (why ? t('history.outcomeWhy', { outcome, why }) : outcome);
+
+/** What happened, in words: the outcome, who decided, and why (reasons are logged as written). */
 export function outcomeText(record: ActionRecord): string {
   const outcome = outcomeOf(record);
   switch (outcome) {
     case 'allowed-by-rule':
     case 'blocked-by-rule':
-      return `${outcome.replace(/-/g, ' ')}${record.policyReasons?.length ? ` (${record.policyReasons.join('; ')})` : ''}`;
+      return withWhy(outcomeName(outcome), record.policyReasons?.join('; '));
     case 'timeout':
-      return `timeout (${record.note ?? 'no decision in time'})`;
+      return withWhy(outcomeName(outcome), record.note ?? t('history.noDecisionInTime'));
     case 'edited':
-      return 'approved with edits by person';
+      return t('history.outcomeBy', { outcome: outcomeName(outcome), who: t('decider.person') });
     default: {
-      const by = record.decidedBy ? ` by ${record.decidedBy}` : '';
-      const why = record.reason ?? record.note;
-      return `${record.status}${by}${why ? ` (${why})` : ''}`;
+      const name = outcomeName(record.status);
+      const by = record.decidedBy ? t('history.outcomeBy', { outcome: name, who: t(`decider.${record.decidedBy}`) }) : name;
+      return withWhy(by, record.reason ?? record.note);
     }
   }
 }

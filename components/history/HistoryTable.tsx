@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
-import { KIND_NAMES } from '@/lib/actions/types';
+import { kindName, t } from '../i18n';
 import { PageText } from '../PageText';
 import { useScreenshot } from '../useScreenshot';
 import { outcomeText } from './HistoryDetail';
@@ -53,13 +53,13 @@ export function HistoryTable(props: {
   }
 
   return (
-    <div role="table" aria-label="History" aria-rowcount={total + 1} className="history-table">
+    <div role="table" aria-label={t('history.table')} aria-rowcount={total + 1} className="history-table">
       <div role="row" aria-rowindex={1} className="history-head">
-        <span role="columnheader">When</span>
-        <span role="columnheader">Site</span>
-        <span role="columnheader">Action</span>
-        <span role="columnheader">Outcome</span>
-        <span role="columnheader">Picture</span>
+        <span role="columnheader">{t('history.when')}</span>
+        <span role="columnheader">{t('history.site')}</span>
+        <span role="columnheader">{t('history.action')}</span>
+        <span role="columnheader">{t('history.outcome')}</span>
+        <span role="columnheader">{t('history.picture')}</span>
       </div>
       <div ref={viewport} className="history-viewport" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div style={{ height: total * ROW_HEIGHT, position: 'relative' }}>{rows}</div>
@@ -76,7 +76,7 @@ function HistoryCells({ record }: { record: ActionRecord }) {
         <PageText text={record.site} />
       </span>
       <span role="cell">
-        {KIND_NAMES[record.kind]}: <PageText text={record.label} />
+        {kindName(record.kind)}: <PageText text={record.label} />
         {record.amount && ` · ${record.amount.value} ${record.amount.currency}`}
       </span>
       <span role="cell">{outcomeText(record)}</span>
@@ -89,5 +89,5 @@ function HistoryCells({ record }: { record: ActionRecord }) {
 
 function Thumbnail({ record }: { record: ActionRecord }) {
   const url = useScreenshot(record.id, record.screenshot === 'captured');
-  return url ? <img className="thumbnail" src={url} alt="Screenshot when held" /> : null;
+  return url ? <img className="thumbnail" src={url} alt={t('history.thumbnail')} /> : null;
 }

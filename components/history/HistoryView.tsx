@@ -4,6 +4,7 @@ import { ExportControls } from './ExportControls';
 import { Filters } from './Filters';
 import { HistoryDetail } from './HistoryDetail';
 import { HistoryTable } from './HistoryTable';
+import { t } from '../i18n';
 import { Retention } from './Retention';
 import { useHistory } from './useHistory';
 
@@ -15,11 +16,11 @@ export function HistoryView() {
   const firstPage = pages?.get(0);
 
   return (
-    <section aria-label="History view" className="history-view">
+    <section aria-label={t('history.label')} className="history-view">
       <Filters state={state} model={model} />
       <div className="toolbar">
-        <span role="status" aria-label="Matching actions">
-          {total === null ? 'Counting…' : `${total.toLocaleString()} ${total === 1 ? 'action' : 'actions'}`}
+        <span role="status" aria-label={t('history.matching')}>
+          {total === null ? t('history.counting') : t('history.actions', total, [total.toLocaleString()])}
         </span>
         <ExportControls exporting={state.exporting} onExport={(format, screenshots) => void model.exportAs(format, screenshots)} />
       </div>
@@ -31,7 +32,7 @@ export function HistoryView() {
       {selected ? (
         <HistoryDetail record={selected} onClose={() => setSelected(null)} />
       ) : firstPage?.length === 0 ? (
-        <p className="empty">Nothing matches.</p>
+        <p className="empty">{t('history.nothingMatches')}</p>
       ) : (
         pages &&
         firstPage && (

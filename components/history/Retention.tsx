@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { countHistory } from '@/lib/history/query';
 import { request } from '@/lib/messaging/client';
 import { historyDb } from '../historyDb';
+import { t } from '../i18n';
 
 /** Storage used, and Clear history with a count of what goes. */
 export function Retention() {
@@ -9,7 +10,7 @@ export function Retention() {
   const [confirming, setConfirming] = useState<number | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const measure = useCallback(() => {
-    void navigator.storage.estimate().then(({ usage = 0, quota = 0 }) => setUsage(`${megabytes(usage)} used of ${megabytes(quota)} available`));
+    void navigator.storage.estimate().then(({ usage = 0, quota = 0 }) => setUsage(t('history.storage', { used: megabytes(usage), quota: megabytes(quota) })));
   }, []);
   useEffect(measure, [measure]);
   const decidedCount = async () => {
@@ -19,26 +20,24 @@ export function Retention() {
 
   return (
     <footer className="retention">
-      {usage && <p className="note">Storage: {usage}.</p>}
+      {usage && <p className="note">{usage}</p>}
       {confirming === null ? (
-        <button onClick={() => void decidedCount().then(setConfirming)}>Clear history</button>
+        <button onClick={() => void decidedCount().then(setConfirming)}>{t('history.clear')}</button>
       ) : (
-        <div role="alertdialog" aria-label="Confirm clearing the history">
-          <p>
-            This removes {confirming.toLocaleString()} {confirming === 1 ? 'entry' : 'entries'} and their screenshots. Pending actions stay.
-          </p>
+        <div role="alertdialog" aria-label={t('history.confirmClear')}>
+          <p>{t('history.clearWhat', confirming, [confirming.toLocaleString()])}</p>
           <button
             onClick={() =>
               void request({ type: 'clear-history' }).then(({ removed }) => {
                 setConfirming(null);
-                setMessage(`Removed ${removed.toLocaleString()} entries.`);
+                setMessage(t('history.removed', removed, [removed.toLocaleString()]));
                 measure();
               })
             }
           >
-            Remove {confirming.toLocaleString()} entries
+            {t('history.remove', confirming, [confirming.toLocaleString()])}
           </button>{' '}
-          <button onClick={() => setConfirming(null)}>Keep them</button>
+          <button onClick={() => setConfirming(null)}>{t('history.keep')}</button>
         </div>
       )}
       {message && <p role="status">{message}</p>}

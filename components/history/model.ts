@@ -1,6 +1,7 @@
 import type { ActionRecord } from '@/lib/db/schema';
 import type { ExportFormat } from '@/lib/export/formats';
 import type { HistoryFilter } from '@/lib/history/query';
+import { t } from '../i18n';
 
 export const PAGE = 100;
 /** Pages kept either side of the one just loaded; further ones are dropped to keep memory flat. */
@@ -131,9 +132,9 @@ export class HistoryModel {
     this.set({ exporting: { busy: true, done: null, error: null } });
     try {
       const { count } = await this.source.export(this.state.filter, format, screenshots);
-      this.set({ exporting: { busy: false, done: `Exported ${count.toLocaleString()} actions.`, error: null } });
+      this.set({ exporting: { busy: false, done: t('history.exported', count, [count.toLocaleString()]), error: null } });
     } catch (error) {
-      this.set({ exporting: { busy: false, done: null, error: `Export failed: ${messageOf(error)}` } });
+      this.set({ exporting: { busy: false, done: null, error: t('history.exportFailed', { error: messageOf(error) }) } });
     }
   }
 
@@ -168,7 +169,7 @@ export class HistoryModel {
   }
 
   private failed(generation: number, error: unknown): void {
-    if (generation === this.generation) this.set({ error: `The history could not be read: ${messageOf(error)}` });
+    if (generation === this.generation) this.set({ error: t('history.readFailed', { error: messageOf(error) }) });
   }
 
   private set(change: Partial<HistoryState>): void {

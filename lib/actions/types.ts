@@ -5,15 +5,6 @@
 export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-/** What the panel and notifications call each kind. */
-export const KIND_NAMES: Record<ActionKind, string> = {
-  purchase: 'Purchase',
-  send: 'Send',
-  delete: 'Deletion',
-  submit: 'Form submission',
-  unclassified: 'Unreadable action',
-};
-
 /** How the agent triggered the action; decides how the content script replays it. */
 export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const;
 export type Trigger = (typeof TRIGGERS)[number];

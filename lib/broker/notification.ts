@@ -1,4 +1,4 @@
-import { KIND_NAMES } from '@/lib/actions/types';
+import { i18n } from '#i18n';
 import { clip } from '@/lib/actions/wording';
 import type { ActionRecord } from '@/lib/db/schema';
 
@@ -15,8 +15,11 @@ export function heldNotification(record: Pick<ActionRecord, 'kind' | 'site' | 'l
   return {
     type: 'basic' as const,
     iconUrl,
-    title: `${KIND_NAMES[record.kind]} held for review`,
-    message: `“${clip(record.label || 'an unnamed control', 120)}” on ${clip(record.site, 200)}`,
+    title: i18n.t('notification.title', { kind: i18n.t(`kind.name.${record.kind}`) }),
+    message: i18n.t('notification.message', {
+      label: clip(record.label || i18n.t('notification.unnamedControl'), 120),
+      site: clip(record.site, 200),
+    }),
     contextMessage: clip(record.tabTitle, 120),
     requireInteraction: true,
   };

@@ -14,8 +14,10 @@ export const LIMITS = {
 
 export const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 export const nonEmpty = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
-export const whole = (min: number, max: number) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max));
-export const finite = v.pipe(v.number(), v.finite());
+// Adding 0 turns -0 into 0: an id or count has one zero, as in JSON.
+const oneZero = v.transform((n: number) => n + 0);
+export const whole = (min: number, max: number) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max), oneZero);
+export const finite = v.pipe(v.number(), v.finite(), oneZero);
 
 /** The value a schema accepts, or null. */
 export function parseOrNull<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> | null {

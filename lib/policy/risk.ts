@@ -3,12 +3,6 @@ import type { ProposedAction } from '@/lib/actions/types';
 /** Why an action deserves a closer look, shown on its card. */
 export type RiskReason = 'sensitive-fields' | 'cross-origin-post' | 'amount' | 'cross-origin-frame';
 
-export const RISK_NAMES: Record<RiskReason, string> = {
-  'sensitive-fields': 'it carries passwords, card numbers or codes',
-  'cross-origin-post': 'the form sends its data to another site',
-  amount: 'it involves money',
-  'cross-origin-frame': 'it comes from a frame of another site',
-};
 
 export function originOf(url: string): string | null {
   try {
