@@ -248,11 +248,14 @@ interface ChromeGlobal {
   chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
 }
 
-export async function launchWithExtension(userDataDir: string): Promise<BrowserContext> {
+/** `language`: the browser's own (what browser.i18n answers); Chromium on Linux reads LANGUAGE. */
+export async function launchWithExtension(userDataDir: string, options: { language?: string } = {}): Promise<BrowserContext> {
+  const { language } = options;
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: await findChromium(),
     headless: true,
-    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR)],
+    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR), ...(language ? [`--lang=${language}`] : [])],
+    ...(language ? { env: { ...process.env, LANGUAGE: language }, locale: language } : {}),
   });
 }
 
@@ -314,7 +317,6 @@ export async function extensionIdOf(context: BrowserContext): Promise<string> {
   return new URL(worker.url()).host;
 }
 
-/** Waits long enough for a released request to have arrived, then checks none did. */
 /** An agent signs up for the newsletter: a form POST, submitted by script (an untrusted submission). */
 export async function joinNewsletter(page: Page, origin: string, email: string): Promise<void> {
   await page.goto(`${origin}/cases/form-submit.html`);
@@ -322,6 +324,7 @@ export async function joinNewsletter(page: Page, origin: string, email: string):
   await page.evaluate(() => (document.getElementById('newsletter') as HTMLFormElement).requestSubmit());
 }
 
+/** Waits long enough for a released request to have arrived, then checks none did. */
 export async function expectNothingReceived(server: FixtureServer, path: string, waitMs = 500): Promise<void> {
   await new Promise((done) => setTimeout(done, waitMs));
   expect(server.received(path)).toEqual([]);

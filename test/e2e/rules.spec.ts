@@ -42,7 +42,7 @@ test('“Always allow” lets the next identical action through with no card, an
   await expect(panel.history.row('Post a comment').first()).toContainText('allowed by rule');
   await panel.sites.open();
   const row = panel.sites.rule(server.origin);
-  await expect(row).toContainText('send: Trust');
+  await expect(row).toContainText('Send: Trust');
   await expect(row).toContainText('1 time');
 });
 
