@@ -17,7 +17,8 @@ const LIB_IMPORTS = {
   export: ['db', 'history'],
   messaging: ['actions', 'detect', 'db', 'policy'],
   intercept: ['actions', 'detect'],
-  broker: ['actions', 'detect', 'db', 'history', 'messaging', 'policy'],
+  team: ['actions', 'messaging'],
+  broker: ['actions', 'detect', 'db', 'history', 'messaging', 'policy', 'team'],
 };
 /** What runs in every frame: framework-free, and only the message types from messaging. */
 const CONTENT_SIDE = ['actions', 'detect', 'intercept'];

@@ -1,0 +1,111 @@
+import * as v from 'valibot';
+import type { ProposedAction } from '@/lib/actions/types';
+import { finite, LIMITS, nonEmpty, parseOrNull, text, whole } from '@/lib/messaging/schemas';
+import { proposedAction } from '@/lib/messaging/validate';
+import type { SignedDecision } from './signing';
+
+/** The KV bucket of pending actions, one entry per action: `<browser>.<action id>`. */
+export const PENDING_BUCKET = 'countersign_pending';
+/** A browser's name becomes part of keys and subjects: letters, digits, _ and - only. */
+export const BROWSER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const entryKey = (browser: string, id: string) => `${browser}.${id}`;
+
+/**
+ * What a reviewer sees of an action: the card's page data, secrets already masked, and the
+ * fingerprint a decision must be signed over.
+ */
+export interface TeamCard extends ProposedAction {
+  site: string;
+  tabUrl: string;
+  tabTitle: string;
+  risks: string[];
+  createdAt: number;
+  fingerprint: string;
+  confirm?: { value: string; reasons: string[] };
+}
+
+/** `pending` until decided; `closed` when the agent browser settled it, whoever decided. */
+export type EntryState = 'pending' | 'decided' | 'closed';
+
+export interface TeamEntry {
+  v: 1;
+  browser: string;
+  id: string;
+  state: EntryState;
+  card: TeamCard;
+  /** The first decision written (by compare-and-set on the entry's revision). */
+  decision?: SignedDecision | LocalDecision;
+  /** How the agent browser settled the action, and a refused decision's reason. */
+  closed?: { status: string; at: number; by: string; reason?: string };
+}
+
+/** Decided in the agent browser's own panel (or by its timeout): no signature needed. */
+export interface LocalDecision {
+  local: true;
+  verdict: 'approve' | 'reject';
+  at: number;
+  by: 'person' | 'timeout' | 'system';
+}
+
+const verdict = v.picklist(['approve', 'reject']);
+const edits = v.pipe(v.array(v.object({ index: whole(0, LIMITS.fields - 1), value: text(LIMITS.edit) })), v.maxLength(LIMITS.fields));
+
+const signedDecision = v.object({
+  browser: nonEmpty(64),
+  id: nonEmpty(100),
+  fingerprint: nonEmpty(200),
+  verdict,
+  at: finite,
+  note: v.optional(text(LIMITS.message)),
+  edits: v.optional(edits),
+  reviewer: text(200),
+  key: nonEmpty(200),
+  signature: nonEmpty(400),
+});
+
+const localDecision = v.object({
+  local: v.literal(true),
+  verdict,
+  at: finite,
+  by: v.picklist(['person', 'timeout', 'system']),
+});
+
+const cardContext = v.object({
+  site: text(LIMITS.url),
+  tabUrl: text(LIMITS.url),
+  tabTitle: text(LIMITS.text),
+  risks: v.pipe(v.array(text(100)), v.maxLength(20)),
+  createdAt: finite,
+  fingerprint: nonEmpty(200),
+  confirm: v.optional(v.object({ value: text(200), reasons: v.pipe(v.array(text(LIMITS.text)), v.maxLength(20)) })),
+});
+
+/** The page data in a card is checked as any page's proposal is; the context beside it here. */
+const card = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const action = v.safeParse(proposedAction, dataset.value);
+    const context = v.safeParse(cardContext, dataset.value);
+    if (action.success && context.success) return { ...(action.output as ProposedAction), ...context.output } as TeamCard;
+    addIssue({ message: 'the card is not a readable action' });
+    return NEVER;
+  }),
+);
+
+const teamEntry = v.object({
+  v: v.literal(1),
+  browser: v.pipe(v.string(), v.regex(BROWSER_NAME)),
+  id: nonEmpty(100),
+  state: v.picklist(['pending', 'decided', 'closed']),
+  card,
+  decision: v.optional(v.union([signedDecision, localDecision])),
+  closed: v.optional(v.object({ status: text(40), at: finite, by: text(200), reason: v.optional(text(LIMITS.message)) })),
+});
+
+/** An entry read from the bucket, or null: anyone with access to the server can write there. */
+export function parseEntry(value: unknown): TeamEntry | null {
+  return parseOrNull(teamEntry, value) as TeamEntry | null;
+}
+
+export const isSigned = (decision: TeamEntry['decision']): decision is SignedDecision => Boolean(decision && !('local' in decision));

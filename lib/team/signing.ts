@@ -1,0 +1,66 @@
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { FieldEdit, Verdict } from '@/lib/messaging/protocol';
+
+/** What a reviewer signs: one verdict on one action of one browser, as the card showed it. */
+export interface DecisionStatement {
+  browser: string;
+  id: string;
+  fingerprint: string;
+  verdict: Verdict;
+  at: number;
+  note?: string;
+  edits?: FieldEdit[];
+}
+
+export interface SignedDecision extends DecisionStatement {
+  /** The reviewer's name, as the reviewer set it: shown, never trusted. */
+  reviewer: string;
+  /** The reviewer's public key (Ed25519, raw, base64url): the agent browser must know it. */
+  key: string;
+  signature: string;
+}
+
+const ED25519 = { name: 'Ed25519' } as const;
+
+/** The bytes signed: a fixed order, so the same statement always signs the same. */
+function statementBytes(statement: DecisionStatement): Uint8Array<ArrayBuffer> {
+  const { browser, id, fingerprint, verdict, at, note = '', edits = [] } = statement;
+  const fields = ['countersign-decision/1', browser, id, fingerprint, verdict, at, note, edits.map(({ index, value }) => [index, value])];
+  return new TextEncoder().encode(JSON.stringify(fields));
+}
+
+export async function generateReviewerKey(): Promise<{ privateKey: CryptoKey; publicKey: string }> {
+  const pair = (await crypto.subtle.generateKey(ED25519, false, ['sign', 'verify'])) as CryptoKeyPair;
+  return { privateKey: pair.privateKey, publicKey: isoBase64URL.fromBuffer(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey))) };
+}
+
+export async function signDecision(
+  statement: DecisionStatement,
+  reviewer: { name: string; privateKey: CryptoKey; publicKey: string },
+): Promise<SignedDecision> {
+  const signature = new Uint8Array(await crypto.subtle.sign(ED25519, reviewer.privateKey, statementBytes(statement)));
+  return { ...statement, reviewer: reviewer.name, key: reviewer.publicKey, signature: isoBase64URL.fromBuffer(signature) };
+}
+
+export type DecisionCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Whether a decision found in the team queue may decide this action: signed by a key this
+ * browser was configured with, over this browser, this action and what its card showed.
+ */
+export async function checkDecision(
+  decision: SignedDecision,
+  expected: { browser: string; id: string; fingerprint: string },
+  trustedKeys: readonly string[],
+): Promise<DecisionCheck> {
+  if (!trustedKeys.includes(decision.key)) return { ok: false, reason: 'signed by a key this browser does not trust' };
+  if (decision.browser !== expected.browser || decision.id !== expected.id) return { ok: false, reason: 'made for another action' };
+  if (decision.fingerprint !== expected.fingerprint) return { ok: false, reason: 'made for a different version of this action' };
+  try {
+    const key = await crypto.subtle.importKey('raw', isoBase64URL.toBuffer(decision.key), ED25519, false, ['verify']);
+    const valid = await crypto.subtle.verify(ED25519, key, isoBase64URL.toBuffer(decision.signature), statementBytes(decision));
+    return valid ? { ok: true } : { ok: false, reason: 'the signature does not match' };
+  } catch {
+    return { ok: false, reason: 'the signature could not be read' };
+  }
+}

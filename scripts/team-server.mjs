@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// npm run team:server: starts nats-server with team/nats-server.conf for trying team review.
+// Options: --port N (client port), --ws-port N (WebSocket), --store DIR (JetStream data).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const TEAM_CONFIG = resolve(import.meta.dirname, '../team/nats-server.conf');
+
+/** The committed configuration with its ports replaced, written where nats-server can read it. */
+export function teamConfig({ port = 4222, wsPort = 4280 } = {}) {
+  const text = readFileSync(TEAM_CONFIG, 'utf8')
+    .replace(/^listen: 127\.0\.0\.1:\d+$/m, `listen: 127.0.0.1:${port}`)
+    .replace(/^ {2}listen: 127\.0\.0\.1:\d+$/m, `  listen: 127.0.0.1:${wsPort}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'countersign-nats-')), 'nats-server.conf');
+  writeFileSync(file, text);
+  return file;
+}
+
+export function findNatsServer() {
+  const path = process.env.NATS_SERVER_PATH ?? 'nats-server';
+  const probe = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`nats-server was not found (${path}). Install it: apt-get install nats-server, or set NATS_SERVER_PATH.`);
+  }
+  return path;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, 'ws-port': { type: 'string' }, store: { type: 'string' } },
+  });
+  const port = Number(values.port ?? 4222);
+  const wsPort = Number(values['ws-port'] ?? 4280);
+  const store = resolve(values.store ?? join(homedir(), '.countersign', 'team-data'));
+  mkdirSync(store, { recursive: true });
+  let server;
+  try {
+    server = findNatsServer();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  const child = spawn(server, ['-c', teamConfig({ port, wsPort }), '-sd', store], { stdio: ['ignore', 'inherit', 'inherit'] });
+  console.log(`Team server: ws://127.0.0.1:${wsPort} (extension), nats://127.0.0.1:${port} (CLI and log shippers)`);
+  console.log('Users: agent / agent-local for agent browsers, reviewer / reviewer-local for reviewers.');
+  console.log(`JetStream data: ${store}. Ctrl+C stops it.`);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill('SIGTERM'));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
