@@ -1,0 +1,108 @@
+import type { KV } from '@nats-io/kv';
+import type { Verdict } from '@/lib/messaging/protocol';
+import { isSigned, type LocalDecision, type TeamCard, type TeamEntry } from './entry';
+import { TeamQueue } from './queue';
+import { checkDecision, type SignedDecision } from './signing';
+
+/** What the relay needs of the agent browser's broker. */
+export interface AgentSide {
+  /** Pending actions with a card of their own, as the reviewer should see them. */
+  pendingCards(): Promise<TeamCard[]>;
+  /** How an action stands here: pending, or how it was settled (undefined: unknown here). */
+  standing(id: string): Promise<{ status: string; by: string; at: number } | undefined>;
+  /** Applies a verified reviewer decision; false when the action was no longer pending. */
+  applyDecision(id: string, decision: SignedDecision): Promise<boolean>;
+  /** Logs a decision refused (forged, for another card, or too late) on the action's record. */
+  logRefusal(id: string, reason: string): Promise<void>;
+}
+
+/**
+ * The agent browser's side of the team queue: offers what is pending here, applies decisions
+ * only from trusted reviewer keys, refuses the rest, and closes entries once settled here.
+ * `sync` is idempotent and runs after any change on either side, and after a reconnect.
+ */
+export class AgentRelay {
+  private readonly queue: TeamQueue;
+  /** Entries under this browser's name that were not well-formed: ignored, and counted. */
+  malformed = 0;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly browser: string,
+    private readonly trustedKeys: readonly string[],
+    private readonly side: AgentSide,
+  ) {
+    this.queue = new TeamQueue(kv);
+  }
+
+  async sync(): Promise<void> {
+    const cards = await this.side.pendingCards();
+    const keys = new Set<string>();
+    for await (const key of await this.kv.keys(`${this.browser}.>`)) keys.add(key);
+    for (const card of cards) {
+      if (!keys.has(`${this.browser}.${card.id}`)) await this.queue.offer(this.entryFor(card)).catch(() => undefined); // raced: next sync
+    }
+    for (const key of keys) await this.settle(key.slice(this.browser.length + 1));
+  }
+
+  private entryFor(card: TeamCard): TeamEntry {
+    return { v: 1, browser: this.browser, id: card.id, state: 'pending', card };
+  }
+
+  /** Brings one entry in line with this browser: the browser's record is the truth. */
+  private async settle(id: string): Promise<void> {
+    const read = await this.queue.read(this.browser, id);
+    if (!read) return;
+    const { entry, revision } = read;
+    if (!entry) {
+      this.malformed++;
+      return;
+    }
+    if (entry.state === 'closed') return;
+    const here = await this.side.standing(id);
+    if (entry.state === 'decided' && isSigned(entry.decision)) {
+      const decision = entry.decision;
+      if (here?.status !== 'pending') {
+        await this.side.logRefusal(id, `a decision by ${decision.reviewer} arrived after the action was settled here`);
+        await this.close(entry, revision, here, 'a reviewer decision arrived after the action was settled here; it was refused');
+        return;
+      }
+      const check = await checkDecision(decision, { browser: this.browser, id, fingerprint: entry.card.fingerprint }, this.trustedKeys);
+      if (!check.ok) {
+        await this.side.logRefusal(id, `team decision refused: ${check.reason}`);
+        // Back to pending, so a trusted reviewer can still decide; lost means someone wrote again.
+        await this.queue.replace(withoutDecision(entry), revision);
+        return;
+      }
+      const applied = await this.side.applyDecision(id, decision);
+      const after = await this.side.standing(id);
+      await this.close(entry, revision, after, applied ? undefined : 'the action was settled here first');
+      return;
+    }
+    if (here && here.status !== 'pending') await this.close(entry, revision, here);
+  }
+
+  private async close(entry: TeamEntry, revision: number, here: { status: string; by: string; at: number } | undefined, reason?: string) {
+    const closed = { status: here?.status ?? 'gone', at: here?.at ?? Date.now(), by: here?.by ?? 'system', ...(reason ? { reason } : {}) };
+    if ((await this.queue.replace({ ...entry, state: 'closed', closed }, revision)) === 'lost') await this.settle(entry.id);
+  }
+
+  /**
+   * Before this browser decides an action itself: takes the entry, unless a reviewer's
+   * decision is already there ('lost'). 'absent': not in the queue (or unreachable): decide locally.
+   */
+  async claim(id: string, verdict: Verdict, by: LocalDecision['by']): Promise<'claimed' | 'lost' | 'absent'> {
+    const read = await this.queue.read(this.browser, id);
+    if (!read?.entry) return 'absent';
+    if (read.entry.state !== 'pending') return read.entry.decision && !isSigned(read.entry.decision) ? 'claimed' : 'lost';
+    const decision: LocalDecision = { local: true, verdict, at: Date.now(), by };
+    const written = await this.queue.replace({ ...read.entry, state: 'decided', decision }, read.revision);
+    return written === 'written' ? 'claimed' : this.claim(id, verdict, by);
+  }
+}
+
+function withoutDecision(entry: TeamEntry): TeamEntry {
+  const pending: TeamEntry = { ...entry, state: 'pending' };
+  delete pending.decision;
+  return pending;
+}
