@@ -17,7 +17,7 @@ const LIB_IMPORTS = {
   export: ['db', 'history'],
   messaging: ['actions', 'detect', 'db', 'policy'],
   intercept: ['actions', 'detect'],
-  team: ['actions', 'messaging'],
+  team: ['actions', 'db', 'export', 'messaging'],
   broker: ['actions', 'detect', 'db', 'history', 'messaging', 'policy', 'team'],
 };
 /** What runs in every frame: framework-free, and only the message types from messaging. */

@@ -1,5 +1,9 @@
 import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import type { ActionRecord } from '@/lib/db/schema';
+import { writerFor } from '@/lib/export/formats';
+import { ensureLogStream, LOG_STREAM, LogPublisher, logSubject } from '@/lib/team/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryKey, parseEntry, PENDING_BUCKET, type TeamEntry } from '@/lib/team/entry';
 import { TeamQueue, type ReadEntry } from '@/lib/team/queue';
@@ -120,6 +124,24 @@ describe('the team queue on a real nats-server (JetStream KV over WebSocket)', (
     const winner = results[0] === 'written' ? 'alice' : 'bob';
     expect(stored!.entry!.decision).toMatchObject({ reviewer: winner });
     expect(stored!.revision).toBe(revision + 1);
+  });
+
+  it('publishes each change of an action to the log stream as the NDJSON export writes it, once', async () => {
+    await ensureLogStream(await jetstreamManager(agent));
+    await ensureLogStream(await jetstreamManager(agent)); // a second browser finds it there
+    const log = new LogPublisher(jetstream(agent), 'ci-runner-1');
+    const held: ActionRecord = { ...proposal(), tabId: 7, frameId: 0, tabUrl: 'https://shop.example/', tabTitle: 'Shop', site: 'https://shop.example', status: 'pending', createdAt: 1, risks: [] };
+    const approved: ActionRecord = { ...held, status: 'approved', decidedAt: 5, decidedBy: 'person', deliveredAt: 6 };
+    expect(await log.publish(held)).toEqual({ duplicate: false });
+    expect(await log.publish(approved)).toEqual({ duplicate: false });
+    expect(await log.publish(approved)).toEqual({ duplicate: true }); // a retry after a lost ack
+
+    // A consumer of the stream (as the nats CLI or a log shipper would read it).
+    const consumer = await jetstream(reviewers[0]!).consumers.get(LOG_STREAM, { filter_subjects: logSubject('ci-runner-1') });
+    const lines: string[] = [];
+    for await (const message of await consumer.fetch({ max_messages: 3, expires: 1000 })) lines.push(message.string());
+    const ndjson = writerFor('ndjson', { filter: {}, exportedAt: new Date(0) });
+    expect(lines).toEqual([held, approved].map((record) => ndjson.row(record).trimEnd()));
   });
 
   it('reads a malformed entry as null, for the agent browser to ignore and count', async () => {

@@ -1,0 +1,32 @@
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { ActionRecord } from '@/lib/db/schema';
+import { exportedAction } from '@/lib/export/record';
+
+/** The history for pipelines: one stream, one subject per browser. */
+export const LOG_STREAM = 'countersign_log';
+export const logSubject = (browser: string) => `countersign.log.${browser}`;
+
+export async function ensureLogStream(manager: JetStreamManager): Promise<void> {
+  try {
+    await manager.streams.info(LOG_STREAM);
+  } catch {
+    await manager.streams.add({ name: LOG_STREAM, subjects: ['countersign.log.>'] });
+  }
+}
+
+/**
+ * Publishes each change of an action as the NDJSON export writes it, so any NATS consumer
+ * reads the same objects. The message id names the change: a retried publish is stored once.
+ */
+export class LogPublisher {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly browser: string,
+  ) {}
+
+  async publish(record: ActionRecord): Promise<{ duplicate: boolean }> {
+    const change = [record.id, record.status, record.decidedAt ?? '', record.deliveredAt ?? '', record.evaluatedAt ?? ''].join(':');
+    const ack = await this.js.publish(logSubject(this.browser), JSON.stringify(exportedAction(record)), { msgID: change });
+    return { duplicate: ack.duplicate };
+  }
+}
