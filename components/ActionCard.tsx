@@ -7,6 +7,7 @@ import type { FieldEdit, QueuedAction, Verdict } from '@/lib/messaging/protocol'
 import { ActionDetails, FieldTable } from './ActionDetails';
 import { kindName, kindObject, kindPlural, t } from './i18n';
 import { PageText } from './PageText';
+import { errorText } from './errorText';
 
 /**
  * Whether the card has been on screen, in a visible page, for the dwell time. Approve waits
@@ -107,7 +108,7 @@ export function ActionCard({
       // A request the background refused outright gets no reply at all.
       if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
     } catch (cause) {
-      setError(t('card.notSent', { error: cause instanceof Error ? cause.message : String(cause) }));
+      setError(t('card.notSent', { error: errorText(cause) }));
     } finally {
       setBusy(false);
     }
@@ -120,7 +121,7 @@ export function ActionCard({
       const reply = await work();
       if (!reply?.ok) setError(reply?.error ?? t('common.nothingChanged'));
     } catch (cause) {
-      setError(t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }));
+      setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
     } finally {
       setBusy(false);
     }

@@ -1,26 +1,11 @@
 import { browser } from 'wxt/browser';
-import type { FieldChange, FieldSnapshot, GuardSignal } from '@/lib/actions/types';
+import type { FieldChange, FieldSnapshot } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
-import { originOf, type RiskReason } from '@/lib/policy/risk';
-import { kindName, Message, t } from './i18n';
+import { originOf } from '@/lib/policy/risk';
+import { kindName, Message, nameOf, t } from './i18n';
 import { PageText } from './PageText';
 import { useScreenshot } from './useScreenshot';
 
-const SIGNAL_MESSAGES = {
-  webdriver: 'signal.webdriver',
-  'untrusted-event': 'signal.untrustedEvent',
-  debugger: 'signal.debugger',
-  armed: 'signal.armed',
-  always: 'signal.always',
-  unconfirmed: 'signal.unconfirmed',
-} as const satisfies Record<GuardSignal, string>;
-
-const RISK_MESSAGES = {
-  'sensitive-fields': 'risk.sensitiveFields',
-  'cross-origin-post': 'risk.crossOriginPost',
-  amount: 'risk.amount',
-  'cross-origin-frame': 'risk.crossOriginFrame',
-} as const satisfies Record<RiskReason, string>;
 
 /** A site icon from the browser's own cache: the panel never fetches a page-supplied URL. */
 function faviconUrl(pageUrl: string): string {
@@ -200,13 +185,13 @@ function WhyHeld({ record }: { record: ActionRecord }) {
       <p>
         {t('details.heldBecause', {
           kind: t(`kind.asWhat.${record.kind}`),
-          signals: record.signals.map((signal) => t(SIGNAL_MESSAGES[signal])).join('; '),
+          signals: record.signals.map((signal) => nameOf('signal', signal)).join('; '),
         })}
       </p>
       {record.risks.length > 0 && (
         <ul className="risks" aria-label={t('details.risks')}>
           {record.risks.map((risk) => (
-            <li key={risk}>{t(RISK_MESSAGES[risk])}</li>
+            <li key={risk}>{nameOf('risk', risk)}</li>
           ))}
         </ul>
       )}

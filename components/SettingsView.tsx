@@ -5,8 +5,9 @@ import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schem
 import { GUARD_MODES, type GuardMode, type TabGuard } from '@/lib/detect/signals';
 import { request } from '@/lib/messaging/client';
 import { passkeyAnswer } from './passkey';
-import { t } from './i18n';
+import { nameOf, t } from './i18n';
 import { useBroker } from './useBroker';
+import { errorText } from './errorText';
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions'>>;
 
@@ -122,11 +123,7 @@ function NumberSetting(props: { label: string; value: number; onSave: (value: nu
   );
 }
 
-const SCOPE_MESSAGES = {
-  'high-risk': 'passkey.scope.highRisk',
-  every: 'passkey.scope.every',
-  devtools: 'passkey.scope.devtools',
-} as const satisfies Record<PasskeyScope, string>;
+
 
 /** "Protect approvals with a passkey": register, choose what needs it, remove (which takes the key). */
 function PasskeySettings() {
@@ -139,7 +136,7 @@ function PasskeySettings() {
       const reply = await work();
       setMessage(reply.ok ? { text: success, error: false } : { text: reply.error ?? t('common.nothingChanged'), error: true });
     } catch (cause) {
-      setMessage({ text: t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }), error: true });
+      setMessage({ text: t('common.nothingChangedBecause', { error: errorText(cause) }), error: true });
     }
   }
 
@@ -172,7 +169,7 @@ function PasskeySettings() {
                 void setScopes(e.target.checked ? [...status.scopes, scope] : status.scopes.filter((s) => s !== scope), !e.target.checked)
               }
             />{' '}
-            {t(SCOPE_MESSAGES[scope])}
+            {nameOf('passkey.scope', scope)}
             {status.forced.includes(scope) && <span className="flag"> {t('passkey.forced')}</span>}
           </label>
         ))}

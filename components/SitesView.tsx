@@ -4,18 +4,13 @@ import { request } from '@/lib/messaging/client';
 import type { RuleChangeReply } from '@/lib/messaging/protocol';
 import { grantsTrust, KINDS, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from '@/lib/policy/rules';
 import { parseRulesFile } from '@/lib/policy/rules-file';
-import { kindName, Message, t } from './i18n';
+import { kindName, Message, nameOf, t } from './i18n';
 import { passkeyAnswer } from './passkey';
 import { PageText } from './PageText';
 import { useBroker } from './useBroker';
+import { errorText } from './errorText';
 
-const LEVEL_MESSAGES = {
-  block: 'level.block',
-  ask: 'level.ask',
-  'ask-risky': 'level.askRisky',
-  trust: 'level.trust',
-} as const satisfies Record<TrustLevel, string>;
-const levelName = (level: TrustLevel) => t(LEVEL_MESSAGES[level]);
+const levelName = (level: TrustLevel) => nameOf('level', level);
 
 /** Per-site rules: list, search, create, edit, revoke, export and import. */
 export function SitesView() {
@@ -53,7 +48,7 @@ export function SitesView() {
       const proof = await proofFor('rules' in parsed && parsed.rules.some(grantsTrust));
       report(await request({ type: 'import-rules', text, ...proof }), t('sites.imported', { file: file.name }));
     } catch (cause) {
-      report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
+      report({ ok: false, errors: [errorText(cause)] }, '');
     }
   }
 
@@ -99,7 +94,7 @@ export function SitesView() {
               });
               if (report(reply, t('sites.saved', { site: spec.pattern }))) setEditing(null);
             } catch (cause) {
-              report({ ok: false, errors: [cause instanceof Error ? cause.message : String(cause)] }, '');
+              report({ ok: false, errors: [errorText(cause)] }, '');
             }
           }}
         />

@@ -5,6 +5,7 @@ import { kindPlural, Message, t } from './i18n';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
+import { errorText } from './errorText';
 
 /** Offers a rule after a run of unedited approvals; only the person creates it. */
 export function Suggestions({ approvalsPaused, passkeyRegistered }: { approvalsPaused: boolean; passkeyRegistered: boolean }) {
@@ -30,7 +31,7 @@ function SuggestionCard(props: { suggestion: Suggestion; approvalsPaused: boolea
       const reply = await request({ type: 'answer-suggestion', site, kind, accept, ...proof });
       setError(reply.ok ? null : reply.error);
     } catch (cause) {
-      setError(t('common.nothingChangedBecause', { error: cause instanceof Error ? cause.message : String(cause) }));
+      setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
     }
   };
   const kinds = kindPlural(kind);

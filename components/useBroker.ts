@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { PanelEvent } from '@/lib/messaging/protocol';
+import { errorText } from './errorText';
 
 /** Calls `onChange` whenever the broker reports that the queue or history changed. */
 export function useBrokerChanges(onChange: () => void): void {
@@ -27,7 +28,7 @@ export function useBroker<T>(load: () => Promise<T>): { data: T | undefined; err
         setData(value);
         setError(null);
       },
-      (cause: unknown) => setError(cause instanceof Error ? cause.message : String(cause)),
+      (cause: unknown) => setError(errorText(cause)),
     );
   }, [load]);
 

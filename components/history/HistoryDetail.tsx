@@ -1,6 +1,6 @@
 import type { ActionRecord } from '@/lib/db/schema';
 import { outcomeOf, type Outcome } from '@/lib/db/outcome';
-import { t } from '../i18n';
+import { nameOf, t } from '../i18n';
 import { ActionDetails, FieldTable } from '../ActionDetails';
 import { PageText } from '../PageText';
 
@@ -31,20 +31,7 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
   );
 }
 
-const OUTCOME_MESSAGES = {
-  pending: 'outcome.pending',
-  approved: 'outcome.approved',
-  edited: 'outcome.edited',
-  rejected: 'outcome.rejected',
-  timeout: 'outcome.timeout',
-  abandoned: 'outcome.abandoned',
-  'allowed-by-rule': 'outcome.allowedByRule',
-  'blocked-by-rule': 'outcome.blockedByRule',
-  released: 'outcome.released',
-  unreviewed: 'outcome.unreviewed',
-} as const satisfies Record<Outcome, string>;
-
-export const outcomeName = (outcome: Outcome) => t(OUTCOME_MESSAGES[outcome]);
+export const outcomeName = (outcome: Outcome) => nameOf('outcome', outcome);
 
 const withWhy = (outcome: string, why: string | undefined) => (why ? t('history.outcomeWhy', { outcome, why }) : outcome);
 

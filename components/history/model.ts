@@ -2,6 +2,7 @@ import type { ActionRecord } from '@/lib/db/schema';
 import type { ExportFormat } from '@/lib/export/formats';
 import type { HistoryFilter } from '@/lib/history/query';
 import { t } from '../i18n';
+import { errorText } from '../errorText';
 
 export const PAGE = 100;
 /** Pages kept either side of the one just loaded; further ones are dropped to keep memory flat. */
@@ -134,7 +135,7 @@ export class HistoryModel {
       const { count } = await this.source.export(this.state.filter, format, screenshots);
       this.set({ exporting: { busy: false, done: t('history.exported', count, [count.toLocaleString()]), error: null } });
     } catch (error) {
-      this.set({ exporting: { busy: false, done: null, error: t('history.exportFailed', { error: messageOf(error) }) } });
+      this.set({ exporting: { busy: false, done: null, error: t('history.exportFailed', { error: errorText(error) }) } });
     }
   }
 
@@ -169,7 +170,7 @@ export class HistoryModel {
   }
 
   private failed(generation: number, error: unknown): void {
-    if (generation === this.generation) this.set({ error: t('history.readFailed', { error: messageOf(error) }) });
+    if (generation === this.generation) this.set({ error: t('history.readFailed', { error: errorText(error) }) });
   }
 
   private set(change: Partial<HistoryState>): void {
@@ -181,8 +182,4 @@ export class HistoryModel {
 function sameFilter(a: HistoryFilter, b: HistoryFilter): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof HistoryFilter)[]);
   return [...keys].every((key) => a[key] === b[key]);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

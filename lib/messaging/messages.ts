@@ -4,7 +4,7 @@ import { GUARD_MODES, type TabGuard } from '@/lib/detect/signals';
 import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
 import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
-import { answer, assertion, isJsonData, LIMITS, nonEmpty, registration, text, whole } from './schemas';
+import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
 import { proposedAction } from './validate';
 import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion } from './protocol';
 
@@ -43,10 +43,6 @@ const settingsChange = v.strictObject({
 /** What `set-settings` may change: every setting the panel shows, nothing it keeps itself. */
 export type SettingsChange = v.InferOutput<typeof settingsChange>;
 
-const edits = v.pipe(
-  v.array(v.object({ index: whole(0, LIMITS.fields - 1), value: text(LIMITS.edit) })),
-  v.maxLength(LIMITS.fields),
-);
 
 /** Any JSON object: the rule book checks a spec's meaning itself and says what is wrong with it. */
 const ruleSpec = v.custom<RuleSpec>((value) => typeof value === 'object' && !Array.isArray(value) && isJsonData(value));
@@ -57,9 +53,9 @@ export const PANEL_MESSAGES = {
   'clear-history': message('clear-history', {}),
   decide: message('decide', {
     id: actionId,
-    verdict: v.picklist(['approve', 'reject']),
+    verdict,
     note: v.exactOptional(text(LIMITS.text)),
-    edits: v.exactOptional(edits),
+    edits: v.exactOptional(fieldEdits),
     confirmation: v.exactOptional(text(LIMITS.text)),
     dwellMs: v.exactOptional(whole(0, 86_400_000)),
     passkey: v.exactOptional(answer),

@@ -19,6 +19,13 @@ const oneZero = v.transform((n: number) => n + 0);
 export const whole = (min: number, max: number) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max), oneZero);
 export const finite = v.pipe(v.number(), v.finite(), oneZero);
 
+export const verdict = v.picklist(['approve', 'reject']);
+/** A reviewer's edits: which field, and the value to send instead. */
+export const fieldEdits = v.pipe(
+  v.array(v.object({ index: whole(0, LIMITS.fields - 1), value: text(LIMITS.edit) })),
+  v.maxLength(LIMITS.fields),
+);
+
 /** The value a schema accepts, or null. */
 export function parseOrNull<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> | null {
   const result = v.safeParse(schema, value);

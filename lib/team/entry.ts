@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { ProposedAction } from '@/lib/actions/types';
-import { finite, LIMITS, nonEmpty, parseOrNull, text, whole } from '@/lib/messaging/schemas';
+import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
 import { proposedAction } from '@/lib/messaging/validate';
 import type { SignedDecision } from './signing';
 
@@ -48,8 +48,6 @@ export interface LocalDecision {
   by: 'person' | 'timeout' | 'system';
 }
 
-const verdict = v.picklist(['approve', 'reject']);
-const edits = v.pipe(v.array(v.object({ index: whole(0, LIMITS.fields - 1), value: text(LIMITS.edit) })), v.maxLength(LIMITS.fields));
 
 const signedDecision = v.object({
   browser: nonEmpty(64),
@@ -58,7 +56,7 @@ const signedDecision = v.object({
   verdict,
   at: finite,
   note: v.optional(text(LIMITS.message)),
-  edits: v.optional(edits),
+  edits: v.optional(fieldEdits),
   reviewer: text(200),
   key: nonEmpty(200),
   signature: nonEmpty(400),
