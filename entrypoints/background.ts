@@ -29,8 +29,12 @@ export default defineBackground(() => {
   if (import.meta.env.FIREFOX) browser.action.onClicked.addListener(() => void firefoxSidebar().toggle());
   else void browser.sidePanel.setPanelBehavior({ openPanelOnActionClick: true });
   void syncManaged().then(() => withBroker((broker) => broker.reconcile()));
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'managed') void syncManaged();
+  // Team review connects only when the person or the administrator turned it on.
+  void withBroker((broker) => broker.team.start());
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'managed') return;
+    void syncManaged();
+    if ('team' in changes) void withBroker((broker) => broker.team.start());
   });
   browser.alarms.onAlarm.addListener((alarm) => onTimer(alarm.name));
   // Also keeps the worker awake: each extension API call resets its idle timer.

@@ -13,6 +13,7 @@ import type {
   RevealReply,
   RuleChangeReply,
   TabMessage,
+  TeamQueueState,
   Verdict,
 } from '@/lib/messaging/protocol';
 import type { PanelRequestOf, SettingsChange } from '@/lib/messaging/messages';
@@ -28,6 +29,7 @@ import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
 import { RuleBook } from './rulebook';
+import { TeamBridge } from './team';
 
 const FLOOD_WINDOW_MS = 60_000;
 const GRANT_TIMER = 'grant:';
@@ -63,6 +65,8 @@ export interface BrokerPlatform {
   managedRules(): Promise<unknown>;
   /** The approvals an administrator says need the reviewer's passkey (`storage.managed`). */
   managedPasskeyScopes(): Promise<unknown>;
+  /** The administrator's team review settings (`storage.managed`). */
+  managedTeam(): Promise<unknown>;
   /** A durable timer (it must survive the worker sleeping); the same name replaces it. */
   setTimer(name: string, when: number): void;
   newId(): string;
@@ -96,6 +100,7 @@ export class Broker {
   private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
   readonly reviewerKey: ReviewerKey;
+  readonly team: TeamBridge;
 
   constructor(
     private readonly store: ActionStore,
@@ -111,6 +116,16 @@ export class Broker {
       async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
     );
     this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
+    this.team = new TeamBridge(store, {
+      decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
+      groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
+      gate: (record, confirmation) => this.gate(record, 'approve', confirmation),
+      noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
+      trustProof: (passkey) => this.trustProof(passkey),
+      managedTeam: () => platform.managedTeam(),
+      changed: () => this.changed(),
+      now: () => platform.now(),
+    });
   }
 
   async guardFor(tabId: number): Promise<TabGuard> {
@@ -316,6 +331,8 @@ export class Broker {
       const proof = await this.passkeyCheck(record!, request.passkey);
       if (!proof.ok) return proof;
     }
+    const claim = await this.team.claim(request.id, request.verdict);
+    if (!claim.ok) return claim;
     const reply = await this.decide(request.id, request.verdict, request.note, request.edits);
     if (reply.ok && request.verdict === 'approve') await this.noteApproval(record!, request.dwellMs);
     if (reply.ok) {
@@ -382,6 +399,8 @@ export class Broker {
     // A rule trusts what is to come: with a key registered, it always takes the key.
     const proof = await this.passkeyCheck(record!, passkey, true);
     if (!proof.ok) return proof;
+    const claim = record!.confirm ? undefined : await this.team.claim(record!.id, 'approve');
+    if (claim && !claim.ok) return claim;
     await makeRule(record!);
     this.changed();
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
@@ -392,7 +411,7 @@ export class Broker {
   }
 
   /** Only extension pages reach this (background.ts checks the sender). */
-  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = []): Promise<DecideReply> {
+  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = [], reviewer?: ActionRecord['reviewer']): Promise<DecideReply> {
     const current = await this.store.get(id);
     const applied = verdict === 'approve' ? describeEdits(current?.fields ?? [], edits) : [];
     const decided = await this.store.settle(id, {
@@ -401,6 +420,7 @@ export class Broker {
       decidedBy: 'person',
       ...(note ? { note } : {}),
       ...(applied.length ? { edits: applied } : {}),
+      ...(reviewer ? { reviewer } : {}),
     });
     if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
     this.changed();
@@ -501,6 +521,8 @@ export class Broker {
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     const kind = record.kind;
     if (level === 'trust') return this.approveByShortcut(record, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    const claim = await this.team.claim(id, 'reject');
+    if (!claim.ok) return claim;
     await this.rules.setKindLevel(record.site, kind, 'block', 'person');
     this.changed();
     return this.decide(id, 'reject', `${kind} blocked on this site`);
@@ -605,6 +627,11 @@ export class Broker {
     return state;
   }
 
+  async teamQueue(): Promise<TeamQueueState> {
+    const fatigue = await this.fatigue.current();
+    return this.team.queue((await this.fatigue.paused()) ? { until: fatigue!.until, message: fatigue!.message } : undefined);
+  }
+
   /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */
   prune(force = false): Promise<number> {
     return this.lifecycle.prune(force);
@@ -652,6 +679,7 @@ export class Broker {
   private changed(): void {
     void this.updateBadge();
     this.platform.notifyPanels();
+    this.team.changed();
   }
 
   private async updateBadge(): Promise<void> {

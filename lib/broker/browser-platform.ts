@@ -41,6 +41,9 @@ export function browserPlatform(
     async managedPasskeyScopes() {
       return (await browser.storage.managed.get('passkeyFor')).passkeyFor;
     },
+    async managedTeam() {
+      return (await browser.storage.managed.get('team')).team;
+    },
     extensionId: browser.runtime.id,
     async extensionPagesDriven() {
       const own = browser.runtime.getURL('/');

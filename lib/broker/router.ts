@@ -47,6 +47,11 @@ const PANEL_HANDLERS = {
   'export-rules': (broker) => broker.rules.export(),
   'tab-guard': (broker, { tabId }) => broker.guardFor(tabId),
   arm: (broker, { tabId, armed }) => broker.arm(tabId, armed),
+  'team-status': (broker) => broker.team.status(),
+  'set-team': (broker, { change, passkey }) => broker.team.update(change, passkey),
+  'team-queue': (broker) => broker.teamQueue(),
+  'team-decide': (broker, { type: _type, ...request }) => broker.team.decide(request),
+  'team-screenshot': (broker, { browser, id }) => broker.team.screenshot(browser, id),
 } satisfies PanelHandlers;
 
 export async function handlePanelRequest(broker: Broker, message: unknown): Promise<unknown> {

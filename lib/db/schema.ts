@@ -49,6 +49,8 @@ export interface ActionRecord extends ProposedAction {
   paused?: boolean;
   /** Approvals refused for want of a valid passkey answer, kept for the history. */
   refusals?: { at: number; reason: string }[];
+  /** Decided in the team queue: the reviewer's name (as they set it) and signing key. */
+  reviewer?: { name: string; key: string };
   /** The approval that set off the fatigue warning. */
   fatigue?: string;
   /** Derived on every write, for the history's indexes. */
@@ -110,6 +112,13 @@ export interface StoredPasskey {
   credentialId: string;
   publicKey: string;
   counter: number;
+  createdAt: number;
+}
+
+/** The key this browser signs team decisions with (Ed25519); the private half cannot be exported. */
+export interface TeamSigningKey {
+  privateKey: CryptoKey;
+  publicKey: string;
   createdAt: number;
 }
 

@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { Rule } from '@/lib/policy/rules';
-import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey } from './schema';
+import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
 
@@ -201,5 +201,23 @@ export class ActionStore {
   async saveFatigue(state: FatigueState | null): Promise<void> {
     if (state) await this.db.put('settings', state, 'fatigue');
     else await this.db.delete('settings', 'fatigue');
+  }
+
+  /** Team review settings as stored (secrets included: they never leave the worker); the caller checks them. */
+  teamSettings(): Promise<unknown> {
+    return this.db.get('settings', 'team');
+  }
+
+  async saveTeamSettings(team: object): Promise<void> {
+    await this.db.put('settings', team, 'team');
+  }
+
+  /** The reviewer's signing key: the private half is not extractable, even from here. */
+  async teamKey(): Promise<TeamSigningKey | null> {
+    return ((await this.db.get('settings', 'teamKey')) as TeamSigningKey | undefined) ?? null;
+  }
+
+  async saveTeamKey(key: TeamSigningKey): Promise<void> {
+    await this.db.put('settings', key, 'teamKey');
   }
 }

@@ -6,7 +6,7 @@ import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
 import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
 import { proposedAction } from './validate';
-import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion } from './protocol';
+import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion, TeamQueueState, TeamStatus } from './protocol';
 
 /**
  * Every message the background accepts: who may send it (the table it is in), its schema,
@@ -44,8 +44,11 @@ const settingsChange = v.strictObject({
 export type SettingsChange = v.InferOutput<typeof settingsChange>;
 
 
+const isJsonObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && isJsonData(value);
 /** Any JSON object: the rule book checks a spec's meaning itself and says what is wrong with it. */
-const ruleSpec = v.custom<RuleSpec>((value) => typeof value === 'object' && !Array.isArray(value) && isJsonData(value));
+const ruleSpec = v.custom<RuleSpec>(isJsonObject);
+/** Any JSON object: the team settings say what is wrong with a change themselves. */
+const jsonObject = v.custom<Record<string, unknown>>(isJsonObject);
 
 /** From extension pages (the side panel, also opened as a tab). */
 export const PANEL_MESSAGES = {
@@ -91,6 +94,20 @@ export const PANEL_MESSAGES = {
   'export-rules': message('export-rules', {}),
   'tab-guard': message('tab-guard', { tabId }),
   arm: message('arm', { tabId, armed: v.boolean() }),
+  'team-status': message('team-status', {}),
+  'set-team': message('set-team', { change: jsonObject, passkey: v.exactOptional(assertion) }),
+  'team-queue': message('team-queue', {}),
+  'team-decide': message('team-decide', {
+    browser: nonEmpty(64),
+    id: actionId,
+    verdict,
+    fingerprint: nonEmpty(200),
+    note: v.exactOptional(text(LIMITS.text)),
+    edits: v.exactOptional(fieldEdits),
+    confirmation: v.exactOptional(text(LIMITS.text)),
+    dwellMs: v.exactOptional(whole(0, 86_400_000)),
+  }),
+  'team-screenshot': message('team-screenshot', { browser: nonEmpty(64), id: actionId }),
 } satisfies Table<PanelReplies>;
 
 export interface PanelReplies {
@@ -120,6 +137,11 @@ export interface PanelReplies {
   'export-rules': RulesFile;
   'tab-guard': TabGuard;
   arm: TabGuard;
+  'team-status': TeamStatus;
+  'set-team': DecideReply;
+  'team-queue': TeamQueueState;
+  'team-decide': DecideReply;
+  'team-screenshot': { url: string } | { error: string };
 }
 
 /** From content scripts, in any frame of any tab: they may only propose. */

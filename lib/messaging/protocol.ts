@@ -2,6 +2,9 @@ import type { Amount, FieldChange, FieldSnapshot } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
+import type { TeamCard } from '@/lib/team/entry';
+import type { TeamState } from '@/lib/team/link';
+import type { TeamView } from '@/lib/team/settings';
 
 // Shapes shared by the background, the pages and the frames. The messages the background
 // accepts, with their schemas and replies, are in messages.ts.
@@ -73,3 +76,31 @@ export type RevealReply = { value: string } | { error: string };
 
 /** Background to extension pages: something in the queue or history changed. */
 export type PanelEvent = { type: 'changed' };
+
+/** Team review as the panel's Settings show it: secrets only as "set". */
+export interface TeamStatus {
+  settings: TeamView;
+  state: TeamState;
+  problem: string | null;
+  /** This browser's reviewer key, to give to the agent browsers it should review. */
+  publicKey: string;
+  /** Malformed entries seen in the team queue: ignored, and counted. */
+  malformed: number;
+  /** Problems with the administrator's team policy, which is then left out. */
+  policyProblems: string[];
+}
+
+/** One pending action from the team queue, with when this browser first saw it (its dwell starts there). */
+export interface TeamReview {
+  browser: string;
+  card: TeamCard;
+  seenAt: number;
+}
+
+export interface TeamQueueState {
+  state: TeamState;
+  /** False when this browser is not a reviewer (the panel shows no team queue then). */
+  reviewing: boolean;
+  reviews: TeamReview[];
+  fatigue?: { until: number; message: string };
+}

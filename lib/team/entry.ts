@@ -23,6 +23,8 @@ export interface TeamCard extends ProposedAction {
   createdAt: number;
   fingerprint: string;
   confirm?: { value: string; reasons: string[] };
+  /** A picture is in the object store, under the entry's key. */
+  screenshot?: boolean;
 }
 
 /** `pending` until decided; `closed` when the agent browser settled it, whoever decided. */
@@ -77,6 +79,7 @@ const cardContext = v.object({
   createdAt: finite,
   fingerprint: nonEmpty(200),
   confirm: v.optional(v.object({ value: text(200), reasons: v.pipe(v.array(text(LIMITS.text)), v.maxLength(20)) })),
+  screenshot: v.optional(v.boolean()),
 });
 
 /** The page data in a card is checked as any page's proposal is; the context beside it here. */

@@ -1,3 +1,4 @@
+import { nanos } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ActionRecord } from '@/lib/db/schema';
 import { exportedAction } from '@/lib/export/record';
@@ -10,7 +11,8 @@ export async function ensureLogStream(manager: JetStreamManager): Promise<void> 
   try {
     await manager.streams.info(LOG_STREAM);
   } catch {
-    await manager.streams.add({ name: LOG_STREAM, subjects: ['countersign.log.>'] });
+    // A day's window: a browser restarted within it republishes recent changes, stored once.
+    await manager.streams.add({ name: LOG_STREAM, subjects: ['countersign.log.>'], duplicate_window: nanos(24 * 60 * 60 * 1000) });
   }
 }
 
@@ -24,9 +26,13 @@ export class LogPublisher {
     private readonly browser: string,
   ) {}
 
+  /** Names one state of an action's history. */
+  static changeOf(record: ActionRecord): string {
+    return [record.id, record.status, record.decidedAt ?? '', record.deliveredAt ?? '', record.evaluatedAt ?? '', record.refusals?.length ?? 0].join(':');
+  }
+
   async publish(record: ActionRecord): Promise<{ duplicate: boolean }> {
-    const change = [record.id, record.status, record.decidedAt ?? '', record.deliveredAt ?? '', record.evaluatedAt ?? ''].join(':');
-    const ack = await this.js.publish(logSubject(this.browser), JSON.stringify(exportedAction(record)), { msgID: change });
+    const ack = await this.js.publish(logSubject(this.browser), JSON.stringify(exportedAction(record)), { msgID: LogPublisher.changeOf(record) });
     return { duplicate: ack.duplicate };
   }
 }

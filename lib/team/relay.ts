@@ -25,6 +25,8 @@ export class AgentRelay {
   private readonly queue: TeamQueue;
   /** Entries under this browser's name that were not well-formed: ignored, and counted. */
   malformed = 0;
+  /** Closed or malformed entries: nothing to do until something writes them again (the watch says). */
+  private readonly restingIds = new Set<string>();
 
   constructor(
     private readonly kv: KV,
@@ -42,7 +44,15 @@ export class AgentRelay {
     for (const card of cards) {
       if (!keys.has(`${this.browser}.${card.id}`)) await this.queue.offer(this.entryFor(card)).catch(() => undefined); // raced: next sync
     }
-    for (const key of keys) await this.settle(key.slice(this.browser.length + 1));
+    for (const key of keys) {
+      const id = key.slice(this.browser.length + 1);
+      if (!this.restingIds.has(id)) await this.settle(id);
+    }
+  }
+
+  /** The bucket's watch saw a write: anything but a closed entry is read again. */
+  noteWrite(key: string, entry: TeamEntry | null): void {
+    if (entry?.state !== 'closed') this.restingIds.delete(key.slice(this.browser.length + 1));
   }
 
   private entryFor(card: TeamCard): TeamEntry {
@@ -56,9 +66,10 @@ export class AgentRelay {
     const { entry, revision } = read;
     if (!entry) {
       this.malformed++;
+      this.restingIds.add(id);
       return;
     }
-    if (entry.state === 'closed') return;
+    if (entry.state === 'closed') return void this.restingIds.add(id);
     const here = await this.side.standing(id);
     if (entry.state === 'decided' && isSigned(entry.decision)) {
       const decision = entry.decision;

@@ -38,7 +38,9 @@ class FakePlatform implements BrokerPlatform {
   managed: unknown = undefined;
   managedRules = async () => this.managed;
   managedPasskey: unknown = undefined;
+  managedTeamPolicy: unknown = undefined;
   managedPasskeyScopes = async () => this.managedPasskey;
+  managedTeam = async () => this.managedTeamPolicy;
   ids = 0;
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));

@@ -118,6 +118,7 @@ describe('the router under fuzzing', () => {
       captureTab: async () => 'background' as const,
       managedRules: async () => undefined,
       managedPasskeyScopes: async () => undefined,
+      managedTeam: async () => undefined,
       setTimer: () => undefined,
       newId: () => 'id',
       now: () => 1,

@@ -1,0 +1,225 @@
+import * as v from 'valibot';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionStore } from '@/lib/db/store';
+import type { DecideReply, FieldEdit, TeamQueueState, TeamStatus, Verdict } from '@/lib/messaging/protocol';
+import { parseProposedAction } from '@/lib/messaging/validate';
+import type { RiskReason } from '@/lib/policy/risk';
+import type { TeamCard } from '@/lib/team/entry';
+import { TeamLink, type ReviewRequest } from '@/lib/team/link';
+import {
+  actsAsReviewer,
+  DEFAULT_TEAM,
+  readManagedTeam,
+  teamChange,
+  teamView,
+  type TeamChange,
+  type TeamSettings,
+} from '@/lib/team/settings';
+import { generateReviewerKey, type SignedDecision } from '@/lib/team/signing';
+import { fingerprintOf } from './passkey';
+
+/** How many recent actions each sync looks at for the log (besides every pending one). */
+const LOG_WINDOW = 200;
+
+/** What the team bridge needs of the broker. */
+export interface TeamBroker {
+  decide(id: string, verdict: Verdict, note?: string, edits?: FieldEdit[], reviewer?: { name: string; key: string }): Promise<DecideReply>;
+  groupMembers(id: string): Promise<ActionRecord[]>;
+  /** The local approval gate (dwell from when the card was first seen here, fatigue, confirmation). */
+  gate(record: ActionRecord, confirmation: string | undefined): Promise<DecideReply>;
+  noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
+  trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
+  managedTeam(): Promise<unknown>;
+  changed(): void;
+  now(): number;
+}
+
+/**
+ * Team review in the broker: the settings (the person's, under the administrator's), the
+ * agent browser's side of the relay, and the reviewer's queue and decisions.
+ */
+export class TeamBridge {
+  readonly link: TeamLink;
+  private policyProblems: string[] = [];
+
+  constructor(
+    private readonly store: ActionStore,
+    private readonly broker: TeamBroker,
+  ) {
+    this.link = new TeamLink({
+      changed: () => broker.changed(),
+      now: () => broker.now(),
+      agent: {
+        pendingCards: () => this.pendingCards(),
+        standing: async (id) => {
+          const record = await store.get(id);
+          return record && { status: record.status, by: record.reviewer?.name ?? record.decidedBy ?? 'system', at: record.decidedAt ?? record.createdAt };
+        },
+        applyDecision: (id, decision) => this.apply(id, decision),
+        logRefusal: async (id, reason) => {
+          const record = await store.get(id);
+          if (!record) return;
+          await store.update(id, { refusals: [...(record.refusals ?? []), { at: broker.now(), reason }] });
+          broker.changed();
+        },
+        logRecords: async () => {
+          const [pending, recent] = await Promise.all([store.pending(), store.recent(LOG_WINDOW)]);
+          return [...new Map([...recent, ...pending].map((record) => [record.id, record])).values()];
+        },
+        screenshot: async (id) => (await store.screenshot(id))?.blob,
+      },
+      reviewer: {
+        gate: (card, seenAt, confirmation) => broker.gate(asRecord(card, seenAt), confirmation),
+        noteApproval: (card, seenAt, dwellMs) => broker.noteApproval(asRecord(card, seenAt), dwellMs),
+        signer: () => this.signingKey(),
+      },
+    });
+  }
+
+  /** Connects as the settings say (or stays off): at start, and after any change to them. */
+  async start(): Promise<void> {
+    await this.link.configure((await this.current()).team);
+  }
+
+  /** The settings in force: the person's, with the administrator's fields over them. */
+  private async current(): Promise<{ team: TeamSettings; managed: (keyof TeamSettings)[] }> {
+    const stored = v.safeParse(teamChange, await this.store.teamSettings());
+    const own = { ...DEFAULT_TEAM, ...(stored.success ? stored.output : {}) };
+    const policy = readManagedTeam(await this.broker.managedTeam().catch(() => undefined));
+    this.policyProblems = policy.problems;
+    const managed = Object.keys(policy.team ?? {}) as (keyof TeamSettings)[];
+    return { team: { ...own, ...policy.team }, managed };
+  }
+
+  async status(): Promise<TeamStatus> {
+    const { team, managed } = await this.current();
+    return {
+      settings: teamView(team, managed),
+      state: this.link.state,
+      problem: this.link.problem,
+      publicKey: (await this.signingKey()).publicKey,
+      malformed: this.link.malformed,
+      policyProblems: this.policyProblems,
+    };
+  }
+
+  /**
+   * Changes the person's team settings. The administrator's fields cannot be changed, and
+   * trusting a new reviewer key takes the passkey when one is registered: that key can approve.
+   */
+  async update(input: unknown, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
+    const parsed = v.safeParse(teamChange, input);
+    if (!parsed.success) return { ok: false, error: `Nothing was changed: ${parsed.issues.map(issueText).join('; ')}.` };
+    const change: TeamChange = parsed.output;
+    const { team, managed } = await this.current();
+    const locked = managed.filter((field) => field in change);
+    if (locked.length) return { ok: false, error: `Set by your administrator: ${locked.join(', ')}.` };
+    const known = new Set(team.trustedReviewers.map((reviewer) => reviewer.key));
+    if (change.trustedReviewers?.some((reviewer) => !known.has(reviewer.key))) {
+      const proof = await this.broker.trustProof(passkey);
+      if (!proof.ok) return proof;
+    }
+    const stored = v.safeParse(teamChange, await this.store.teamSettings());
+    await this.store.saveTeamSettings({ ...DEFAULT_TEAM, ...(stored.success ? stored.output : {}), ...change });
+    await this.start();
+    return { ok: true };
+  }
+
+  async queue(fatigue: TeamQueueState['fatigue']): Promise<TeamQueueState> {
+    const reviews = [...this.link.reviews.values()].map(({ entry, seenAt }) => ({ browser: entry.browser, card: entry.card, seenAt }));
+    return {
+      state: this.link.state,
+      reviewing: actsAsReviewer((await this.current()).team),
+      reviews: reviews.sort((a, b) => a.seenAt - b.seenAt),
+      ...(fatigue ? { fatigue } : {}),
+    };
+  }
+
+  decide(request: ReviewRequest): Promise<DecideReply> {
+    return this.link.review(request);
+  }
+
+  /** The picture of a team card, as a data URL for the panel's image. */
+  async screenshot(browser: string, id: string): Promise<{ url: string } | { error: string }> {
+    const bytes = await this.link.screenshot(browser, id);
+    if (!bytes) return { error: 'The team queue has no picture of this action.' };
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const type = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : 'image/png';
+    return { url: `data:${type};base64,${btoa(binary)}` };
+  }
+
+  /** Before a local decision: the team queue's entry is taken first, or a reviewer already has it. */
+  async claim(id: string, verdict: Verdict): Promise<DecideReply> {
+    const outcome = await this.link.claim(id, verdict);
+    if (outcome === 'lost') return { ok: false, error: 'A team reviewer decided this action first; their decision applies.' };
+    return { ok: true };
+  }
+
+  /** Something changed here: the queue and the log follow. */
+  changed(): void {
+    this.link.sync();
+  }
+
+  private async pendingCards(): Promise<TeamCard[]> {
+    const cards: TeamCard[] = [];
+    for (const record of await this.store.pending()) {
+      // Only a complete card of its own: members of a group and a paused tab's actions follow their card.
+      if (record.evaluatedAt === undefined || record.groupOf || record.paused) continue;
+      const action = parseProposedAction(record);
+      if (!action) continue;
+      cards.push({
+        ...action,
+        site: record.site,
+        tabUrl: record.tabUrl,
+        tabTitle: record.tabTitle,
+        risks: record.risks,
+        createdAt: record.createdAt,
+        fingerprint: await fingerprintOf(record),
+        ...(record.confirm ? { confirm: record.confirm } : {}),
+        ...(record.screenshot === 'captured' ? { screenshot: true } : {}),
+      });
+    }
+    return cards;
+  }
+
+  /** A verified reviewer decision, applied as the panel's would be (with its group). */
+  private async apply(id: string, decision: SignedDecision): Promise<boolean> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return false;
+    const reviewer = { name: decision.reviewer, key: decision.key };
+    if (decision.edits?.length && record.trigger === 'request') {
+      await this.broker.decide(id, 'reject', 'A request held in flight cannot be edited; the reviewer’s edited approval was refused.', [], reviewer);
+      return true;
+    }
+    await this.broker.decide(id, decision.verdict, decision.note, decision.edits, reviewer);
+    for (const member of await this.broker.groupMembers(id)) await this.broker.decide(member.id, decision.verdict, decision.note, decision.edits, reviewer);
+    return true;
+  }
+
+  private signing?: Promise<{ privateKey: CryptoKey; publicKey: string }>;
+
+  /** Made once, on first need, and kept in IndexedDB. */
+  private signingKey(): Promise<{ privateKey: CryptoKey; publicKey: string }> {
+    this.signing ??= (async () => {
+      const stored = await this.store.teamKey();
+      if (stored) return stored;
+      const key = { ...(await generateReviewerKey()), createdAt: this.broker.now() };
+      await this.store.saveTeamKey(key);
+      return key;
+    })();
+    return this.signing;
+  }
+}
+
+/** A team card as the approval gate reads a record: pending, complete from when it was first seen here. */
+function asRecord(card: TeamCard, seenAt: number): ActionRecord {
+  const { screenshot: _picture, ...action } = card;
+  return { ...action, risks: card.risks as RiskReason[], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
+}
+
+function issueText(issue: v.BaseIssue<unknown>): string {
+  const path = v.getDotPath(issue);
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

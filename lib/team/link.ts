@@ -1,0 +1,318 @@
+import { credsAuthenticator, nkeyAuthenticator, wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { Objm, type ObjectStore } from '@nats-io/obj';
+import type { ActionRecord } from '@/lib/db/schema';
+import type { DecideReply, FieldEdit, Verdict } from '@/lib/messaging/protocol';
+import { entryKey, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry';
+import { ensureLogStream, LogPublisher } from './log';
+import { TeamQueue } from './queue';
+import { AgentRelay, type AgentSide } from './relay';
+import { actsAsAgent, actsAsReviewer, teamProblem, type TeamSettings } from './settings';
+import { signDecision } from './signing';
+
+export const SCREENSHOT_BUCKET = 'countersign_screenshots';
+/** Entries live a day at most: longer than any action may wait (timeoutSeconds ≤ 86,400). */
+const ENTRY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A local decision waits this long for the queue before going ahead without it. */
+const CLAIM_WAIT_MS = 1500;
+
+export type TeamState = 'off' | 'connecting' | 'online' | 'offline';
+
+/** What the agent browser's broker supplies beyond the relay's needs. */
+export interface AgentHost extends AgentSide {
+  /** Actions whose history may have changed: published to the log unless already published. */
+  logRecords(): Promise<ActionRecord[]>;
+  screenshot(id: string): Promise<Blob | undefined>;
+}
+
+/** What the reviewer's broker supplies: the same gate and fatigue count as local cards. */
+export interface ReviewerHost {
+  gate(card: TeamCard, seenAt: number, confirmation: string | undefined): Promise<DecideReply>;
+  noteApproval(card: TeamCard, seenAt: number, dwellMs: number | undefined): Promise<void>;
+  signer(): Promise<{ privateKey: CryptoKey; publicKey: string }>;
+}
+
+export interface TeamHost {
+  agent: AgentHost;
+  reviewer: ReviewerHost;
+  /** The queue or the connection changed: panels reload. */
+  changed(): void;
+  now(): number;
+}
+
+/** A pending entry as this reviewer's browser holds it, with when it first saw it (its dwell starts there). */
+export interface Review {
+  entry: TeamEntry;
+  revision: number;
+  seenAt: number;
+}
+
+export interface ReviewRequest {
+  browser: string;
+  id: string;
+  verdict: Verdict;
+  /** What the reviewer's card showed: a decision is for that version only. */
+  fingerprint: string;
+  note?: string;
+  edits?: FieldEdit[];
+  confirmation?: string;
+  dwellMs?: number;
+}
+
+/**
+ * This browser's connection to the team queue: as an agent browser it relays held actions and
+ * publishes the log; as a reviewer it watches every browser's pending actions. The connection
+ * retries for ever; while it is down, local review goes on untouched.
+ */
+export class TeamLink {
+  state: TeamState = 'off';
+  problem: string | null = null;
+  /** Pending entries from every agent browser, by key (reviewer role). */
+  readonly reviews = new Map<string, Review>();
+  /** Entries seen by this reviewer that were not well-formed: ignored, and counted. */
+  malformedSeen = 0;
+  private connection?: NatsConnection;
+  private generation = 0;
+  private settings?: TeamSettings;
+  private queue?: TeamQueue;
+  private relay?: AgentRelay;
+  private log?: LogPublisher;
+  private screenshots?: ObjectStore;
+  private readonly published = new Map<string, string>();
+  private readonly offeredScreenshots = new Set<string>();
+  private readonly seenAt = new Map<string, number>();
+  private stopWatching: (() => void)[] = [];
+  private syncing = false;
+  private syncAgain = false;
+
+  constructor(private readonly host: TeamHost) {}
+
+  get malformed(): number {
+    return (this.relay?.malformed ?? 0) + this.malformedSeen;
+  }
+
+  /** (Re)connects with these settings; off or unusable settings close the connection. */
+  async configure(team: TeamSettings): Promise<void> {
+    const generation = ++this.generation;
+    await this.disconnect();
+    this.settings = team;
+    this.problem = teamProblem(team);
+    if (!team.enabled || this.problem) return this.setState('off');
+    this.setState('connecting');
+    void this.connect(team, generation);
+  }
+
+  private async connect(team: TeamSettings, generation: number): Promise<void> {
+    let connection: NatsConnection;
+    try {
+      connection = await wsconnect({
+        servers: team.url,
+        name: `countersign ${team.browserName}`,
+        waitOnFirstConnect: true,
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        ...credentials(team),
+      });
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.problem = `The team server refused the connection: ${messageOf(error)}`;
+      return this.setState('offline');
+    }
+    if (generation !== this.generation) return void connection.close();
+    this.connection = connection;
+    void this.followStatus(connection, generation);
+    await this.start(team, connection, generation);
+  }
+
+  private async followStatus(connection: NatsConnection, generation: number): Promise<void> {
+    for await (const status of connection.status()) {
+      if (generation !== this.generation) return;
+      if (status.type === 'disconnect') this.setState('offline');
+      if (status.type === 'reconnect') await this.start(this.settings!, connection, generation);
+    }
+  }
+
+  /** Opens the bucket, the log and the pictures, starts the watches, and syncs: at connect and each reconnect. */
+  private async start(team: TeamSettings, connection: NatsConnection, generation: number): Promise<void> {
+    try {
+      this.stopWatches();
+      const js = jetstream(connection);
+      const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS });
+      this.queue = new TeamQueue(kv);
+      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: ENTRY_TTL_MS });
+      if (actsAsAgent(team)) {
+        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), this.host.agent);
+        await ensureLogStream(await jetstreamManager(connection));
+        this.log = new LogPublisher(js, team.browserName);
+        this.stopWatching.push(
+          await this.queue.watch(team.browserName, (key, read) => {
+            this.relay?.noteWrite(key, read?.entry ?? null);
+            this.sync();
+          }),
+        );
+      }
+      if (actsAsReviewer(team)) {
+        this.reviews.clear();
+        this.stopWatching.push(await this.queue.watch('*', (key, read) => this.seen(key, read)));
+      }
+      if (generation !== this.generation) return;
+      this.problem = null;
+      this.setState('online');
+      this.sync();
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.problem = `The team queue could not be opened: ${messageOf(error)}`;
+      this.setState('offline');
+    }
+  }
+
+  private seen(key: string, read: { entry: TeamEntry | null; revision: number } | null): void {
+    if (read && !read.entry) this.malformedSeen++;
+    if (read?.entry?.state === 'pending') {
+      const seenAt = this.seenAt.get(key) ?? this.host.now();
+      this.seenAt.set(key, seenAt);
+      this.reviews.set(key, { entry: read.entry, revision: read.revision, seenAt });
+    } else {
+      this.reviews.delete(key);
+      if (read?.entry) this.seenAt.delete(key);
+    }
+    this.host.changed();
+  }
+
+  /** Something changed here or in the queue: bring the queue and the log up to date (coalesced). */
+  sync(): void {
+    if (!this.relay || this.state !== 'online') return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    void (async () => {
+      do {
+        this.syncAgain = false;
+        try {
+          await this.relay!.sync();
+          await this.offerScreenshots();
+          await this.publishLog();
+        } catch {
+          // Offline mid-way: the reconnect syncs again.
+        }
+      } while (this.syncAgain && this.state === 'online');
+      this.syncing = false;
+    })();
+  }
+
+  private async offerScreenshots(): Promise<void> {
+    const team = this.settings!;
+    for (const card of await this.host.agent.pendingCards()) {
+      if (!card.screenshot || this.offeredScreenshots.has(card.id)) continue;
+      const blob = await this.host.agent.screenshot(card.id);
+      if (blob) await this.screenshots!.putBlob({ name: entryKey(team.browserName, card.id) }, new Uint8Array(await blob.arrayBuffer()));
+      this.offeredScreenshots.add(card.id);
+    }
+  }
+
+  private async publishLog(): Promise<void> {
+    for (const record of await this.host.agent.logRecords()) {
+      const change = LogPublisher.changeOf(record);
+      if (this.published.get(record.id) === change) continue;
+      await this.log!.publish(record);
+      this.published.set(record.id, change);
+    }
+  }
+
+  /**
+   * Before this browser decides one of its actions itself. 'lost': a reviewer decided first
+   * (the relay applies that). Unreachable or slow: 'absent', and the local decision goes ahead.
+   */
+  async claim(id: string, verdict: Verdict): Promise<'claimed' | 'lost' | 'absent'> {
+    if (!this.relay || this.state !== 'online') return 'absent';
+    const relay = this.relay;
+    const timeout = new Promise<'absent'>((resolve) => setTimeout(() => resolve('absent'), CLAIM_WAIT_MS));
+    const outcome = await Promise.race([relay.claim(id, verdict, 'person').catch(() => 'absent' as const), timeout]);
+    if (outcome === 'lost') this.sync();
+    return outcome;
+  }
+
+  /** A reviewer's decision: through the gate, signed, and written only over the entry it saw. */
+  async review(request: ReviewRequest): Promise<DecideReply> {
+    const key = entryKey(request.browser, request.id);
+    const review = this.reviews.get(key);
+    if (!this.queue || !review) return refuse('This action is no longer waiting in the team queue.');
+    if (request.edits?.length && review.entry.card.trigger === 'request') {
+      return refuse('A request held in flight is sent as it is or not at all; it cannot be edited.');
+    }
+    if (request.verdict === 'approve') {
+      const gate = await this.host.reviewer.gate(review.entry.card, review.seenAt, request.confirmation);
+      if (!gate.ok) return gate;
+    }
+    const current = await this.queue.read(request.browser, request.id);
+    if (current?.entry?.state !== 'pending') return refuse('This action was already decided.');
+    if (current.entry.card.fingerprint !== request.fingerprint) return refuse('The agent browser changed this action; review it again.');
+    const signer = await this.host.reviewer.signer();
+    const decision = await signDecision(
+      {
+        browser: request.browser,
+        id: request.id,
+        fingerprint: request.fingerprint,
+        verdict: request.verdict,
+        at: this.host.now(),
+        ...(request.note ? { note: request.note } : {}),
+        ...(request.edits?.length ? { edits: request.edits } : {}),
+      },
+      { name: this.settings?.reviewerName || this.settings?.browserName || 'reviewer', ...signer },
+    );
+    const written = await this.queue.replace({ ...current.entry, state: 'decided', decision }, current.revision);
+    if (written === 'lost') return refuse('Another reviewer or the agent browser decided this action first.');
+    if (request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs);
+    return { ok: true };
+  }
+
+  async screenshot(browser: string, id: string): Promise<Uint8Array | null> {
+    return (await this.screenshots?.getBlob(entryKey(browser, id)).catch(() => null)) ?? null;
+  }
+
+  private setState(state: TeamState): void {
+    this.state = state;
+    this.host.changed();
+  }
+
+  private stopWatches(): void {
+    for (const stop of this.stopWatching) stop();
+    this.stopWatching = [];
+  }
+
+  private async disconnect(): Promise<void> {
+    this.stopWatches();
+    this.reviews.clear();
+    this.relay = undefined;
+    this.queue = undefined;
+    this.log = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close().catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    this.generation++;
+    return this.disconnect();
+  }
+}
+
+/** User and password, an nkey seed, or a creds file; nothing when the server needs none. */
+function credentials(team: TeamSettings): Partial<ConnectionOptions> {
+  if (team.creds) return { authenticator: credsAuthenticator(new TextEncoder().encode(team.creds)) };
+  if (team.nkeySeed) return { authenticator: nkeyAuthenticator(new TextEncoder().encode(team.nkeySeed)) };
+  if (team.user) return { user: team.user, pass: team.password };
+  return {};
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function refuse(error: string): DecideReply {
+  return { ok: false, error };
+}
