@@ -50,7 +50,7 @@ const PANEL_HANDLERS = {
   'team-status': (broker) => broker.team.status(),
   'set-team': (broker, { change, passkey }) => broker.team.update(change, passkey),
   'team-queue': (broker) => broker.teamQueue(),
-  'team-decide': (broker, { type: _type, ...request }) => broker.team.decide(request),
+  'team-decide': (broker, request) => broker.team.decide(request),
   'team-screenshot': (broker, { browser, id }) => broker.team.screenshot(browser, id),
 } satisfies PanelHandlers;
 

@@ -215,8 +215,7 @@ export class TeamBridge {
 
 /** A team card as the approval gate reads a record: pending, complete from when it was first seen here. */
 function asRecord(card: TeamCard, seenAt: number): ActionRecord {
-  const { screenshot: _picture, ...action } = card;
-  return { ...action, risks: card.risks as RiskReason[], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
+  return { ...card, screenshot: undefined, risks: card.risks as RiskReason[], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
 }
 
 function issueText(issue: v.BaseIssue<unknown>): string {

@@ -1,4 +1,4 @@
-import { credsAuthenticator, nkeyAuthenticator, wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
+import { credsAuthenticator, nanos, nkeyAuthenticator, wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
@@ -141,7 +141,7 @@ export class TeamLink {
       const js = jetstream(connection);
       const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS });
       this.queue = new TeamQueue(kv);
-      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: ENTRY_TTL_MS });
+      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS) });
       if (actsAsAgent(team)) {
         this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), this.host.agent);
         await ensureLogStream(await jetstreamManager(connection));

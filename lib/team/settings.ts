@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { LIMITS, nonEmpty, text } from '@/lib/messaging/schemas';
+import { LIMITS, text } from '@/lib/messaging/schemas';
 import { BROWSER_NAME } from './entry';
 
 /** Agent browser: its held actions go to the team queue. Reviewer: its panel shows the queue. */
@@ -65,7 +65,7 @@ export const teamChange = v.strictObject({
   nkeySeed: v.exactOptional(text(200)),
   creds: v.exactOptional(text(10_000)),
   trustedReviewers: v.exactOptional(v.pipe(v.array(trustedReviewer), v.maxLength(100))),
-  reviewerName: v.exactOptional(nonEmpty(200)),
+  reviewerName: v.exactOptional(text(200)),
 });
 export type TeamChange = v.InferOutput<typeof teamChange>;
 

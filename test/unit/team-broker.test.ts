@@ -1,0 +1,195 @@
+import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
+import { Kvm } from '@nats-io/kv';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Broker, type Origin } from '@/lib/broker/broker';
+import { handlePanelRequest } from '@/lib/broker/router';
+import { openCountersignDb } from '@/lib/db/open';
+import { ActionStore } from '@/lib/db/store';
+import type { PanelReplies, PanelType } from '@/lib/messaging/messages';
+import { PENDING_BUCKET } from '@/lib/team/entry';
+import { TeamQueue } from '@/lib/team/queue';
+import { generateReviewerKey, signDecision } from '@/lib/team/signing';
+import { AGENT, REVIEWER, startTeamServer, type TeamServer } from '../team-server';
+import { FakePlatform } from './fake-platform';
+import { proposal } from './helpers';
+
+let dbCounter = 0;
+let browserCounter = 0;
+const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/checkout', tabTitle: 'Checkout' };
+
+/** One browser's broker, driven through the panel's messages as the real panel drives it. */
+async function browserBroker() {
+  const store = new ActionStore(await openCountersignDb(`team-broker-${dbCounter++}`));
+  await store.saveSettings({ ...(await store.settings()), dwellMs: 0 });
+  const platform = new FakePlatform();
+  const broker = new Broker(store, platform);
+  const panel = <T extends PanelType>(message: { type: T } & Record<string, unknown>) => handlePanelRequest(broker, message) as Promise<PanelReplies[T]>;
+  return { store, platform, broker, panel };
+}
+type BrowserBroker = Awaited<ReturnType<typeof browserBroker>>;
+
+const decisions = (platform: FakePlatform) => platform.sent.filter((sent) => sent.message.type === 'decision');
+
+describe('team review between brokers, over a real nats-server', () => {
+  let server: TeamServer;
+  const open: BrowserBroker[] = [];
+
+  beforeAll(async () => {
+    server = await startTeamServer();
+  }, 20_000);
+  afterEach(async () => {
+    for (const browser of open.splice(0)) await browser.broker.team.link.close();
+  });
+  afterAll(() => server?.close());
+
+  async function reviewer(name = `desk-${++browserCounter}`) {
+    const browser = await browserBroker();
+    open.push(browser);
+    expect(await browser.panel({ type: 'set-team', change: { enabled: true, url: server.wsUrl, browserName: name, role: 'reviewer', reviewerName: name, user: REVIEWER.user, password: REVIEWER.pass } })).toEqual({ ok: true });
+    await expect.poll(async () => (await browser.panel({ type: 'team-status' })).state).toBe('online');
+    return { ...browser, key: (await browser.panel({ type: 'team-status' })).publicKey, name };
+  }
+
+  async function agent(trusted: { name: string; key: string }[]) {
+    const browser = await browserBroker();
+    open.push(browser);
+    const name = `ci-${++browserCounter}`;
+    expect(await browser.panel({ type: 'set-team', change: { enabled: true, url: server.wsUrl, browserName: name, role: 'agent', user: AGENT.user, password: AGENT.pass, trustedReviewers: trusted } })).toEqual({ ok: true });
+    await expect.poll(async () => (await browser.panel({ type: 'team-status' })).state).toBe('online');
+    return { ...browser, name };
+  }
+
+  /** Holds a purchase in the agent browser and waits until the reviewer's queue shows it. */
+  async function heldAndSeen(agentBrowser: Awaited<ReturnType<typeof agent>>, reviewers: BrowserBroker[]) {
+    const action = proposal({ fields: [{ name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true }] });
+    expect(await agentBrowser.broker.hold(action, origin)).toEqual({ status: 'held' });
+    for (const { panel } of reviewers) {
+      await expect.poll(async () => (await panel({ type: 'team-queue' })).reviews.map((review) => review.card.id)).toContain(action.id);
+    }
+    const review = (await reviewers[0]!.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)!;
+    return { action, review };
+  }
+
+  it('shows an agent browser’s held action in the reviewer’s queue; Approve there delivers it once, signed', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const { action, review } = await heldAndSeen(ci, [desk]);
+    expect(review).toMatchObject({ browser: ci.name, card: { site: 'https://shop.example', label: 'Place order', tabTitle: 'Checkout' } });
+    // The secret was masked in the page: only the mask travels.
+    expect(review.card.fields[0]).toMatchObject({ value: '•••• 4242', masked: true });
+
+    // The same gate as a local card: a high-risk purchase needs its typed confirmation.
+    const decide = { type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, note: 'ok by me' } as const;
+    expect(review.card.confirm?.value).toBe('shop.example');
+    expect(await desk.panel(decide)).toEqual({ ok: false, error: 'Type shop.example to confirm this approval.' });
+    expect(await desk.panel({ ...decide, fingerprint: 'another-version', confirmation: 'shop.example' })).toEqual({ ok: false, error: 'The agent browser changed this action; review it again.' });
+    expect(await desk.panel({ ...decide, confirmation: 'shop.example' })).toEqual({ ok: true });
+    await expect.poll(async () => (await ci.store.get(action.id))?.status).toBe('approved');
+    expect(await ci.store.get(action.id)).toMatchObject({ decidedBy: 'person', note: 'ok by me', reviewer: { name: desk.name, key: desk.key } });
+    expect(decisions(ci.platform)).toHaveLength(1);
+    await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews).toEqual([]);
+    // Nothing is delivered twice, however often the relay syncs.
+    ci.broker.team.changed();
+    await new Promise((done) => setTimeout(done, 300));
+    expect(decisions(ci.platform)).toHaveLength(1);
+  });
+
+  it('delivers once when two reviewers approve at the same moment', async () => {
+    const [alice, bob] = [await reviewer(), await reviewer()];
+    const ci = await agent([{ name: alice.name, key: alice.key }, { name: bob.name, key: bob.key }]);
+    const { action, review } = await heldAndSeen(ci, [alice, bob]);
+    const approve = (who: BrowserBroker) =>
+      who.panel({ type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, confirmation: 'shop.example' });
+    const replies = await Promise.all([approve(alice), approve(bob)]);
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
+    expect(replies.find((reply) => !reply.ok)).toMatchObject({ error: expect.stringMatching(/decided this action first|already decided/) });
+    await expect.poll(async () => (await ci.store.get(action.id))?.status).toBe('approved');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(decisions(ci.platform)).toHaveLength(1);
+  });
+
+  it('lets the local panel and a reviewer race: whoever writes first decides, once', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const { action, review } = await heldAndSeen(ci, [desk]);
+    const [remote, local] = await Promise.all([
+      desk.panel({ type: 'team-decide', browser: ci.name, id: action.id, verdict: 'reject', fingerprint: review.card.fingerprint, note: 'no' }),
+      ci.panel({ type: 'decide', id: action.id, verdict: 'approve', confirmation: 'shop.example' }),
+    ]);
+    expect([remote.ok, local.ok].filter(Boolean)).toHaveLength(1);
+    const expected = remote.ok ? 'rejected' : 'approved';
+    await expect.poll(async () => (await ci.store.get(action.id))?.status).toBe(expected);
+    await new Promise((done) => setTimeout(done, 300));
+    expect((await ci.store.get(action.id))?.status).toBe(expected);
+    expect(decisions(ci.platform)).toHaveLength(1);
+  });
+
+  it('refuses and logs a decision written straight into the bucket, unsigned or by an unknown key', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const { action, review } = await heldAndSeen(ci, [desk]);
+    const connection: NatsConnection = await wsconnect({ servers: server.wsUrl, ...REVIEWER });
+    try {
+      const queue = new TeamQueue(await new Kvm(connection).open(PENDING_BUCKET));
+      const mallory = { name: desk.name, ...(await generateReviewerKey()) };
+      const statement = { browser: ci.name, id: action.id, fingerprint: review.card.fingerprint, verdict: 'approve' as const, at: Date.now() };
+      for (const decision of [await signDecision(statement, mallory), { ...statement, reviewer: desk.name, key: desk.key, signature: 'AAAA' }]) {
+        const read = (await queue.read(ci.name, action.id))!;
+        expect(await queue.replace({ ...read.entry!, state: 'decided', decision }, read.revision)).toBe('written');
+        await expect.poll(async () => (await queue.read(ci.name, action.id))?.entry?.state).toBe('pending');
+      }
+    } finally {
+      await connection.close();
+    }
+    const record = await ci.store.get(action.id);
+    expect(record?.status).toBe('pending');
+    expect(record?.refusals?.map((refusal) => refusal.reason)).toEqual([
+      'team decision refused: signed by a key this browser does not trust',
+      'team decision refused: the signature does not match',
+    ]);
+    expect(decisions(ci.platform)).toHaveLength(0);
+    // The trusted reviewer can still decide it.
+    expect(await desk.panel({ type: 'team-decide', browser: ci.name, id: action.id, verdict: 'reject', fingerprint: review.card.fingerprint })).toEqual({ ok: true });
+    await expect.poll(async () => (await ci.store.get(action.id))?.status).toBe('rejected');
+  });
+
+  it('keeps a held action held and locally decidable while the server is down, and resyncs after', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const { action } = await heldAndSeen(ci, [desk]);
+    await server.stop();
+    try {
+      await expect.poll(async () => (await ci.panel({ type: 'team-status' })).state).toBe('offline');
+      expect((await ci.store.get(action.id))?.status).toBe('pending');
+      expect(await ci.panel({ type: 'decide', id: action.id, verdict: 'approve', confirmation: 'shop.example' })).toEqual({ ok: true });
+      expect(decisions(ci.platform)).toHaveLength(1);
+    } finally {
+      await server.start();
+    }
+    await expect.poll(async () => (await ci.panel({ type: 'team-status' })).state, { timeout: 10_000 }).toBe('online');
+    // The entry closes on reconnect, so the reviewer's card goes away.
+    await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.map((r) => r.card.id), { timeout: 10_000 }).not.toContain(action.id);
+  });
+
+  it('takes the passkey to trust a new reviewer key, and leaves the administrator’s fields alone', async () => {
+    const browser = await browserBroker();
+    open.push(browser);
+    await browser.store.savePasskey({ credentialId: 'cred', publicKey: 'key', counter: 0, createdAt: 1 });
+    const key = (await generateReviewerKey()).publicKey;
+    const reply = await browser.panel({ type: 'set-team', change: { trustedReviewers: [{ name: 'eve', key }] } });
+    expect(reply).toMatchObject({ ok: false });
+    expect((await browser.panel({ type: 'team-status' })).settings.trustedReviewers).toEqual([]);
+
+    browser.platform.managedTeamPolicy = { url: 'wss://team.example:443', role: 'agent' };
+    const status = await browser.panel({ type: 'team-status' });
+    expect(status.settings).toMatchObject({ url: 'wss://team.example:443', managed: ['url', 'role'], enabled: false });
+    expect(await browser.panel({ type: 'set-team', change: { url: 'ws://127.0.0.1:1' } })).toEqual({ ok: false, error: 'Set by your administrator: url.' });
+    expect(await browser.panel({ type: 'set-team', change: { url: 'http://x' } })).toMatchObject({ ok: false, error: expect.stringContaining('wss://') });
+    expect(await browser.panel({ type: 'set-team', change: { browserName: 'has a space' } })).toMatchObject({ ok: false });
+    // Secrets never come back to the panel.
+    expect(await browser.panel({ type: 'set-team', change: { password: 'hunter2' } })).toEqual({ ok: true });
+    const shown = (await browser.panel({ type: 'team-status' })).settings;
+    expect(shown).toMatchObject({ hasPassword: true });
+    expect(JSON.stringify(shown)).not.toContain('hunter2');
+  });
+});
