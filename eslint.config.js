@@ -75,7 +75,7 @@ export default tseslint.config(
             { from: element('entry'), allow: [{ to: element('entry') }, { to: element('components') }, { to: element('lib') }] },
             {
               from: element('components'),
-              allow: [{ to: element('components') }, { to: element('lib', ['actions', 'detect', 'policy', 'db', 'history', 'export', 'messaging']) }],
+              allow: [{ to: element('components') }, { to: element('lib', ['actions', 'detect', 'policy', 'db', 'history', 'export', 'messaging', 'team']) }],
             },
             ...Object.entries(LIB_IMPORTS).map(([area, allowed]) => ({
               from: element('lib', [area]),

@@ -11,10 +11,10 @@ import { errorText } from './errorText';
 
 /**
  * Whether the card has been on screen, in a visible page, for the dwell time. Approve waits
- * for it, so a reflex click, or a click aimed at something else, approves nothing.
+ * for it, so a reflex click, or a click aimed at something else, approves nothing. The dwell
+ * runs while the card is complete (evaluated) and on screen, as the broker counts it from the evaluation.
  */
-/** The dwell runs while the card is complete (evaluated) and on screen, as the broker counts it from the evaluation. */
-function useDwell(dwellMs: number, complete: boolean): { ref: React.RefObject<HTMLElement | null>; ready: boolean; since: () => number } {
+export function useDwell(dwellMs: number, complete: boolean): { ref: React.RefObject<HTMLElement | null>; ready: boolean; since: () => number } {
   const ref = useRef<HTMLElement | null>(null);
   const [ready, setReady] = useState(false);
   const shownAt = useRef<number | null>(null);
@@ -250,11 +250,12 @@ const GRANTS = [
   { label: 'card.grant1Hour', ms: 60 * 60 * 1000 },
 ] as const;
 
-function EditableField(props: {
+export function EditableField(props: {
   field: FieldSnapshot;
   value: string;
   locked: boolean;
-  onReveal: () => void;
+  /** Absent where the page cannot be asked (a team card): a masked value stays masked. */
+  onReveal?: () => void;
   onChange: (value: string) => void;
 }) {
   const id = useId();
@@ -268,9 +269,11 @@ function EditableField(props: {
       {locked ? (
         <span>
           <span id={id}>{value}</span>{' '}
-          <button type="button" onClick={props.onReveal}>
-            {t('card.reveal', { field: field.label || field.name })}
-          </button>
+          {props.onReveal && (
+            <button type="button" onClick={props.onReveal}>
+              {t('card.reveal', { field: field.label || field.name })}
+            </button>
+          )}
         </span>
       ) : multiline ? (
         <textarea id={id} value={value} rows={4} onChange={(e) => props.onChange(e.target.value)} />

@@ -16,7 +16,8 @@ function faviconUrl(pageUrl: string): string {
 }
 
 // Everything from the page renders as text: never as HTML, a link or a style.
-export function ActionDetails({ record }: { record: ActionRecord }) {
+/** `picture`: the screenshot's address when it comes from elsewhere than this browser's history (a team card). */
+export function ActionDetails({ record, picture }: { record: ActionRecord; picture?: string | null }) {
   const formCrossOrigin = record.risks.includes('cross-origin-post');
   return (
     <div className="details">
@@ -41,7 +42,7 @@ export function ActionDetails({ record }: { record: ActionRecord }) {
           </ul>
         </div>
       ) : null}
-      <Screenshot record={record} />
+      <Screenshot record={record} picture={picture} />
       <dl>
         <dt>{t('details.page')}</dt>
         <dd className="url">
@@ -138,8 +139,9 @@ function formatAmount(value: number, currency: string): string {
   }
 }
 
-function Screenshot({ record }: { record: ActionRecord }) {
-  const url = useScreenshot(record.id, record.screenshot === 'captured');
+function Screenshot({ record, picture }: { record: ActionRecord; picture: string | null | undefined }) {
+  const stored = useScreenshot(record.id, record.screenshot === 'captured' && picture === undefined);
+  const url = picture === undefined ? stored : picture;
   if (record.screenshot === 'background') return <p className="note">{t('details.screenshotBackground')}</p>;
   if (record.screenshot === 'unavailable') return <p className="note">{t('details.screenshotUnavailable')}</p>;
   if (record.screenshot === 'withheld') return <p className="note">{t('details.screenshotWithheld')}</p>;

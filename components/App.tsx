@@ -5,23 +5,33 @@ import { KeyboardHelp } from './KeyboardHelp';
 import { QueueView } from './QueueView';
 import { SettingsView } from './SettingsView';
 import { SitesView } from './SitesView';
+import { TeamView } from './TeamView';
 import { t } from './i18n';
 import { useBroker } from './useBroker';
 import { usePanelDriven } from './usePanelDriven';
 
-const VIEWS = ['Queue', 'History', 'Sites', 'Settings'] as const;
-type View = (typeof VIEWS)[number];
+const ALL_VIEWS = ['Queue', 'Team', 'History', 'Sites', 'Settings'] as const;
+type View = (typeof ALL_VIEWS)[number];
 
 export function App() {
   const [view, setView] = useState<View>('Queue');
-  const load = useCallback(() => request({ type: 'settings' }), []);
-  const { data: settings } = useBroker(load);
+  const load = useCallback(() => Promise.all([request({ type: 'settings' }), request({ type: 'team-status' })]), []);
+  const { data } = useBroker(load);
+  const [settings, team] = data ?? [];
   const driven = usePanelDriven();
+  const teamOn = team?.settings.enabled && team.state !== 'off';
+  // The Team view is there only for a reviewer.
+  const views = ALL_VIEWS.filter((name) => name !== 'Team' || (teamOn && team.settings.role !== 'agent'));
   return (
     <div className="app">
       {driven && (
         <p role="alert" className="banner warning">
           {driven === 'devtools' ? t('app.drivenByDevtools') : t('app.drivenByWebdriver')} {t('app.drivenWarning')}
+        </p>
+      )}
+      {teamOn && team.state !== 'online' && (
+        <p role="alert" className="banner warning">
+          {t('team.offlineBanner')} {team.problem ?? ''}
         </p>
       )}
       {settings?.guardMode === 'off' && (
@@ -30,8 +40,8 @@ export function App() {
         </p>
       )}
       <nav aria-label={t('view.label')}>
-        <div role="tablist" className="tabs" onKeyDown={(event) => moveTab(event, view, setView)}>
-          {VIEWS.map((name) => (
+        <div role="tablist" className="tabs" onKeyDown={(event) => moveTab(event, views, view, setView)}>
+          {views.map((name) => (
             <button
               key={name}
               id={`tab-${name}`}
@@ -51,6 +61,7 @@ export function App() {
         <div id="view" role="tabpanel" aria-labelledby={`tab-${view}`}>
           <h1 className="visually-hidden">{t(`view.${view}`)}</h1>
           {view === 'Queue' && <QueueView />}
+          {view === 'Team' && <TeamView />}
           {view === 'History' && <HistoryView />}
           {view === 'Sites' && <SitesView />}
           {view === 'Settings' && <SettingsView />}
@@ -61,12 +72,12 @@ export function App() {
 }
 
 /** The tab pattern's keys: arrows, Home and End move to a view and select it. */
-function moveTab(event: KeyboardEvent, view: View, setView: (view: View) => void) {
-  const index = VIEWS.indexOf(view);
-  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 }[event.key];
+function moveTab(event: KeyboardEvent, views: View[], view: View, setView: (view: View) => void) {
+  const index = views.indexOf(view);
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: views.length - 1 }[event.key];
   if (next === undefined) return;
   event.preventDefault();
-  const name = VIEWS[(next + VIEWS.length) % VIEWS.length]!;
+  const name = views[(next + views.length) % views.length]!;
   setView(name);
   document.getElementById(`tab-${name}`)?.focus();
 }

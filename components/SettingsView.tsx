@@ -8,6 +8,7 @@ import { passkeyAnswer } from './passkey';
 import { nameOf, t } from './i18n';
 import { useBroker } from './useBroker';
 import { errorText } from './errorText';
+import { TeamSettings } from './TeamSettings';
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions'>>;
 
@@ -87,6 +88,7 @@ export function SettingsView() {
         />
       </fieldset>
       {error && <p role="alert">{error}</p>}
+      <TeamSettings />
       {tab && (
         <label>
           <input
