@@ -57,7 +57,8 @@ export function TeamSettings() {
       const passkey = trusting && data?.[1].registered ? await passkeyAnswer() : undefined;
       const reply = await request({ type: 'set-team', change, ...(passkey ? { passkey } : {}) });
       setMessage(reply.ok ? { text: t('team.saved'), error: false } : { text: reply.error, error: true });
-      if (reply.ok) setDraft(null);
+      // Secrets were sent once; the fields empty again so nothing lingers in the page.
+      if (reply.ok) setDraft({ ...draft, password: '', nkeySeed: '', creds: '' });
     } catch (cause) {
       setMessage({ text: t('common.nothingChangedBecause', { error: errorText(cause) }), error: true });
     }

@@ -97,7 +97,13 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
 
   const approveBlocked = busy || !dwell.ready || approvalsPaused;
   return (
-    <article ref={dwell.ref} tabIndex={-1} className={`card kind-${card.kind}`} aria-label={t('team.cardLabel', { kind: kindName(card.kind), site: card.site, browser })}>
+    <article
+      ref={dwell.ref}
+      tabIndex={-1}
+      className={`card kind-${card.kind}`}
+      aria-label={t('team.cardLabel', { kind: kindName(card.kind), site: card.site, browser })}
+      data-confirm={card.confirm?.value}
+    >
       <p className="browser">
         {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
       </p>

@@ -35,6 +35,12 @@ export const outcomeName = (outcome: Outcome) => nameOf('outcome', outcome);
 
 const withWhy = (outcome: string, why: string | undefined) => (why ? t('history.outcomeWhy', { outcome, why }) : outcome);
 
+/** A team reviewer by name (it is theirs to set, so it is shown as page text is: as written). */
+function whoDecided(record: ActionRecord): string {
+  if (record.reviewer) return t('decider.teamReviewer', { name: record.reviewer.name });
+  return t(`decider.${record.decidedBy ?? 'person'}`);
+}
+
 /** What happened, in words: the outcome, who decided, and why (reasons are logged as written). */
 export function outcomeText(record: ActionRecord): string {
   const outcome = outcomeOf(record);
@@ -45,10 +51,10 @@ export function outcomeText(record: ActionRecord): string {
     case 'timeout':
       return withWhy(outcomeName(outcome), record.note ?? t('history.noDecisionInTime'));
     case 'edited':
-      return t('history.outcomeBy', { outcome: outcomeName(outcome), who: t('decider.person') });
+      return t('history.outcomeBy', { outcome: outcomeName(outcome), who: whoDecided(record) });
     default: {
       const name = outcomeName(record.status);
-      const by = record.decidedBy ? t('history.outcomeBy', { outcome: name, who: t(`decider.${record.decidedBy}`) }) : name;
+      const by = record.decidedBy ? t('history.outcomeBy', { outcome: name, who: whoDecided(record) }) : name;
       return withWhy(by, record.reason ?? record.note);
     }
   }

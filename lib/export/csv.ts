@@ -35,6 +35,8 @@ export const CSV_COLUMNS: readonly [string, (record: ActionRecord) => string][] 
   ['note', (r) => r.note ?? ''],
   ['reason', (r) => [r.reason, ...(r.policyReasons ?? [])].filter(Boolean).join('; ')],
   ['edits', (r) => (r.edits ? r.edits.map((e) => `${e.label}: ${e.before} -> ${e.after}`).join('; ') : '')],
+  ['team_reviewer', (r) => r.reviewer?.name ?? ''],
+  ['team_reviewer_key', (r) => r.reviewer?.key ?? ''],
 ];
 
 // A spreadsheet would run these as formulas.

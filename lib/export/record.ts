@@ -28,6 +28,8 @@ export interface ExportedAction {
   note: string | null;
   reason: string | null;
   edits: { label: string; before: string; after: string }[];
+  /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
+  reviewer?: { name: string; key: string };
   screenshot?: string;
 }
 
@@ -67,5 +69,6 @@ export function exportedAction(record: ActionRecord): ExportedAction {
     note: record.note ?? null,
     reason: record.reason ?? null,
     edits: record.edits ?? [],
+    ...(record.reviewer ? { reviewer: { name: record.reviewer.name, key: record.reviewer.key } } : {}),
   };
 }

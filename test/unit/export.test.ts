@@ -62,6 +62,7 @@ const RECORDS: ActionRecord[] = [
     site: 'https://mail.example',
     status: 'rejected',
     decidedBy: 'person',
+    reviewer: { name: 'desk, "night"', key: 'G2UDfEkoySyNRialnR-TZBNFG5A-TOBgw7AQBpNt_y0' },
     note: 'wrong, person\nline two',
     createdAt: Date.UTC(2026, 10, 21, 9, 1, 0),
     decidedAt: Date.UTC(2026, 10, 21, 9, 1, 30),

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { wsconnect } from '@nats-io/nats-core';
+import { Kvm } from '@nats-io/kv';
+import type { BrowserContext } from '@playwright/test';
+import { PENDING_BUCKET } from '@/lib/team/entry';
+import { TeamQueue } from '@/lib/team/queue';
+import { generateReviewerKey, signDecision } from '@/lib/team/signing';
+import { AGENT, REVIEWER, startTeamServer, type TeamServer } from '../team-server';
+import {
+  expect,
+  expectNothingReceived,
+  expectReceivedOnce,
+  extensionIdOf,
+  foreignClientTest as test,
+  joinNewsletter,
+  launchWithExtension,
+  PanelPage,
+} from './fixtures';
+
+// Two (or three) Chromium instances with the built extension and a real nats-server: agent
+// browsers hold, reviewers decide in their Team view, the recording server shows what was sent.
+
+interface Browser {
+  context: BrowserContext;
+  panel: PanelPage;
+  close(): Promise<void>;
+}
+
+async function browserWithPanel(name: string): Promise<Browser> {
+  const dir = mkdtempSync(resolve(tmpdir(), `countersign-team-${name}-`));
+  const context = await launchWithExtension(dir);
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${await extensionIdOf(context)}/sidepanel.html`);
+  const panel = new PanelPage(page);
+  await panel.reset();
+  return {
+    context,
+    panel,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A reviewer set up through Settings → Team review, as a person would; returns its key. */
+async function becomeReviewer({ panel }: Browser, server: TeamServer, name: string): Promise<string> {
+  const { page } = panel;
+  await panel.settings.open();
+  const team = page.getByRole('group', { name: 'Team review' });
+  await team.getByLabel('Take part in team review').check();
+  await team.getByLabel('Server (wss:// or ws://)').fill(server.wsUrl);
+  await team.getByLabel('This browser’s name').fill(name);
+  await team.getByLabel('Role').selectOption('reviewer');
+  await team.getByLabel('User').fill(REVIEWER.user);
+  await team.getByLabel('Password').fill(REVIEWER.pass);
+  await team.getByLabel('Your name as a reviewer').fill(name);
+  await team.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(team.getByRole('status').first()).toHaveText('Connected to the team queue.');
+  return team.getByLabel(/^This browser’s reviewer key/).inputValue();
+}
+
+async function becomeAgent({ panel }: Browser, server: TeamServer, name: string, reviewers: { name: string; key: string }[]) {
+  const change = { enabled: true, url: server.wsUrl, browserName: name, role: 'agent', user: AGENT.user, password: AGENT.pass, trustedReviewers: reviewers };
+  expect(await panel.send({ type: 'set-team', change })).toEqual({ ok: true });
+  await expect.poll(async () => (await panel.send<{ state: string }>({ type: 'team-status' })).state).toBe('online');
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let nats: TeamServer;
+let agent: Browser;
+let desk: Browser;
+let deskKey: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  nats = await startTeamServer();
+  [agent, desk] = await Promise.all([browserWithPanel('agent'), browserWithPanel('desk')]);
+  deskKey = await becomeReviewer(desk, nats, 'desk');
+  await becomeAgent(agent, nats, 'ci-1', [{ name: 'desk', key: deskKey }]);
+});
+
+test.afterAll(async () => {
+  await Promise.all([agent?.close(), desk?.close()]);
+  await nats?.close();
+});
+
+async function openTeamView({ panel }: Browser) {
+  await panel.page.getByRole('tab', { name: 'Team' }).click();
+}
+
+test('an agent browser’s held form appears in the reviewer’s Team view; Approve there sends it once', async ({ server }) => {
+  await joinNewsletter(await agent.context.newPage(), server.origin, 'ada@example.com');
+  await expectNothingReceived(server, '/cases/newsletter');
+  await openTeamView(desk);
+  const card = desk.panel.page.getByRole('article', { name: `Form submission on ${server.origin}, from ci-1` });
+  await expect(card).toContainText('ada@example.com');
+  await expect(card).toContainText('From agent browser ci-1');
+  await desk.panel.approve(`${server.origin}`);
+  const request = await expectReceivedOnce(server, '/cases/newsletter');
+  expect(new URLSearchParams(request.body).get('email')).toBe('ada@example.com');
+  await expect(desk.panel.page.getByText('No actions waiting in the team queue.')).toBeVisible();
+  // The agent browser's own history names the reviewer.
+  await agent.panel.history.open();
+  await expect(agent.panel.page.getByRole('table', { name: 'History' })).toContainText('approved by team reviewer desk');
+  await agent.panel.queue.open();
+});
+
+test('two reviewers approving at the same moment send it once', async ({ server }) => {
+  const second = await browserWithPanel('desk-2');
+  try {
+    const secondKey = await becomeReviewer(second, nats, 'desk-2');
+    await becomeAgent(agent, nats, 'ci-1', [{ name: 'desk', key: deskKey }, { name: 'desk-2', key: secondKey }]);
+    await joinNewsletter(await agent.context.newPage(), server.origin, 'grace@example.com');
+    const approves = [];
+    for (const reviewer of [desk, second]) {
+      await openTeamView(reviewer);
+      const approve = reviewer.panel.card('grace@example.com').getByRole('button', { name: /^Approve/ });
+      await expect(approve).toBeEnabled();
+      approves.push(approve);
+    }
+    await Promise.all(approves.map((approve) => approve.click()));
+    await expectReceivedOnce(server, '/cases/newsletter');
+    // Both queues empty: the entry closed once the agent browser delivered.
+    await expect(desk.panel.page.getByText('No actions waiting in the team queue.')).toBeVisible();
+    await expect(second.panel.page.getByText('No actions waiting in the team queue.')).toBeVisible();
+  } finally {
+    await second.close();
+  }
+});
+
+test('with the server stopped, the action stays held, the panel says the team queue is offline, and it is decided locally', async ({ server }) => {
+  await joinNewsletter(await agent.context.newPage(), server.origin, 'linus@example.com');
+  await openTeamView(desk);
+  await expect(desk.panel.card('linus@example.com')).toBeVisible();
+  await nats.stop();
+  try {
+    await agent.panel.queue.open();
+    await expect(agent.panel.page.getByRole('alert').filter({ hasText: 'Team queue offline' })).toBeVisible();
+    await expectNothingReceived(server, '/cases/newsletter');
+    await agent.panel.approve('linus@example.com');
+    await expectReceivedOnce(server, '/cases/newsletter');
+  } finally {
+    await nats.start();
+  }
+  // On reconnect the entry closes, and the reviewer's card goes away.
+  await expect(agent.panel.page.getByRole('alert').filter({ hasText: 'Team queue offline' })).toBeHidden({ timeout: 15_000 });
+  await expect(desk.panel.card('linus@example.com')).toBeHidden({ timeout: 15_000 });
+});
+
+test('a decision written straight into the bucket, unsigned or by an unknown key, is refused and logged', async ({ server }) => {
+  await joinNewsletter(await agent.context.newPage(), server.origin, 'mallory@example.com');
+  await openTeamView(desk);
+  await expect(desk.panel.card('mallory@example.com')).toBeVisible();
+  const connection = await wsconnect({ servers: nats.wsUrl, ...REVIEWER });
+  try {
+    const queue = new TeamQueue(await new Kvm(connection).open(PENDING_BUCKET));
+    const { id } = (await agent.panel.send<{ actions: { id: string }[] }>({ type: 'queue' })).actions[0]!;
+    const read = (await queue.read('ci-1', id))!;
+    const statement = { browser: 'ci-1', id, fingerprint: read.entry!.card.fingerprint, verdict: 'approve' as const, at: Date.now() };
+    const forged = await signDecision(statement, { name: 'desk', ...(await generateReviewerKey()) });
+    expect(await queue.replace({ ...read.entry!, state: 'decided', decision: forged }, read.revision)).toBe('written');
+    await expect.poll(async () => (await queue.read('ci-1', id))?.entry?.state).toBe('pending');
+    const again = (await queue.read('ci-1', id))!;
+    const unsigned = { ...statement, reviewer: 'desk', key: deskKey, signature: 'AAAA' };
+    expect(await queue.replace({ ...again.entry!, state: 'decided', decision: unsigned }, again.revision)).toBe('written');
+    await expect.poll(async () => (await queue.read('ci-1', id))?.entry?.state).toBe('pending');
+  } finally {
+    await connection.close();
+  }
+  await expectNothingReceived(server, '/cases/newsletter');
+  await agent.panel.queue.open();
+  const card = agent.panel.card('mallory@example.com');
+  await expect(card).toContainText('team decision refused: signed by a key this browser does not trust');
+  await expect(card).toContainText('team decision refused: the signature does not match');
+  // The trusted reviewer can still decide it.
+  await desk.panel.reject('mallory@example.com', 'not this one');
+  await expect(agent.panel.card('mallory@example.com')).toBeHidden();
+  await expectNothingReceived(server, '/cases/newsletter');
+});
