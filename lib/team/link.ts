@@ -193,8 +193,9 @@ export class TeamLink {
       do {
         this.syncAgain = false;
         try {
-          await this.relay!.sync();
+          // Pictures first: a reviewer who sees the entry can fetch its picture at once.
           await this.offerScreenshots();
+          await this.relay!.sync();
           await this.publishLog();
         } catch {
           // Offline mid-way: the reconnect syncs again.

@@ -1,4 +1,5 @@
 import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, type Origin } from '@/lib/broker/broker';
@@ -6,7 +7,8 @@ import { handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import type { PanelReplies, PanelType } from '@/lib/messaging/messages';
-import { PENDING_BUCKET } from '@/lib/team/entry';
+import { entryKey, PENDING_BUCKET } from '@/lib/team/entry';
+import { LOG_STREAM, logSubject } from '@/lib/team/log';
 import { TeamQueue } from '@/lib/team/queue';
 import { generateReviewerKey, signDecision } from '@/lib/team/signing';
 import { AGENT, REVIEWER, startTeamServer, type TeamServer } from '../team-server';
@@ -61,7 +63,12 @@ describe('team review between brokers, over a real nats-server', () => {
 
   /** Holds a purchase in the agent browser and waits until the reviewer's queue shows it. */
   async function heldAndSeen(agentBrowser: Awaited<ReturnType<typeof agent>>, reviewers: BrowserBroker[]) {
-    const action = proposal({ fields: [{ name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true }] });
+    const action = proposal({
+      fields: [{ name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true }],
+      // Where the secret sits on screen: painted over, so a picture may be kept.
+      redactions: [{ x: 10, y: 10, width: 200, height: 20 }],
+      target: { x: 10, y: 40, width: 80, height: 20, viewportWidth: 800, viewportHeight: 600 },
+    });
     expect(await agentBrowser.broker.hold(action, origin)).toEqual({ status: 'held' });
     for (const { panel } of reviewers) {
       await expect.poll(async () => (await panel({ type: 'team-queue' })).reviews.map((review) => review.card.id)).toContain(action.id);
@@ -92,6 +99,46 @@ describe('team review between brokers, over a real nats-server', () => {
     ci.broker.team.changed();
     await new Promise((done) => setTimeout(done, 300));
     expect(decisions(ci.platform)).toHaveLength(1);
+
+    // The picture went to the object store; the reviewer's panel gets it as an image.
+    expect(review.card.screenshot).toBe(true);
+    const picture = await desk.panel({ type: 'team-screenshot', browser: ci.name, id: action.id });
+    expect(picture).toEqual({ url: `data:image/png;base64,${btoa('jpeg')}` });
+
+    // Every change of the action is in the log stream, in the NDJSON export's shape.
+    const connection = await wsconnect({ servers: server.wsUrl, ...REVIEWER });
+    try {
+      const consumer = await jetstream(connection).consumers.get(LOG_STREAM, { filter_subjects: logSubject(ci.name) });
+      const events: { id: string; outcome: string; reviewer?: { name: string } }[] = [];
+      for await (const message of await consumer.fetch({ max_messages: 10, expires: 1000 })) events.push(message.json());
+      expect(events.map((event) => [event.id, event.outcome, event.reviewer?.name])).toEqual([
+        [action.id, 'pending', undefined],
+        [action.id, 'approved', desk.name],
+      ]);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('ignores and counts a malformed entry in the bucket; the queue goes on', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const connection = await wsconnect({ servers: server.wsUrl, ...AGENT });
+    try {
+      const kv = await new Kvm(connection).open(PENDING_BUCKET);
+      await kv.put(entryKey(ci.name, 'garbage'), '{"v":1,"state":"pending","card":"<img src=x onerror=alert(1)>"}');
+      await kv.put(entryKey(ci.name, 'not-json'), 'not json at all');
+    } finally {
+      await connection.close();
+    }
+    await expect.poll(async () => (await desk.panel({ type: 'team-status' })).malformed).toBe(2);
+    await expect.poll(async () => (await ci.panel({ type: 'team-status' })).malformed).toBe(2);
+    expect((await desk.panel({ type: 'team-queue' })).reviews).toEqual([]);
+    const { action } = await heldAndSeen(ci, [desk]);
+    expect((await desk.panel({ type: 'team-queue' })).reviews.map((review) => review.card.id)).toEqual([action.id]);
+    // Counted once each, however often the agent browser syncs.
+    await new Promise((done) => setTimeout(done, 300));
+    expect((await ci.panel({ type: 'team-status' })).malformed).toBe(2);
   });
 
   it('delivers once when two reviewers approve at the same moment', async () => {
