@@ -10,8 +10,12 @@ import { kindName, kindObject, t } from './i18n';
 import { PageText } from './PageText';
 import { useBroker } from './useBroker';
 
+const TEAM_PAGE = 20;
+
 /** The team queue: pending actions from every agent browser, decided here with the same defences as local cards. */
 export function TeamView() {
+  // A fleet can hold hundreds: the oldest are drawn first, the rest on request.
+  const [shown, setShown] = useState(TEAM_PAGE);
   const load = useCallback(() => Promise.all([request({ type: 'team-queue' }), request({ type: 'settings' })]), []);
   const { data, error } = useBroker(load);
   const [now, setNow] = useState(Date.now());
@@ -35,9 +39,14 @@ export function TeamView() {
         </p>
       )}
       {queue.reviewing && (queue.reviews.length ? <h2>{t('queue.waiting', queue.reviews.length)}</h2> : <p className="empty">{t('team.empty')}</p>)}
-      {queue.reviews.map((review) => (
+      {queue.reviews.slice(0, shown).map((review) => (
         <TeamCard key={`${review.browser}.${review.card.id}:${review.card.fingerprint}`} review={review} dwellMs={settings.dwellMs} approvalsPaused={Boolean(fatigue)} />
       ))}
+      {queue.reviews.length > shown && (
+        <button type="button" onClick={() => setShown(shown + TEAM_PAGE)}>
+          {t('team.showMore', { count: Math.min(TEAM_PAGE, queue.reviews.length - shown), waiting: queue.reviews.length - shown })}
+        </button>
+      )}
     </section>
   );
 }

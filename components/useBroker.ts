@@ -18,18 +18,33 @@ export function useBrokerChanges(onChange: () => void): void {
   }, []);
 }
 
-/** Loads something from the broker and reloads it whenever the broker reports a change. */
+/**
+ * Loads something from the broker and reloads it whenever the broker reports a change. A burst
+ * of changes costs at most one load in flight and one after it, however many arrive.
+ */
 export function useBroker<T>(load: () => Promise<T>): { data: T | undefined; error: string | null; reload: () => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string | null>(null);
+  const loading = useRef<{ again: boolean } | null>(null);
   const reload = useCallback(() => {
-    load().then(
-      (value) => {
-        setData(value);
-        setError(null);
-      },
-      (cause: unknown) => setError(errorText(cause)),
-    );
+    if (loading.current) {
+      loading.current.again = true;
+      return;
+    }
+    const state = { again: false };
+    loading.current = state;
+    load()
+      .then(
+        (value) => {
+          setData(value);
+          setError(null);
+        },
+        (cause: unknown) => setError(errorText(cause)),
+      )
+      .finally(() => {
+        loading.current = null;
+        if (state.again) reload();
+      });
   }, [load]);
 
   useEffect(reload, [reload]);

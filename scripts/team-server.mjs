@@ -2,7 +2,8 @@
 // npm run team:server: starts nats-server with team/nats-server.conf for trying team review.
 // Options: --port N (client port), --ws-port N (WebSocket), --store DIR (JetStream data).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,63 @@ export function findNatsServer() {
     throw new Error(`nats-server was not found (${path}). Install it: apt-get install nats-server, or set NATS_SERVER_PATH.`);
   }
   return path;
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/**
+ * A nats-server with the committed configuration on free ports and its own JetStream data, for
+ * tests and the bench: `stop` keeps the data for a `start` again, `close` removes it.
+ */
+export async function startTeamServer() {
+  const [port, wsPort] = [await freePort(), await freePort()];
+  const config = teamConfig({ port, wsPort });
+  const store = mkdtempSync(join(tmpdir(), 'countersign-jetstream-'));
+  const binary = findNatsServer();
+  let child = null;
+
+  async function start() {
+    child = spawn(binary, ['-c', config, '-sd', store], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    await new Promise((ready, fail) => {
+      const timer = setTimeout(() => fail(new Error(`nats-server did not start:\n${log}`)), 10_000);
+      child.stderr.on('data', (chunk) => {
+        log += chunk.toString();
+        if (log.includes('Server is ready')) {
+          clearTimeout(timer);
+          ready();
+        }
+      });
+      child.once('exit', (code) => fail(new Error(`nats-server exited (${code}):\n${log}`)));
+    });
+  }
+
+  async function stop() {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((done) => running.once('exit', done));
+    running.kill('SIGTERM');
+    await exited;
+  }
+
+  await start();
+  return {
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    natsUrl: `nats://127.0.0.1:${port}`,
+    stop,
+    start,
+    async close() {
+      await stop();
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
 }
 
 async function main() {

@@ -16,6 +16,8 @@ export const SCREENSHOT_BUCKET = 'countersign_screenshots';
 const ENTRY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A local decision waits this long for the queue before going ahead without it. */
 const CLAIM_WAIT_MS = 1500;
+/** Queue updates within this time reach the panels as one change. */
+const CHANGE_BATCH_MS = 16;
 
 export type TeamState = 'off' | 'connecting' | 'online' | 'offline';
 
@@ -84,6 +86,7 @@ export class TeamLink {
   private readonly seenAt = new Map<string, number>();
   private stopWatching: (() => void)[] = [];
   private syncing = false;
+  private changeTimer?: ReturnType<typeof setTimeout>;
   private syncAgain = false;
 
   constructor(private readonly host: TeamHost) {}
@@ -178,7 +181,16 @@ export class TeamLink {
       this.reviews.delete(key);
       if (read?.entry) this.seenAt.delete(key);
     }
-    this.host.changed();
+    this.changedSoon();
+  }
+
+  /** A watch delivers entries one by one (hundreds at a connect): panels hear of them together. */
+  private changedSoon(): void {
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      this.host.changed();
+    }, CHANGE_BATCH_MS);
   }
 
   /** Something changed here or in the queue: bring the queue and the log up to date (coalesced). */

@@ -12,6 +12,7 @@ import { contentScriptFiles, EXTENSION_DIR } from '../../scripts/content-scripts
 import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
 import { heapSampler } from './heap-sampler.mjs';
 import { browserCpuMs } from './process-cpu.mjs';
+import { teamReview } from './team.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 const LOAD_RUNS = 30;
@@ -562,7 +563,7 @@ async function launcherColdStarts() {
 }
 
 /** `--only loads,history`: a subset of the sections, for working on one figure. */
-const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'history', 'launcher'];
+const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'team', 'history', 'launcher'];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : SECTIONS;
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: no section "${name}" (sections: ${SECTIONS.join(', ')})`);
 const runs = (section) => only.includes(section);
@@ -675,6 +676,32 @@ async function main() {
       details.burstFiredWithinMs = storm.firedWithinMs;
     }
 
+    if (runs('team')) {
+      log('team review: held in one browser to the card in another\'s panel, and a fleet of 50 agent browsers');
+      const reviewer = await launch([resolve(EXTENSION_DIR)]);
+      try {
+        const reviewerWorker = reviewer.context.serviceWorkers()[0] ?? (await reviewer.context.waitForEvent('serviceworker'));
+        const reviewerPanel = await reviewer.context.newPage();
+        await reviewerPanel.goto(`chrome-extension://${new URL(reviewerWorker.url()).host}/sidepanel.html`);
+        await send(reviewerPanel, { type: 'set-settings', settings: { dwellMs: 0, fatigueCount: 10_000 } });
+        const team = await teamReview({ agent: agentWith, agentPanel: panel, reviewerPanel, origin: server.origin });
+        Object.assign(results, {
+          heldToReviewerCardMsP50: percentile(team.toReviewer, 50),
+          heldToReviewerCardMsP95: percentile(team.toReviewer, 95),
+          teamFleetFirstCardMsP95: round(percentile(team.firstCard, 95), 0),
+          teamFleetQueued: team.fleetQueued,
+        });
+        Object.assign(details, {
+          teamFleetFirstCardMs: spreadText(spread(team.firstCard)),
+          teamFleetInQueueMs: team.fleetInQueueMs,
+          teamQueueReplyMs: round(team.queueReplyMs, 0),
+        });
+      } finally {
+        await reviewer.context.close();
+        rmSync(reviewer.dir, { recursive: true, force: true, maxRetries: 5 });
+      }
+    }
+
     if (runs('history')) {
       await send(panel, { type: 'clear-history' });
       log(`history with ${HISTORY_SIZE.toLocaleString()} entries`);
@@ -725,6 +752,9 @@ const TARGETS = {
   interceptToCardMsP95: ['<=', 100],
   holdToApprovableMsP95: ['<=', 150],
   approveToRequestMsP95: ['<=', 50],
+  heldToReviewerCardMsP95: ['<=', 300],
+  teamFleetFirstCardMsP95: ['<=', 200],
+  teamFleetQueued: ['=', 500],
   history100kFirstPageMs: ['<=', 200],
   history100kFilterMs: ['<=', 150],
   history100kExportCsvMs: ['<=', 1500],
