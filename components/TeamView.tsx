@@ -8,6 +8,7 @@ import { ActionDetails, FieldTable } from './ActionDetails';
 import { errorText } from './errorText';
 import { kindName, kindObject, t } from './i18n';
 import { PageText } from './PageText';
+import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
 
 const TEAM_PAGE = 20;
@@ -95,6 +96,7 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
         ...(note ? { note } : {}),
         ...(changes.length ? { edits: changes } : {}),
         ...(verdict === 'approve' && card.confirm ? { confirmation: typed } : {}),
+        ...(verdict === 'approve' && review.needsPasskey ? { passkey: await passkeyAnswer(card.id, browser) } : {}),
       });
       if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
     } catch (cause) {

@@ -122,6 +122,7 @@ export class Broker {
       gate: (record, confirmation) => this.gate(record, 'approve', confirmation),
       noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
       trustProof: (passkey) => this.trustProof(passkey),
+      reviewerKey: this.reviewerKey,
       managedTeam: () => platform.managedTeam(),
       changed: () => this.changed(),
       now: () => platform.now(),

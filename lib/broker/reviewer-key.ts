@@ -73,6 +73,19 @@ export class ReviewerKey {
     return this.passkeys.challenge({ kind: 'approve', actionId: id, fingerprint: await fingerprintOf(record) });
   }
 
+  /**
+   * For a team card: the same requirement as a local card, the answer bound to the agent
+   * browser's action and the fingerprint the reviewer saw.
+   */
+  async checkTeam(card: ActionRecord, key: string, fingerprint: string, answer: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
+    if (!(await this.needed(card))) return { ok: true };
+    return this.passkeys.verify(answer, { kind: 'approve', actionId: key, fingerprint });
+  }
+
+  teamChallenge(key: string, fingerprint: string) {
+    return this.passkeys.challenge({ kind: 'approve', actionId: key, fingerprint });
+  }
+
   async status(): Promise<{ registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] }> {
     return { registered: await this.passkeys.registered(), ...(await this.scopes()) };
   }

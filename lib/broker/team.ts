@@ -5,7 +5,7 @@ import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, FieldEdit, TeamQueueState, TeamStatus, Verdict } from '@/lib/messaging/protocol';
 import { parseProposedAction } from '@/lib/messaging/validate';
 import type { RiskReason } from '@/lib/policy/risk';
-import type { TeamCard } from '@/lib/team/entry';
+import { entryKey, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewRequest } from '@/lib/team/link';
 import {
   actsAsReviewer,
@@ -18,6 +18,7 @@ import {
 } from '@/lib/team/settings';
 import { generateReviewerKey, type SignedDecision } from '@/lib/team/signing';
 import { fingerprintOf } from './passkey';
+import type { ReviewerKey } from './reviewer-key';
 
 /** How many recent actions each sync looks at for the log (besides every pending one). */
 const LOG_WINDOW = 200;
@@ -30,6 +31,7 @@ export interface TeamBroker {
   gate(record: ActionRecord, confirmation: string | undefined): Promise<DecideReply>;
   noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
   trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
+  reviewerKey: ReviewerKey;
   managedTeam(): Promise<unknown>;
   changed(): void;
   now(): number;
@@ -71,6 +73,7 @@ export class TeamBridge {
       },
       reviewer: {
         gate: (card, seenAt, confirmation) => broker.gate(asRecord(card, seenAt), confirmation),
+        passkey: (card, key, answer) => broker.reviewerKey.checkTeam(asRecord(card, 0), key, card.fingerprint, answer),
         noteApproval: (card, seenAt, dwellMs) => broker.noteApproval(asRecord(card, seenAt), dwellMs),
         signer: () => this.signingKey(),
       },
@@ -127,7 +130,13 @@ export class TeamBridge {
   }
 
   async queue(fatigue: TeamQueueState['fatigue']): Promise<TeamQueueState> {
-    const reviews = [...this.link.reviews.values()].map(({ entry, seenAt }) => ({ browser: entry.browser, card: entry.card, seenAt }));
+    const key = await this.broker.reviewerKey.requirement();
+    const reviews = [...this.link.reviews.values()].map(({ entry, seenAt }) => ({
+      browser: entry.browser,
+      card: entry.card,
+      seenAt,
+      needsPasskey: key.needs(asRecord(entry.card, seenAt)),
+    }));
     return {
       state: this.link.state,
       reviewing: actsAsReviewer((await this.current()).team),
@@ -138,6 +147,13 @@ export class TeamBridge {
 
   decide(request: ReviewRequest): Promise<DecideReply> {
     return this.link.review(request);
+  }
+
+  /** A passkey challenge for approving a team card as this reviewer sees it. */
+  async challenge(browser: string, id: string) {
+    const review = this.link.reviews.get(entryKey(browser, id));
+    if (!review) return { error: 'This action is no longer waiting in the team queue.' };
+    return this.broker.reviewerKey.teamChallenge(entryKey(browser, id), review.entry.card.fingerprint);
   }
 
   /** The picture of a team card, as a data URL for the panel's image. */

@@ -75,7 +75,11 @@ export const PANEL_MESSAGES = {
   'passkey-register-options': message('passkey-register-options', {}),
   'passkey-register': message('passkey-register', { response: registration, current: v.exactOptional(assertion) }),
   'passkey-remove': message('passkey-remove', { current: v.exactOptional(assertion) }),
-  'passkey-challenge': message('passkey-challenge', { id: v.exactOptional(actionId) }),
+  'passkey-challenge': message('passkey-challenge', {
+    id: v.exactOptional(actionId),
+    /** A team card's agent browser: the challenge is for that browser's action `id`. */
+    browser: v.exactOptional(nonEmpty(64)),
+  }),
   'passkey-scopes': message('passkey-scopes', {
     scopes: v.pipe(v.array(v.picklist(PASSKEY_SCOPES)), v.maxLength(PASSKEY_SCOPES.length)),
     current: v.exactOptional(assertion),
@@ -106,6 +110,7 @@ export const PANEL_MESSAGES = {
     edits: v.exactOptional(fieldEdits),
     confirmation: v.exactOptional(text(LIMITS.text)),
     dwellMs: v.exactOptional(whole(0, 86_400_000)),
+    passkey: v.exactOptional(answer),
   }),
   'team-screenshot': message('team-screenshot', { browser: nonEmpty(64), id: actionId }),
 } satisfies Table<PanelReplies>;

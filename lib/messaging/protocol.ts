@@ -95,6 +95,8 @@ export interface TeamReview {
   browser: string;
   card: TeamCard;
   seenAt: number;
+  /** Approving it takes this reviewer's passkey (its scopes, as for a local card). */
+  needsPasskey: boolean;
 }
 
 export interface TeamQueueState {

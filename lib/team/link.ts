@@ -2,6 +2,7 @@ import { credsAuthenticator, nanos, nkeyAuthenticator, wsconnect, type Connectio
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionRecord } from '@/lib/db/schema';
 import type { DecideReply, FieldEdit, Verdict } from '@/lib/messaging/protocol';
 import { entryKey, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry';
@@ -31,6 +32,8 @@ export interface AgentHost extends AgentSide {
 /** What the reviewer's broker supplies: the same gate and fatigue count as local cards. */
 export interface ReviewerHost {
   gate(card: TeamCard, seenAt: number, confirmation: string | undefined): Promise<DecideReply>;
+  /** The reviewer's passkey, when this browser's scopes ask for it (a driven panel, high risk, every approval). */
+  passkey(card: TeamCard, key: string, answer: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
   noteApproval(card: TeamCard, seenAt: number, dwellMs: number | undefined): Promise<void>;
   signer(): Promise<{ privateKey: CryptoKey; publicKey: string }>;
 }
@@ -60,6 +63,7 @@ export interface ReviewRequest {
   edits?: FieldEdit[];
   confirmation?: string;
   dwellMs?: number;
+  passkey?: AuthenticationResponseJSON;
 }
 
 /**
@@ -260,6 +264,8 @@ export class TeamLink {
     if (request.verdict === 'approve') {
       const gate = await this.host.reviewer.gate(review.entry.card, review.seenAt, request.confirmation);
       if (!gate.ok) return gate;
+      const proof = await this.host.reviewer.passkey(review.entry.card, key, request.passkey);
+      if (!proof.ok) return proof;
     }
     const current = await this.queue.read(request.browser, request.id);
     if (current?.entry?.state !== 'pending') return refuse('This action was already decided.');
