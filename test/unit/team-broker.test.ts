@@ -219,6 +219,33 @@ describe('team review between brokers, over a real nats-server', () => {
     await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.map((r) => r.card.id), { timeout: 10_000 }).not.toContain(action.id);
   });
 
+  it('starts with the server unreachable: local review works, and the queue catches up once it is there', async () => {
+    const late = await startTeamServer();
+    await late.stop();
+    try {
+      const desk = await browserBroker();
+      open.push(desk);
+      const ci = await browserBroker();
+      open.push(ci);
+      const { publicKey } = await desk.panel({ type: 'team-status' });
+      const change = { enabled: true, url: late.wsUrl, user: AGENT.user, password: AGENT.pass };
+      expect(await ci.panel({ type: 'set-team', change: { ...change, browserName: 'ci-late', role: 'agent', trustedReviewers: [{ name: 'desk', key: publicKey }] } })).toEqual({ ok: true });
+      expect(await desk.panel({ type: 'set-team', change: { ...change, browserName: 'desk-late', role: 'reviewer', user: REVIEWER.user, password: REVIEWER.pass } })).toEqual({ ok: true });
+      expect((await ci.panel({ type: 'team-status' })).state).toBe('connecting');
+      const decidedHere = proposal({ kind: 'submit' });
+      const waiting = proposal({ kind: 'submit', label: 'Save later' });
+      for (const action of [decidedHere, waiting]) expect(await ci.broker.hold(action, origin)).toEqual({ status: 'held' });
+      expect(await ci.panel({ type: 'decide', id: decidedHere.id, verdict: 'approve' })).toEqual({ ok: true });
+      expect(decisions(ci.platform)).toHaveLength(1);
+
+      await late.start();
+      await expect.poll(async () => (await ci.panel({ type: 'team-status' })).state, { timeout: 10_000 }).toBe('online');
+      await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.map((r) => r.card.label), { timeout: 10_000 }).toEqual(['Save later']);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('asks a reviewer’s passkey for a team card as for a local one: a driven reviewer panel cannot approve without it', async () => {
     const desk = await reviewer();
     const ci = await agent([{ name: desk.name, key: desk.key }]);
