@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
-import type { FieldEdit, TeamReview, Verdict } from '@/lib/messaging/protocol';
+import type { TeamReview } from '@/lib/messaging/protocol';
 import type { RiskReason } from '@/lib/policy/risk';
-import { EditableField, useDwell } from './ActionCard';
-import { ActionDetails, FieldTable } from './ActionDetails';
-import { errorText } from './errorText';
-import { kindName, kindObject, t } from './i18n';
+import { ActionDetails } from './ActionDetails';
+import { CardDecision, type CardVerdict } from './CardDecision';
+import { kindName, t } from './i18n';
+import { useDwell } from './useDwell';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
@@ -59,54 +59,20 @@ function asRecord({ card, seenAt }: TeamReview): ActionRecord {
 
 function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dwellMs: number; approvalsPaused: boolean }) {
   const { card, browser } = review;
-  const record = asRecord(review);
   const dwell = useDwell(dwellMs, true);
   const picture = useTeamPicture(review);
-  const [confirming, setConfirming] = useState(false);
-  const [typed, setTyped] = useState('');
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [editing, setEditing] = useState(false);
-  const [drafts, setDrafts] = useState<Record<number, string>>({});
-  const noteId = useId();
-  const kind = kindObject(card.kind);
-  const visible = card.fields.map((field, index) => ({ field, index })).filter(({ field }) => !field.hidden);
-  const edits = (): FieldEdit[] =>
-    Object.entries(drafts)
-      .map(([index, value]) => ({ index: Number(index), value }))
-      .filter(({ index, value }) => value !== card.fields[index]?.value);
+  const submit = async (decision: CardVerdict) =>
+    request({
+      type: 'team-decide',
+      browser,
+      id: card.id,
+      fingerprint: card.fingerprint,
+      dwellMs: dwell.since(),
+      ...decision,
+      ...(decision.verdict === 'approve' && review.needsPasskey ? { passkey: await passkeyAnswer(card.id, browser) } : {}),
+    });
 
-  async function decide(verdict: Verdict) {
-    if (verdict === 'approve' && card.confirm && !confirming) {
-      setConfirming(true);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const changes = verdict === 'approve' ? edits() : [];
-      const reply = await request({
-        type: 'team-decide',
-        browser,
-        id: card.id,
-        verdict,
-        fingerprint: card.fingerprint,
-        dwellMs: dwell.since(),
-        ...(note ? { note } : {}),
-        ...(changes.length ? { edits: changes } : {}),
-        ...(verdict === 'approve' && card.confirm ? { confirmation: typed } : {}),
-        ...(verdict === 'approve' && review.needsPasskey ? { passkey: await passkeyAnswer(card.id, browser) } : {}),
-      });
-      if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
-    } catch (cause) {
-      setError(t('card.notSent', { error: errorText(cause) }));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const approveBlocked = busy || !dwell.ready || approvalsPaused;
   return (
     <article
       ref={dwell.ref}
@@ -118,55 +84,9 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
       <p className="browser">
         {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
       </p>
-      <ActionDetails record={record} picture={card.screenshot ? picture : null} />
-      {visible.length > 0 &&
-        (editing ? (
-          <fieldset className="fields editing">
-            <legend>{t('card.editLegend')}</legend>
-            {visible.map(({ field, index }) => (
-              <EditableField
-                key={index}
-                field={field}
-                value={drafts[index] ?? field.value}
-                locked={Boolean(field.masked)}
-                onChange={(value) => setDrafts((current) => ({ ...current, [index]: value }))}
-              />
-            ))}
-          </fieldset>
-        ) : (
-          <FieldTable fields={visible.map(({ field }) => field)} caption={t('card.fields')} />
-        ))}
-      <label htmlFor={noteId}>{t('card.note')}</label>
-      <textarea id={noteId} rows={2} value={note} maxLength={4000} onChange={(e) => setNote(e.target.value)} />
-      {error && <p role="alert">{error}</p>}
-      {confirming && card.confirm && (
-        <form
-          className="confirm"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (typed === card.confirm!.value) void decide('approve');
-          }}
-        >
-          <p>{t('card.highRisk', { reasons: card.confirm.reasons.join('; ') })}</p>
-          <input autoFocus aria-label={t('card.confirmLabel', { value: card.confirm.value })} placeholder={card.confirm.value} value={typed} onChange={(e) => setTyped(e.target.value)} />
-          <button type="submit" className="approve" disabled={approveBlocked || typed !== card.confirm.value}>
-            {t('card.confirm', { kind })}
-          </button>
-        </form>
-      )}
-      <div className="decide">
-        <button className="approve" disabled={approveBlocked || confirming} onClick={() => void decide('approve')}>
-          {editing && edits().length ? t('card.approveEdited', { kind }) : t('card.approve', { kind })}
-        </button>
-        <button className="reject" disabled={busy} onClick={() => void decide('reject')}>
-          {t('card.reject', { kind })}
-        </button>
-        {visible.length > 0 && !editing && card.trigger !== 'request' && (
-          <button className="edit" disabled={busy} onClick={() => setEditing(true)}>
-            {t('card.editValues')}
-          </button>
-        )}
-      </div>
+      <ActionDetails record={asRecord(review)} picture={card.screenshot ? picture : null} />
+      {/* A masked value stays masked: the page that could reveal it is in another browser. */}
+      <CardDecision action={card} approveBlocked={!dwell.ready || approvalsPaused} submit={submit} error={error} onError={setError} />
     </article>
   );
 }

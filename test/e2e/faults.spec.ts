@@ -81,8 +81,10 @@ test('when IndexedDB cannot be opened, the action stays held and the panel shows
   expect(await upgraded).toBe(999);
 
   await agent.getByRole('button', { name: 'Buy now' }).click();
+  // The page asks again for up to 5 s (20 × 250 ms, a worker may be starting) before it says so.
   await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText(
     'Held: Countersign could not reach its reviewer; nothing was sent',
+    { timeout: 15_000 },
   );
   const panel = new PanelPage(await context.newPage());
   await panel.page.goto(`chrome-extension://${id}/sidepanel.html`);
