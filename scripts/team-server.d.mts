@@ -1,6 +1,6 @@
 // Types for scripts/team-server.mjs, for the tests that import it.
 export const TEAM_CONFIG: string;
-export function teamConfig(ports?: { port?: number; wsPort?: number }): string;
+export function teamConfig(options?: { port?: number; wsPort?: number; nkeys?: string[] }): string;
 export function findNatsServer(): string;
 export interface TeamServer {
   wsUrl: string;
@@ -11,4 +11,4 @@ export interface TeamServer {
   /** Stops it and removes its data. */
   close(): Promise<void>;
 }
-export function startTeamServer(): Promise<TeamServer>;
+export function startTeamServer(options?: { nkeys?: string[] }): Promise<TeamServer>;

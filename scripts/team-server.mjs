@@ -10,11 +10,15 @@ import { parseArgs } from 'node:util';
 
 export const TEAM_CONFIG = resolve(import.meta.dirname, '../team/nats-server.conf');
 
-/** The committed configuration with its ports replaced, written where nats-server can read it. */
-export function teamConfig({ port = 4222, wsPort = 4280 } = {}) {
+/**
+ * The committed configuration with its ports replaced, written where nats-server can read it;
+ * `nkeys`: public keys of further users who sign in with an nkey.
+ */
+export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [] } = {}) {
   const text = readFileSync(TEAM_CONFIG, 'utf8')
     .replace(/^listen: 127\.0\.0\.1:\d+$/m, `listen: 127.0.0.1:${port}`)
-    .replace(/^ {2}listen: 127\.0\.0\.1:\d+$/m, `  listen: 127.0.0.1:${wsPort}`);
+    .replace(/^ {2}listen: 127\.0\.0\.1:\d+$/m, `  listen: 127.0.0.1:${wsPort}`)
+    .replace(/^ {2}users: \[$/m, (line) => [line, ...nkeys.map((nkey) => `    { nkey: ${nkey} }`)].join('\n'));
   const file = join(mkdtempSync(join(tmpdir(), 'countersign-nats-')), 'nats-server.conf');
   writeFileSync(file, text);
   return file;
@@ -41,9 +45,9 @@ async function freePort() {
  * A nats-server with the committed configuration on free ports and its own JetStream data, for
  * tests and the bench: `stop` keeps the data for a `start` again, `close` removes it.
  */
-export async function startTeamServer() {
+export async function startTeamServer({ nkeys = [] } = {}) {
   const [port, wsPort] = [await freePort(), await freePort()];
-  const config = teamConfig({ port, wsPort });
+  const config = teamConfig({ port, wsPort, nkeys });
   const store = mkdtempSync(join(tmpdir(), 'countersign-jetstream-'));
   const binary = findNatsServer();
   let child = null;

@@ -1,4 +1,4 @@
-import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
+import { nkeys, wsconnect, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +243,27 @@ describe('team review between brokers, over a real nats-server', () => {
       await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.map((r) => r.card.label), { timeout: 10_000 }).toEqual(['Save later']);
     } finally {
       await late.close();
+    }
+  });
+
+  it('signs in with an nkey seed instead of a password, and a seed the server does not know stays out', async () => {
+    const user = nkeys.createUser();
+    const stranger = nkeys.createUser();
+    const keyed = await startTeamServer({ nkeys: [user.getPublicKey()] });
+    try {
+      const ci = await browserBroker();
+      open.push(ci);
+      const seed = new TextDecoder().decode(user.getSeed());
+      const change = { enabled: true, url: keyed.wsUrl, browserName: 'ci-nkey', role: 'reviewer', nkeySeed: seed };
+      expect(await ci.panel({ type: 'set-team', change })).toEqual({ ok: true });
+      await expect.poll(async () => (await ci.panel({ type: 'team-status' })).state).toBe('online');
+      expect(JSON.stringify(await ci.panel({ type: 'team-status' }))).not.toContain(seed);
+
+      expect(await ci.panel({ type: 'set-team', change: { nkeySeed: new TextDecoder().decode(stranger.getSeed()) } })).toEqual({ ok: true });
+      await expect.poll(async () => (await ci.panel({ type: 'team-status' })).problem, { timeout: 8000 }).toBe('The team server refused the connection: Authorization Violation');
+      expect((await ci.panel({ type: 'team-status' })).state).toBe('offline');
+    } finally {
+      await keyed.close();
     }
   });
 
