@@ -41,8 +41,9 @@ const test = foreignClientTest.extend<object, { launched: Launched; person: { br
   ],
   person: [
     async ({ launched }, use) => {
-      // The reviewer's side panel, opened in a tab of the launched browser.
-      const browser = await chromium.connectOverCDP(launched.endpoint);
+      // The reviewer's side panel, opened in a tab of the launched browser. Playwright's attach
+      // can stall on a service worker that is starting (microsoft/playwright#35928): try again.
+      const browser = await connectWithRetry(launched.endpoint);
       const context = browser.contexts()[0]!;
       const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
       const page = await context.newPage();
@@ -53,6 +54,16 @@ const test = foreignClientTest.extend<object, { launched: Launched; person: { br
     { scope: 'worker' },
   ],
 });
+
+async function connectWithRetry(endpoint: string): Promise<Browser> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.connectOverCDP(endpoint, { timeout: 8000 });
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
 
 test.describe.configure({ mode: 'serial' });
 
