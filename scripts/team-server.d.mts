@@ -1,6 +1,12 @@
 // Types for scripts/team-server.mjs, for the tests that import it.
 export const TEAM_CONFIG: string;
-export function teamConfig(options?: { port?: number; wsPort?: number; nkeys?: string[] }): string;
+export interface OperatorTrust {
+  jwt: string;
+  systemAccount: string;
+  /** Account JWTs by the account's public key. */
+  accounts: Record<string, string>;
+}
+export function teamConfig(options?: { port?: number; wsPort?: number; nkeys?: string[]; operator?: OperatorTrust }): string;
 export function findNatsServer(): string;
 export interface TeamServer {
   wsUrl: string;
@@ -11,4 +17,4 @@ export interface TeamServer {
   /** Stops it and removes its data. */
   close(): Promise<void>;
 }
-export function startTeamServer(options?: { nkeys?: string[] }): Promise<TeamServer>;
+export function startTeamServer(options?: { nkeys?: string[]; operator?: OperatorTrust }): Promise<TeamServer>;

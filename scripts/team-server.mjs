@@ -11,14 +11,21 @@ import { parseArgs } from 'node:util';
 export const TEAM_CONFIG = resolve(import.meta.dirname, '../team/nats-server.conf');
 
 /**
- * The committed configuration with its ports replaced, written where nats-server can read it;
- * `nkeys`: public keys of further users who sign in with an nkey.
+ * The committed configuration with its ports replaced, written where nats-server can read it.
+ * `nkeys`: public keys of further users who sign in with an nkey. `operator`: decentralized
+ * auth instead of the users (creds files): the operator's JWT, the system account and the
+ * accounts' JWTs by public key.
  */
-export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [] } = {}) {
-  const text = readFileSync(TEAM_CONFIG, 'utf8')
+export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [], operator } = {}) {
+  let text = readFileSync(TEAM_CONFIG, 'utf8')
     .replace(/^listen: 127\.0\.0\.1:\d+$/m, `listen: 127.0.0.1:${port}`)
     .replace(/^ {2}listen: 127\.0\.0\.1:\d+$/m, `  listen: 127.0.0.1:${wsPort}`)
     .replace(/^ {2}users: \[$/m, (line) => [line, ...nkeys.map((nkey) => `    { nkey: ${nkey} }`)].join('\n'));
+  if (operator) {
+    const preload = Object.entries(operator.accounts).map(([account, jwt]) => `  ${account}: ${jwt}`);
+    const trust = [`operator: ${operator.jwt}`, `system_account: ${operator.systemAccount}`, 'resolver: MEMORY', 'resolver_preload: {', ...preload, '}'];
+    text = text.replace(/^authorization \{[\s\S]*?^\}$/m, trust.join('\n'));
+  }
   const file = join(mkdtempSync(join(tmpdir(), 'countersign-nats-')), 'nats-server.conf');
   writeFileSync(file, text);
   return file;
@@ -45,9 +52,9 @@ async function freePort() {
  * A nats-server with the committed configuration on free ports and its own JetStream data, for
  * tests and the bench: `stop` keeps the data for a `start` again, `close` removes it.
  */
-export async function startTeamServer({ nkeys = [] } = {}) {
+export async function startTeamServer({ nkeys = [], operator } = {}) {
   const [port, wsPort] = [await freePort(), await freePort()];
-  const config = teamConfig({ port, wsPort, nkeys });
+  const config = teamConfig({ port, wsPort, nkeys, operator });
   const store = mkdtempSync(join(tmpdir(), 'countersign-jetstream-'));
   const binary = findNatsServer();
   let child = null;

@@ -1,5 +1,6 @@
 import { nkeys, wsconnect, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
+import * as jwt from '@nats-io/jwt';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, type Origin } from '@/lib/broker/broker';
@@ -264,6 +265,33 @@ describe('team review between brokers, over a real nats-server', () => {
       expect((await ci.panel({ type: 'team-status' })).state).toBe('offline');
     } finally {
       await keyed.close();
+    }
+  });
+
+  it('signs in with a creds file (decentralized JWT auth) and uses JetStream under its account', async () => {
+    const [operator, system, account, user] = [jwt.createOperator(), jwt.createAccount(), jwt.createAccount(), jwt.createUser()];
+    // An account's limits replace the defaults whole: connections and subscriptions too.
+    const everything = { conn: -1, subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 };
+    const trust = {
+      jwt: await jwt.encodeOperator('team', operator, { system_account: system.getPublicKey() }),
+      systemAccount: system.getPublicKey(),
+      accounts: {
+        [system.getPublicKey()]: await jwt.encodeAccount('SYS', system, {}, { signer: operator }),
+        [account.getPublicKey()]: await jwt.encodeAccount('team', account, { limits: everything }, { signer: operator }),
+      },
+    };
+    const creds = new TextDecoder().decode(jwt.fmtCreds(await jwt.encodeUser('ci', user, account), user));
+    const decentral = await startTeamServer({ operator: trust });
+    try {
+      const ci = await browserBroker();
+      open.push(ci);
+      expect(await ci.panel({ type: 'set-team', change: { enabled: true, url: decentral.wsUrl, browserName: 'ci-creds', role: 'reviewer', creds } })).toEqual({ ok: true });
+      await expect.poll(async () => (await ci.panel({ type: 'team-status' })).state).toBe('online');
+      const status = await ci.panel({ type: 'team-status' });
+      expect(status.settings).toMatchObject({ hasCreds: true });
+      expect(JSON.stringify(status)).not.toContain('SEED');
+    } finally {
+      await decentral.close();
     }
   });
 
