@@ -6,18 +6,13 @@ import { kindObject, Message, t } from './i18n';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
 import { Suggestions } from './Suggestions';
+import { useActivePause } from './useActivePause';
 import { useBroker } from './useBroker';
 
 export function QueueView() {
   const load = useCallback(() => Promise.all([request({ type: 'queue' }), request({ type: 'settings' })]), []);
   const { data, error } = useBroker(load);
-  const [now, setNow] = useState(Date.now());
-  const pausedUntil = data?.[0].fatigue?.until ?? 0;
-  useEffect(() => {
-    if (pausedUntil <= Date.now()) return;
-    const timer = setTimeout(() => setNow(Date.now()), pausedUntil - Date.now() + 50);
-    return () => clearTimeout(timer);
-  }, [pausedUntil, now]);
+  const fatigue = useActivePause(data?.[0].fatigue);
 
   const [announcement, setAnnouncement] = useState('');
   useQueueKeys(setAnnouncement);
@@ -39,7 +34,6 @@ export function QueueView() {
   if (error) return <p role="alert">{t('queue.loadError', { error })}</p>;
   if (!data) return <p>{t('common.loading')}</p>;
   const [queue, settings] = data;
-  const fatigue = queue.fatigue && queue.fatigue.until > now ? queue.fatigue : undefined;
   const empty = !queue.actions.length && !queue.paused.length;
   return (
     <section aria-label={t('queue.label')}>

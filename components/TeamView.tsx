@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import type { TeamReview } from '@/lib/messaging/protocol';
-import type { RiskReason } from '@/lib/policy/risk';
+import { teamCardRecord } from '@/lib/team/entry';
 import { ActionDetails } from './ActionDetails';
 import { CardDecision, type CardVerdict } from './CardDecision';
 import { kindName, t } from './i18n';
 import { useDwell } from './useDwell';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
+import { useActivePause } from './useActivePause';
 import { useBroker } from './useBroker';
 
 const TEAM_PAGE = 20;
@@ -19,18 +19,11 @@ export function TeamView() {
   const [shown, setShown] = useState(TEAM_PAGE);
   const load = useCallback(() => Promise.all([request({ type: 'team-queue' }), request({ type: 'settings' })]), []);
   const { data, error } = useBroker(load);
-  const [now, setNow] = useState(Date.now());
-  const pausedUntil = data?.[0].fatigue?.until ?? 0;
-  useEffect(() => {
-    if (pausedUntil <= Date.now()) return;
-    const timer = setTimeout(() => setNow(Date.now()), pausedUntil - Date.now() + 50);
-    return () => clearTimeout(timer);
-  }, [pausedUntil, now]);
+  const fatigue = useActivePause(data?.[0].fatigue);
 
   if (error) return <p role="alert">{t('queue.loadError', { error })}</p>;
   if (!data) return <p>{t('common.loading')}</p>;
   const [queue, settings] = data;
-  const fatigue = queue.fatigue && queue.fatigue.until > now ? queue.fatigue : undefined;
   return (
     <section aria-label={t('team.queueLabel')}>
       {!queue.reviewing && <p className="empty">{t('team.notReviewer')}</p>}
@@ -52,10 +45,6 @@ export function TeamView() {
   );
 }
 
-/** A team card as the card components read a record: it was complete when it reached this browser. */
-function asRecord({ card, seenAt }: TeamReview): ActionRecord {
-  return { ...card, screenshot: card.screenshot ? 'captured' : undefined, risks: card.risks as RiskReason[], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
-}
 
 function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dwellMs: number; approvalsPaused: boolean }) {
   const { card, browser } = review;
@@ -84,7 +73,7 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
       <p className="browser">
         {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
       </p>
-      <ActionDetails record={asRecord(review)} picture={card.screenshot ? picture : null} />
+      <ActionDetails record={teamCardRecord(card, review.seenAt)} picture={card.screenshot ? picture : null} />
       {/* A masked value stays masked: the page that could reveal it is in another browser. */}
       <CardDecision action={card} approveBlocked={!dwell.ready || approvalsPaused} submit={submit} error={error} onError={setError} />
     </article>

@@ -623,14 +623,20 @@ export class Broker {
       paused: [...paused.values()].map(({ first, last, ...tab }) => ({ ...tab, seconds: Math.max(1, Math.round((last - first) / 1000)) })),
       passkeyRegistered: key.registered,
     };
-    const fatigue = await this.fatigue.current();
-    if (await this.fatigue.paused()) state.fatigue = { until: fatigue!.until, message: fatigue!.message };
+    const pause = await this.pauseNotice();
+    if (pause) state.fatigue = pause;
     return state;
   }
 
+  /** While approvals are paused for fatigue: until when, and why (for the panel's banner). */
+  private async pauseNotice(): Promise<QueueState['fatigue']> {
+    if (!(await this.fatigue.paused())) return undefined;
+    const { until, message } = (await this.fatigue.current())!;
+    return { until, message };
+  }
+
   async teamQueue(): Promise<TeamQueueState> {
-    const fatigue = await this.fatigue.current();
-    return this.team.queue((await this.fatigue.paused()) ? { until: fatigue!.until, message: fatigue!.message } : undefined);
+    return this.team.queue(await this.pauseNotice());
   }
 
   /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */

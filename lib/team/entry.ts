@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ProposedAction } from '@/lib/actions/types';
+import type { ActionRecord } from '@/lib/db/schema';
 import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
 import { proposedAction } from '@/lib/messaging/validate';
 import type { SignedDecision } from './signing';
@@ -110,3 +111,12 @@ export function parseEntry(value: unknown): TeamEntry | null {
 }
 
 export const isSigned = (decision: TeamEntry['decision']): decision is SignedDecision => Boolean(decision && !('local' in decision));
+
+/**
+ * A team card as the approval gate and the card's details read a record: pending, complete
+ * from `seenAt` (when this browser first saw it), in no tab of this browser.
+ */
+export function teamCardRecord(card: TeamCard, seenAt: number): ActionRecord {
+  const screenshot = card.screenshot ? 'captured' : undefined;
+  return { ...card, screenshot, risks: card.risks as ActionRecord['risks'], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
+}

@@ -12,6 +12,7 @@ import { contentScriptFiles, EXTENSION_DIR } from '../../scripts/content-scripts
 import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
 import { heapSampler } from './heap-sampler.mjs';
 import { browserCpuMs } from './process-cpu.mjs';
+import { clickInvite, send } from './pages.mjs';
 import { teamReview } from './team.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
@@ -240,8 +241,6 @@ function unguardedLoads(server, arms) {
   });
 }
 
-const send = (panel, message) => panel.evaluate((m) => chrome.runtime.sendMessage(m), message);
-
 /**
  * From the agent's click to the card drawn in the open panel, and to its Approve enabled (the
  * debugger check and the evaluation done; the bench sets the dwell to 0, so nothing is subtracted).
@@ -272,13 +271,7 @@ async function interceptToCard(agent, panel, origin) {
         }),
       label,
     );
-    const clickedAt = await agent.evaluate((text) => {
-      const button = document.getElementById('invite');
-      button.textContent = text;
-      const at = Date.now();
-      button.click();
-      return at;
-    }, label);
+    const clickedAt = await clickInvite(agent, label);
     const times = await seen;
     toCard.push(times.card - clickedAt);
     toApprovable.push(times.approvable - clickedAt);

@@ -3,6 +3,7 @@
 import { wsconnect } from '@nats-io/nats-core';
 import { Kvm } from '@nats-io/kv';
 import { startTeamServer } from '../../scripts/team-server.mjs';
+import { clickInvite, send } from './pages.mjs';
 
 const TEAM_ACTIONS = 30;
 const FLEET_BROWSERS = 50;
@@ -11,7 +12,6 @@ const FIRST_CARD_RUNS = 15;
 const AGENT = { user: 'agent', password: 'agent-local' };
 const REVIEWER = { user: 'reviewer', password: 'reviewer-local' };
 
-const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
 
 async function online(panel) {
   for (let i = 0; i < 200; i++) {
@@ -90,13 +90,7 @@ async function heldToReviewerCard(agent, agentPanel, reviewerPanel, origin) {
         }),
       label,
     );
-    const clickedAt = await agent.evaluate((text) => {
-      const button = document.getElementById('invite');
-      button.textContent = text;
-      const at = Date.now();
-      button.click();
-      return at;
-    }, label);
+    const clickedAt = await clickInvite(agent, label);
     latencies.push((await seen) - clickedAt);
     const { actions } = await send(agentPanel, { type: 'queue' });
     for (const action of actions) await send(agentPanel, { type: 'decide', id: action.id, verdict: 'reject' });
