@@ -4,11 +4,9 @@ import type { ActionRecord } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, FieldEdit, TeamQueueState, TeamStatus, Verdict } from '@/lib/messaging/protocol';
 import { parseProposedAction } from '@/lib/messaging/validate';
-import type { RiskReason } from '@/lib/policy/risk';
-import { entryKey, type TeamCard } from '@/lib/team/entry';
+import { entryKey, teamCardRecord, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewRequest } from '@/lib/team/link';
 import {
-  actsAsReviewer,
   DEFAULT_TEAM,
   readManagedTeam,
   teamChange,
@@ -72,9 +70,9 @@ export class TeamBridge {
         screenshot: async (id) => (await store.screenshot(id))?.blob,
       },
       reviewer: {
-        gate: (card, seenAt, confirmation) => broker.gate(asRecord(card, seenAt), confirmation),
-        passkey: (card, key, answer) => broker.reviewerKey.checkTeam(asRecord(card, 0), key, card.fingerprint, answer),
-        noteApproval: (card, seenAt, dwellMs) => broker.noteApproval(asRecord(card, seenAt), dwellMs),
+        gate: (card, seenAt, confirmation) => broker.gate(teamCardRecord(card, seenAt), confirmation),
+        passkey: (card, key, answer) => broker.reviewerKey.checkTeam(teamCardRecord(card, 0), key, card.fingerprint, answer),
+        noteApproval: (card, seenAt, dwellMs) => broker.noteApproval(teamCardRecord(card, seenAt), dwellMs),
         signer: () => this.signingKey(),
       },
     });
@@ -85,14 +83,14 @@ export class TeamBridge {
     await this.link.configure((await this.current()).team);
   }
 
-  /** The settings in force: the person's, with the administrator's fields over them. */
-  private async current(): Promise<{ team: TeamSettings; managed: (keyof TeamSettings)[] }> {
+  /** The settings in force: the person's (`own`, as stored), with the administrator's fields over them. */
+  private async current(): Promise<{ team: TeamSettings; own: TeamSettings; managed: (keyof TeamSettings)[] }> {
     const stored = v.safeParse(teamChange, await this.store.teamSettings());
     const own = { ...DEFAULT_TEAM, ...(stored.success ? stored.output : {}) };
     const policy = readManagedTeam(await this.broker.managedTeam().catch(() => undefined));
     this.policyProblems = policy.problems;
     const managed = Object.keys(policy.team ?? {}) as (keyof TeamSettings)[];
-    return { team: { ...own, ...policy.team }, managed };
+    return { team: { ...own, ...policy.team }, own, managed };
   }
 
   async status(): Promise<TeamStatus> {
@@ -115,7 +113,7 @@ export class TeamBridge {
     const parsed = v.safeParse(teamChange, input);
     if (!parsed.success) return { ok: false, error: `Nothing was changed: ${parsed.issues.map(issueText).join('; ')}.` };
     const change: TeamChange = parsed.output;
-    const { team, managed } = await this.current();
+    const { team, own, managed } = await this.current();
     const locked = managed.filter((field) => field in change);
     if (locked.length) return { ok: false, error: `Set by your administrator: ${locked.join(', ')}.` };
     const known = new Set(team.trustedReviewers.map((reviewer) => reviewer.key));
@@ -123,8 +121,7 @@ export class TeamBridge {
       const proof = await this.broker.trustProof(passkey);
       if (!proof.ok) return proof;
     }
-    const stored = v.safeParse(teamChange, await this.store.teamSettings());
-    await this.store.saveTeamSettings({ ...DEFAULT_TEAM, ...(stored.success ? stored.output : {}), ...change });
+    await this.store.saveTeamSettings({ ...own, ...change });
     await this.start();
     return { ok: true };
   }
@@ -135,11 +132,11 @@ export class TeamBridge {
       browser: entry.browser,
       card: entry.card,
       seenAt,
-      needsPasskey: key.needs(asRecord(entry.card, seenAt)),
+      needsPasskey: key.needs(teamCardRecord(entry.card, seenAt)),
     }));
     return {
       state: this.link.state,
-      reviewing: actsAsReviewer((await this.current()).team),
+      reviewing: this.link.reviewing,
       reviews: reviews.sort((a, b) => a.seenAt - b.seenAt),
       ...(fatigue ? { fatigue } : {}),
     };
@@ -229,10 +226,6 @@ export class TeamBridge {
   }
 }
 
-/** A team card as the approval gate reads a record: pending, complete from when it was first seen here. */
-function asRecord(card: TeamCard, seenAt: number): ActionRecord {
-  return { ...card, screenshot: undefined, risks: card.risks as RiskReason[], tabId: -1, frameId: -1, status: 'pending', evaluatedAt: seenAt };
-}
 
 function issueText(issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue);

@@ -95,6 +95,11 @@ export class TeamLink {
 
   constructor(private readonly host: TeamHost) {}
 
+  /** Whether this browser reviews, as last configured (read on every panel load: no I/O). */
+  get reviewing(): boolean {
+    return this.settings !== undefined && actsAsReviewer(this.settings);
+  }
+
   get malformed(): number {
     return (this.relay?.malformed ?? 0) + this.malformedSeen;
   }
@@ -210,8 +215,9 @@ export class TeamLink {
         this.syncAgain = false;
         try {
           // Pictures first: a reviewer who sees the entry can fetch its picture at once.
-          await this.offerScreenshots();
-          await this.relay!.sync();
+          const cards = await this.host.agent.pendingCards();
+          await this.offerScreenshots(cards);
+          await this.relay!.sync(cards);
           await this.publishLog();
         } catch {
           // Offline mid-way: the reconnect syncs again.
@@ -221,9 +227,9 @@ export class TeamLink {
     })();
   }
 
-  private async offerScreenshots(): Promise<void> {
+  private async offerScreenshots(cards: TeamCard[]): Promise<void> {
     const team = this.settings!;
-    for (const card of await this.host.agent.pendingCards()) {
+    for (const card of cards) {
       if (!card.screenshot || this.offeredScreenshots.has(card.id)) continue;
       const blob = await this.host.agent.screenshot(card.id);
       if (blob) await this.screenshots!.putBlob({ name: entryKey(team.browserName, card.id) }, new Uint8Array(await blob.arrayBuffer()));

@@ -37,8 +37,9 @@ export class AgentRelay {
     this.queue = new TeamQueue(kv);
   }
 
-  async sync(): Promise<void> {
-    const cards = await this.side.pendingCards();
+  /** `cards`: the pending cards when the caller has just read them. */
+  async sync(cards?: TeamCard[]): Promise<void> {
+    cards ??= await this.side.pendingCards();
     const keys = new Set<string>();
     for await (const key of await this.kv.keys(`${this.browser}.>`)) keys.add(key);
     for (const card of cards) {
