@@ -76,8 +76,8 @@ export class TeamLink {
   problem: string | null = null;
   /** Pending entries from every agent browser, by key (reviewer role). */
   readonly reviews = new Map<string, Review>();
-  /** Entries seen by this reviewer that were not well-formed: ignored, and counted. */
-  malformedSeen = 0;
+  /** Writes seen by this reviewer that were not well-formed entries (key@revision): ignored, and counted. */
+  private readonly malformedWrites = new Set<string>();
   private connection?: NatsConnection;
   private generation = 0;
   private settings?: TeamSettings;
@@ -101,7 +101,7 @@ export class TeamLink {
   }
 
   get malformed(): number {
-    return (this.relay?.malformed ?? 0) + this.malformedSeen;
+    return (this.relay?.malformed ?? 0) + this.malformedWrites.size;
   }
 
   /** (Re)connects with these settings; off or unusable settings close the connection. */
@@ -181,7 +181,8 @@ export class TeamLink {
   }
 
   private seen(key: string, read: { entry: TeamEntry | null; revision: number } | null): void {
-    if (read && !read.entry) this.malformedSeen++;
+    // Once per write: a watch started again after a reconnect delivers the same entries again.
+    if (read && !read.entry) this.malformedWrites.add(`${key}@${read.revision}`);
     if (read?.entry?.state === 'pending') {
       const seenAt = this.seenAt.get(key) ?? this.host.now();
       this.seenAt.set(key, seenAt);
