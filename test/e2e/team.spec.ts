@@ -99,6 +99,12 @@ test('an agent browser’s held form appears in the reviewer’s Team view; Appr
   const card = desk.panel.page.getByRole('article', { name: `Form submission on ${server.origin}, from ci-1` });
   await expect(card).toContainText('ada@example.com');
   await expect(card).toContainText('From agent browser ci-1');
+  // Where it goes, as the agent browser read it: the reviewer sees the real destination.
+  await expect(card.locator('dt', { hasText: 'Sends to' }).locator('+ dd')).toHaveText(`POST ${server.origin}/cases/newsletter`);
+  // The agent tab's picture, through the team's object store, as an image the panel drew.
+  const picture = card.getByRole('img', { name: 'Screenshot of the tab when the action was held' });
+  await expect(picture).toBeVisible();
+  expect(await picture.evaluate((image: HTMLImageElement) => [image.src.slice(0, 11), image.naturalWidth > 0])).toEqual(['data:image/', true]);
   await desk.panel.approve(`${server.origin}`);
   const request = await expectReceivedOnce(server, '/cases/newsletter');
   expect(new URLSearchParams(request.body).get('email')).toBe('ada@example.com');
