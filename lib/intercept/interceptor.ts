@@ -60,6 +60,8 @@ export interface Transport {
 const ORPHAN_CHECK_MS = 1000;
 const HOLD_ATTEMPTS = 20;
 const HOLD_RETRY_MS = 250;
+/** An attempt with no answer by then is asked again (an answer that comes later still counts). */
+const HOLD_SILENCE_MS = 3000;
 /** Well within the background's grace for notes (NOTE_GRACE_MS in lib/broker/broker.ts). */
 const NOTE_INTERVAL_MS = 100;
 /** Controls that switch a view or a filter rather than commit anything. */
@@ -383,11 +385,25 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }
     held.set(id, entry);
     status.show('Held for review by a person');
-    // A worker stopped mid-hold loses the reply: ask again (the broker answers a repeat with
-    // what became of the first) until it answers, and only then say it cannot be reached.
-    const ask = (attempt: number): void =>
+    // A worker stopped mid-hold loses the reply, and a message sent while it is stopping can
+    // get no answer at all: ask again (the broker answers a repeat with what became of the
+    // first) until it answers, and only then say it cannot be reached.
+    let answered = false;
+    const ask = (attempt: number): void => {
+      if (answered) return;
+      let askedAgain = false;
+      const askAgain = () => {
+        if (askedAgain || answered || !held.has(id)) return;
+        askedAgain = true;
+        if (attempt < HOLD_ATTEMPTS && transport.alive()) win.setTimeout(() => ask(attempt + 1), HOLD_RETRY_MS);
+        else status.show('Held: Countersign could not reach its reviewer; nothing was sent');
+      };
+      const silence = win.setTimeout(askAgain, HOLD_SILENCE_MS);
       void transport.hold(proposal).then(
         (reply) => {
+          // A late answer to an earlier attempt counts too: each outcome below happens once.
+          answered = true;
+          win.clearTimeout(silence);
           if (reply?.status === 'release') release(id, null, []);
           if (reply?.status === 'blocked' && held.delete(id)) {
             entry.discard?.();
@@ -396,11 +412,11 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
           if (!reply?.status) status.show('Held: Countersign refused this action\'s description; nothing was sent');
         },
         () => {
-          if (!held.has(id)) return;
-          if (attempt < HOLD_ATTEMPTS && transport.alive()) win.setTimeout(() => ask(attempt + 1), HOLD_RETRY_MS);
-          else status.show('Held: Countersign could not reach its reviewer; nothing was sent');
+          win.clearTimeout(silence);
+          askAgain();
         },
       );
+    };
     ask(1);
   }
 

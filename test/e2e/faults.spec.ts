@@ -81,7 +81,8 @@ test('when IndexedDB cannot be opened, the action stays held and the panel shows
   expect(await upgraded).toBe(999);
 
   await agent.getByRole('button', { name: 'Buy now' }).click();
-  // The page asks again for up to 5 s (20 × 250 ms, a worker may be starting) before it says so.
+  // The page asks again (20 × 250 ms, and after 3 s of silence: a message sent while the worker
+  // stops can get no answer at all) before it says so.
   await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText(
     'Held: Countersign could not reach its reviewer; nothing was sent',
     { timeout: 15_000 },

@@ -178,6 +178,30 @@ describe('interceptor', () => {
     expect(statusText()).toBe('Held for review by a person');
   });
 
+  it('asks again when a hold gets no answer at all (sent while the worker was stopping), and a late answer still counts', async () => {
+    let calls = 0;
+    let lateAnswer: (reply: HoldReply) => void = () => undefined;
+    const { clicks, proposals } = setup({ mode: 'automation', armed: false, debugger: false }, () =>
+      ++calls === 1 ? new Promise<HoldReply>((answer) => (lateAnswer = answer)) : Promise.resolve({ status: 'held' }),
+    );
+    await flush();
+    click('buy');
+    await flush();
+    expect(proposals).toHaveLength(1);
+    await new Promise((done) => setTimeout(done, 3400));
+    expect(proposals).toHaveLength(2);
+    expect(proposals[1]).toEqual(proposals[0]);
+    expect(clicks).toEqual([]);
+    expect(statusText()).toBe('Held for review by a person');
+    // Answered: no more asking. The first attempt's answer, arriving late, releases it once.
+    await new Promise((done) => setTimeout(done, 3400));
+    expect(proposals).toHaveLength(2);
+    lateAnswer({ status: 'release' });
+    await flush();
+    await flush();
+    expect(clicks).toEqual(['buy']);
+  }, 10_000);
+
   it('keeps the action held, and says so, when the extension is gone', async () => {
     alive = false;
     const { clicks } = setup({ mode: 'automation', armed: false, debugger: false }, () => Promise.reject(new Error('gone')));
