@@ -62,6 +62,8 @@ const HOLD_ATTEMPTS = 20;
 const HOLD_RETRY_MS = 250;
 /** An attempt with no answer by then is asked again (an answer that comes later still counts). */
 const HOLD_SILENCE_MS = 3000;
+/** However the attempts went, by then the page says Countersign cannot be reached. */
+const HOLD_GIVE_UP_MS = 8000;
 /** Well within the background's grace for notes (NOTE_GRACE_MS in lib/broker/broker.ts). */
 const NOTE_INTERVAL_MS = 100;
 /** Controls that switch a view or a filter rather than commit anything. */
@@ -385,20 +387,23 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     }
     held.set(id, entry);
     status.show('Held for review by a person');
-    // A worker stopped mid-hold loses the reply, and a message sent while it is stopping can
-    // get no answer at all: ask again (the broker answers a repeat with what became of the
-    // first) until it answers, and only then say it cannot be reached.
+    // A worker stopped mid-hold loses the reply, and one that never starts again (its install
+    // was cut short) leaves a message with no answer at all: ask again (the broker answers a
+    // repeat with what became of the first) until it answers or time is up, then say so.
     let answered = false;
+    const giveUpAt = Date.now() + HOLD_GIVE_UP_MS;
     const ask = (attempt: number): void => {
       if (answered) return;
       let askedAgain = false;
-      const askAgain = () => {
+      const askAgain = (silent: boolean) => {
         if (askedAgain || answered || !held.has(id)) return;
         askedAgain = true;
-        if (attempt < HOLD_ATTEMPTS && transport.alive()) win.setTimeout(() => ask(attempt + 1), HOLD_RETRY_MS);
+        // No answer because the extension was reloaded: the orphan watch says so, more exactly.
+        if (silent && !transport.alive()) return;
+        if (attempt < HOLD_ATTEMPTS && Date.now() < giveUpAt && transport.alive()) win.setTimeout(() => ask(attempt + 1), HOLD_RETRY_MS);
         else status.show('Held: Countersign could not reach its reviewer; nothing was sent');
       };
-      const silence = win.setTimeout(askAgain, HOLD_SILENCE_MS);
+      const silence = win.setTimeout(() => askAgain(true), HOLD_SILENCE_MS);
       void transport.hold(proposal).then(
         (reply) => {
           // A late answer to an earlier attempt counts too: each outcome below happens once.
@@ -413,7 +418,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
         },
         () => {
           win.clearTimeout(silence);
-          askAgain();
+          askAgain(false);
         },
       );
     };

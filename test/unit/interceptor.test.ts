@@ -202,6 +202,18 @@ describe('interceptor', () => {
     expect(clicks).toEqual(['buy']);
   }, 10_000);
 
+  it('says Countersign cannot be reached when no attempt is ever answered, and keeps the action held', async () => {
+    const { clicks, proposals } = setup({ mode: 'automation', armed: false, debugger: false }, () => new Promise<HoldReply>(() => undefined));
+    await flush();
+    click('buy');
+    await new Promise((done) => setTimeout(done, 7000));
+    expect(statusText()).toBe('Held for review by a person');
+    await new Promise((done) => setTimeout(done, 3500));
+    expect(statusText()).toBe('Held: Countersign could not reach its reviewer; nothing was sent');
+    expect(proposals.length).toBeGreaterThan(1);
+    expect(clicks).toEqual([]);
+  }, 15_000);
+
   it('keeps the action held, and says so, when the extension is gone', async () => {
     alive = false;
     const { clicks } = setup({ mode: 'automation', armed: false, debugger: false }, () => Promise.reject(new Error('gone')));
