@@ -6,6 +6,7 @@ import { ActionStore } from '@/lib/db/store';
 import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
 import { openReviewPanel } from '@/lib/broker/notification';
+import type { ObservedRequest } from '@/lib/broker/request-log';
 
 const DEBUGGER_POLL_MS = 1000;
 
@@ -17,7 +18,9 @@ export default defineBackground(() => {
   // A frame that navigates away abandons its held actions (watched only while any are pending).
   const onNavigation = (tabId: number, frameId: number) =>
     void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
-  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), browserPlatform(browser, onTimer, onNavigation)));
+  const onRequest = (request: ObservedRequest) => void withBroker((broker) => broker.observeRequest(request));
+  const platform = browserPlatform(browser, onTimer, onNavigation, onRequest);
+  const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), platform));
   const origin = browser.runtime.getURL('/');
   const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
   const syncManaged = () =>
@@ -87,26 +90,4 @@ export default defineBackground(() => {
       await broker.forgetTab(tabId);
     });
   });
-  // Observation only: requests that left a guarded tab with no review are logged. Scripts,
-  // styles, images and fonts are left out: they carry no state change, and every request
-  // reported costs the page time (see docs/PERFORMANCE.md).
-  browser.webRequest.onBeforeRequest.addListener(
-    (details) => {
-      if (details.tabId < 0 || details.method === 'GET') return undefined;
-      const request = {
-        tabId: details.tabId,
-        frameId: details.frameId,
-        method: details.method,
-        url: details.url,
-        type: details.type,
-        documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
-        body: details.requestBody,
-        at: Date.now(),
-      };
-      void withBroker((broker) => broker.observeRequest(request));
-      return undefined;
-    },
-    { urls: ['<all_urls>'], types: ['xmlhttprequest', 'ping', 'main_frame', 'sub_frame', 'other'] },
-    ['requestBody'],
-  );
 });

@@ -61,6 +61,12 @@ export interface BrokerPlatform {
    * is pending, and reporting every frame of every page load costs each load time.
    */
   watchNavigation(on: boolean): void;
+  /**
+   * Whether requests that load a page or frame are reported (`observeRequest`). Only a guarded
+   * tab's count, and a listener for them makes Chromium report every navigation of every tab
+   * to the worker: on only while some tab may be guarded.
+   */
+  watchNavigationRequests(on: boolean): void;
   /** The administrator's rules, as `storage.managed` holds them now. */
   managedRules(): Promise<unknown>;
   /** The approvals an administrator says need the reviewer's passkey (`storage.managed`). */
@@ -113,7 +119,10 @@ export class Broker {
     this.lifecycle = new Lifecycle(store, platform, () => this.changed());
     this.debuggers = new DebuggerWatch(
       () => platform.debuggerTabs(),
-      async (tabId) => platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) }),
+      async (tabId) => {
+        await this.updateRequestWatch();
+        await platform.sendToTab(tabId, { type: 'guard', guard: await this.guardFor(tabId) });
+      },
     );
     this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
     this.team = new TeamBridge(store, {
@@ -132,6 +141,18 @@ export class Broker {
   async guardFor(tabId: number): Promise<TabGuard> {
     const [settings, armed] = await Promise.all([this.store.settings(), this.platform.armedTabs()]);
     return { mode: settings.guardMode, armed: armed.has(tabId), debugger: this.debuggers.has(tabId) };
+  }
+
+  /**
+   * Some tab may be guarded: the guard mode says every tab is, a person armed one, a DevTools
+   * client drives one, or a tab's frames reported an agent's input (webdriver, untrusted events).
+   */
+  async updateRequestWatch(): Promise<void> {
+    const [settings, armed] = await Promise.all([this.store.settings(), this.platform.armedTabs()]);
+    const mayBeGuarded =
+      settings.guardMode === 'always' ||
+      (settings.guardMode !== 'off' && (armed.size > 0 || this.debuggers.any() || this.requestLog.hasInputs()));
+    this.platform.watchNavigationRequests(mayBeGuarded);
   }
 
   /** Called when a frame starts: look at the debuggers afresh, then answer. */
@@ -269,6 +290,7 @@ export class Broker {
   /** `at` is the page's clock, which the webRequest times share. */
   noteInput(tabId: number, label: string, benign: boolean, at: number): undefined {
     this.requestLog.noteInput(tabId, label, benign, at);
+    this.platform.watchNavigationRequests(true);
     return undefined;
   }
 
@@ -594,7 +616,10 @@ export class Broker {
   async updateSettings(change: SettingsChange): Promise<Settings> {
     const settings: Settings = { ...(await this.store.settings()), ...change };
     await this.store.saveSettings(settings);
-    if (change.guardMode) await this.pushGuardToAllTabs();
+    if (change.guardMode) {
+      await this.pushGuardToAllTabs();
+      await this.updateRequestWatch();
+    }
     if (change.fatigueCount || change.fatigueDwellMs !== undefined || change.fatiguePauseSeconds) {
       // New thresholds judge new approvals: start a fresh window.
       await this.fatigue.reset();
@@ -657,6 +682,7 @@ export class Broker {
     if (armed) tabs.add(tabId);
     else tabs.delete(tabId);
     await this.platform.setArmedTabs(tabs);
+    await this.updateRequestWatch();
     const guard = await this.guardFor(tabId);
     await this.platform.sendToTab(tabId, { type: 'guard', guard });
     return guard;
@@ -666,11 +692,14 @@ export class Broker {
     const armed = await this.platform.armedTabs();
     if (armed.delete(tabId)) await this.platform.setArmedTabs(armed);
     this.debuggers.forget(tabId);
+    this.requestLog.forget(tabId);
+    await this.updateRequestWatch();
   }
 
   /** Polls which tabs a DevTools-protocol client drives, and tells tabs whose state changed. */
-  refreshDebuggers(): Promise<void> {
-    return this.debuggers.refresh();
+  async refreshDebuggers(): Promise<void> {
+    await this.debuggers.refresh();
+    await this.updateRequestWatch();
   }
 
   private async pushGuardToAllTabs(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { browser as extensionBrowser } from 'wxt/browser';
 import type { PanelEvent, TabMessage } from '@/lib/messaging/protocol';
 import type { BrokerPlatform } from './broker';
+import type { ObservedRequest } from './request-log';
 import { heldNotification, notificationId } from './notification';
 import { redact } from './redact';
 
@@ -9,18 +10,49 @@ const ARMED_KEY = 'armedTabs';
 // Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
 const ALARM_FLOOR_MS = 30_000;
 
+type RequestDetails = Parameters<Parameters<typeof extensionBrowser.webRequest.onBeforeRequest.addListener>[0]>[0];
+
 /**
  * The real browser behind the broker's platform interface. `onTimer` receives fired timers,
- * `onNavigation` a frame's committed navigation while the broker watches for them.
+ * `onNavigation` a frame's committed navigation while the broker watches for them, and
+ * `onRequest` each state-changing request the browser reports. Built as the worker starts, so
+ * its request listeners are registered in the worker's first turn and wake it.
  */
 export function browserPlatform(
   browser: typeof extensionBrowser,
   onTimer: (name: string) => void,
   onNavigation: (tabId: number, frameId: number) => void,
+  onRequest: (request: ObservedRequest) => void,
 ): BrokerPlatform {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
   let armed: Promise<Set<number>> | null = null;
+  // Observation only: requests that left a guarded tab with no review are logged. Scripts,
+  // styles, images and fonts are left out: they carry no state change, and every request
+  // reported costs the page time (see docs/PERFORMANCE.md).
+  const observe = (details: RequestDetails) => {
+    if (details.tabId < 0 || details.method === 'GET') return undefined;
+    onRequest({
+      tabId: details.tabId,
+      frameId: details.frameId,
+      method: details.method,
+      url: details.url,
+      type: details.type,
+      documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
+      body: details.requestBody,
+      at: Date.now(),
+    });
+    return undefined;
+  };
+  // Page and frame loads are watched apart, and in Chromium only while a tab may be guarded:
+  // otherwise every navigation of every tab would be reported to the worker.
+  const observeNavigation = (details: RequestDetails) => observe(details);
+  const watchesNavigationApart = !import.meta.env.FIREFOX;
+  const NAVIGATIONS: RequestDetails['type'][] = ['main_frame', 'sub_frame'];
+  const listen = (listener: typeof observe, types: RequestDetails['type'][]) =>
+    browser.webRequest.onBeforeRequest.addListener(listener, { urls: ['<all_urls>'], types }, ['requestBody']);
+  listen(observe, ['xmlhttprequest', 'ping', 'other', ...(watchesNavigationApart ? [] : NAVIGATIONS)]);
+  if (watchesNavigationApart) listen(observeNavigation, NAVIGATIONS);
   return {
     setTimer(name, when) {
       clearTimeout(timers.get(name));
@@ -91,6 +123,12 @@ export function browserPlatform(
       if (!tab.active || window.state === 'minimized') return 'background';
       const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'jpeg', quality: 70 });
       return redact(await (await fetch(dataUrl)).blob(), rects, viewportWidth);
+    },
+    watchNavigationRequests(on) {
+      if (!watchesNavigationApart) return;
+      const watching = browser.webRequest.onBeforeRequest.hasListener(observeNavigation);
+      if (on && !watching) listen(observeNavigation, NAVIGATIONS);
+      if (!on && watching) browser.webRequest.onBeforeRequest.removeListener(observeNavigation);
     },
     watchNavigation(on) {
       const watching = browser.webNavigation.onCommitted.hasListener(committed);

@@ -20,6 +20,10 @@ export class DebuggerWatch {
     return this.tabs.has(tabId);
   }
 
+  any(): boolean {
+    return this.tabs.size > 0;
+  }
+
   forget(tabId: number): void {
     this.tabs.delete(tabId);
   }

@@ -48,6 +48,15 @@ export class RequestLog {
     this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CAUSE_WINDOW_MS)), label, benign });
   }
 
+  /** Whether any open tab's frames have reported an agent's input. */
+  hasInputs(): boolean {
+    return this.inputs.size > 0;
+  }
+
+  forget(tabId: number): void {
+    this.inputs.delete(tabId);
+  }
+
   /** Requests from the page's workers, or code that went around the in-page hooks, land here. */
   async observe(request: ObservedRequest): Promise<ActionRecord | undefined> {
     if (!isStateChanging(request.method) || request.tabId < 0) return undefined;

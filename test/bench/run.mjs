@@ -20,6 +20,8 @@ const LOAD_RUNS = 30;
 /** An interquartile range wider than this share of the median makes a figure unreliable. */
 const WIDE_SPREAD = 0.25;
 const FLOOR_EXTENSION = resolve('test/bench/floor-extension');
+/** The floor with the webRequest permission: Chromium then proxies every request of the profile. */
+const OBSERVER_FLOOR_EXTENSION = resolve('test/bench/observer-floor-extension');
 const EVENT_COUNT = 10_000;
 const EVENT_RUNS = 5;
 const LATENCY_ACTIONS = 60;
@@ -180,7 +182,7 @@ async function withXvfb(work) {
 async function until(check, what, ms = 60_000) {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${typeof what === 'function' ? what() : what}`);
     await sleep(100);
   }
 }
@@ -211,34 +213,46 @@ function personClicks(server, extensionDir) {
   });
 }
 
-/** Blocks of loads per arm in an unguarded tab, and the loads of each block that warm it up. */
-const UNGUARDED_BLOCKS = 3;
+/** Blocks of loads per arm in an unguarded tab, the loads of each, and the loads that warm each block up. */
+const UNGUARDED_BLOCKS = 8;
+const UNGUARDED_PER_BLOCK = 10;
 const UNGUARDED_WARMUP = 2;
 
 /**
  * The store page in a tab nothing drives (a person's own browsing): a headful browser under
- * Xvfb per arm (Countersign, the content-script floor, no extension), the page reloading
- * itself and reporting each load. One browser runs at a time, in blocks of loads with the
- * arms' order rotated block by block, so the arms never compete for the cores.
+ * Xvfb per arm, the page reloading itself and reporting each load. One browser runs at a time,
+ * in blocks of loads with the arms' order rotated block by block, so the arms never compete
+ * for the cores. Besides each arm's loads pooled, Countersign's ratio to each floor is taken
+ * block by block (arms of one block run within seconds of each other), which keeps the
+ * machine's drift over minutes out of it.
  */
 function unguardedLoads(server, arms) {
   return withXvfb(async ({ open, closeAll }) => {
-    const perBlock = Math.ceil(LOAD_RUNS / UNGUARDED_BLOCKS);
     const timings = Object.fromEntries(Object.keys(arms).map((name) => [name, []]));
+    const blockMedians = [];
     for (let block = 0; block < UNGUARDED_BLOCKS; block++) {
+      const medians = {};
       for (const name of rotated(Object.keys(arms), block)) {
         const startedAt = Date.now();
-        const last = perBlock + UNGUARDED_WARMUP - 1;
+        const last = UNGUARDED_PER_BLOCK + UNGUARDED_WARMUP - 1;
         await open(arms[name], `${server.origin}/shop/checkout.html?report-load&arm=${name}&of=${last}&n=0`);
         const reports = () =>
           server.requests.filter((r) => r.path === '/bench/load-report' && r.at >= startedAt).map((r) => new URLSearchParams(r.query)).filter((q) => q.get('arm') === name);
-        await until(() => reports().length > last, `the unguarded page loads (${name})`, 120_000);
-        for (const q of reports()) if (Number(q.get('n')) >= UNGUARDED_WARMUP) timings[name].push(Number(q.get('ms')));
+        await until(() => reports().length > last, () => `the unguarded page loads (${name}, block ${block}): ${reports().length} of ${last + 1} reported; the server's last requests: ${lastRequests(server, startedAt)}`, 120_000);
+        const measured = reports().filter((q) => Number(q.get('n')) >= UNGUARDED_WARMUP).map((q) => Number(q.get('ms')));
+        timings[name].push(...measured);
+        medians[name] = median(measured);
         await closeAll();
       }
+      blockMedians.push(medians);
     }
-    return loadFigures(timings);
+    const perBlock = (floor) => spread(blockMedians.map((medians) => medians.with / medians[floor]));
+    return { ...loadFigures(timings), vsFloorByBlock: perBlock('floor'), vsObserverFloorByBlock: perBlock('observerFloor') };
   });
+}
+
+function lastRequests(server, since) {
+  return server.requests.filter((r) => r.at >= since).slice(-5).map((r) => `${r.method} ${r.path}?${r.query}`).join(', ') || 'none';
 }
 
 /**
@@ -562,6 +576,8 @@ for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: 
 const runs = (section) => only.includes(section);
 
 const spreadText = ({ median: mid, q1, q3, wide }) => `${round(mid)} [${round(q1)}–${round(q3)}]${wide ? ' WIDE' : ''}`;
+/** Ratios taken block by block: the median and quartiles over the blocks. */
+const ratioText = ({ median: mid, q1, q3 }) => `${round(mid, 3)} [${round(q1, 3)}–${round(q3, 3)}] over ${UNGUARDED_BLOCKS} blocks`;
 
 async function main() {
   const server = await startFixtureServer();
@@ -609,11 +625,17 @@ async function main() {
 
     if (runs('unguarded')) {
       log('page load in an unguarded tab (Xvfb, no automation)');
-      const unguarded = await unguardedLoads(server, { with: [resolve(EXTENSION_DIR)], floor: [FLOOR_EXTENSION], without: [] });
+      const unguarded = await unguardedLoads(server, { with: [resolve(EXTENSION_DIR)], observerFloor: [OBSERVER_FLOOR_EXTENSION], floor: [FLOOR_EXTENSION], without: [] });
       if (unguarded.missing) log(`not measured: ${unguarded.missing.join(' and ')} missing (apt-get install xvfb xdotool)`);
-      results.pageLoadOverheadVsFloorUnguarded = unguarded.missing ? null : round(unguarded.vsFloor, 3);
-      if (!unguarded.missing) results.pageLoadOverheadVsFloor = round(Math.max(results.pageLoadOverheadVsFloor ?? 0, unguarded.vsFloor), 3);
-      details.unguardedStorePageMs = unguarded.missing ? 'not measured' : armsText(unguarded.arms);
+      const vsFloor = unguarded.vsFloorByBlock?.median;
+      results.pageLoadOverheadVsFloorUnguarded = unguarded.missing ? null : round(vsFloor, 3);
+      results.pageLoadOverheadVsObserverFloorUnguarded = unguarded.missing ? null : round(unguarded.vsObserverFloorByBlock.median, 3);
+      if (!unguarded.missing) results.pageLoadOverheadVsFloor = round(Math.max(results.pageLoadOverheadVsFloor ?? 0, vsFloor), 3);
+      if (!unguarded.missing) {
+        details.unguardedStorePageMs = armsText(unguarded.arms);
+        details.unguardedVsFloorByBlock = ratioText(unguarded.vsFloorByBlock);
+        details.unguardedVsObserverFloorByBlock = ratioText(unguarded.vsObserverFloorByBlock);
+      }
     }
 
     if (runs('requests')) {

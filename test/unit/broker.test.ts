@@ -595,6 +595,43 @@ describe('Broker', () => {
       ...over,
     });
 
+    it('watches page and frame loads only while some tab may be guarded', async () => {
+      const { broker, platform } = await setup();
+      await broker.refreshDebuggers();
+      expect(platform.watchingNavigationRequests).toBe(false);
+
+      platform.attached.add(2);
+      await broker.refreshDebuggers();
+      expect(platform.watchingNavigationRequests).toBe(true);
+      platform.attached.clear();
+      await broker.refreshDebuggers();
+      expect(platform.watchingNavigationRequests).toBe(false);
+
+      await broker.arm(1, true);
+      expect(platform.watchingNavigationRequests).toBe(true);
+      await broker.arm(1, false);
+      expect(platform.watchingNavigationRequests).toBe(false);
+
+      await broker.updateSettings({ guardMode: 'always' });
+      expect(platform.watchingNavigationRequests).toBe(true);
+      await broker.updateSettings({ guardMode: 'automation' });
+      expect(platform.watchingNavigationRequests).toBe(false);
+
+      // Guarded by what only the page sees (webdriver, untrusted events): on with its first
+      // reported input, until the tab closes.
+      broker.noteInput(2, 'Send', false, platform.clock);
+      expect(platform.watchingNavigationRequests).toBe(true);
+      await broker.refreshDebuggers();
+      expect(platform.watchingNavigationRequests).toBe(true);
+      await broker.forgetTab(2);
+      expect(platform.watchingNavigationRequests).toBe(false);
+
+      await broker.updateSettings({ guardMode: 'off' });
+      platform.attached.add(1);
+      await broker.refreshDebuggers();
+      expect(platform.watchingNavigationRequests).toBe(false);
+    });
+
     it('logs a state-changing request soon after an agent input that nothing covered, secrets masked', async () => {
       const { broker, platform } = await setup();
       broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);

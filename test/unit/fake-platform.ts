@@ -15,6 +15,8 @@ export class FakePlatform implements BrokerPlatform {
   clock = 1000;
   watchingNavigation = false;
   watchNavigation = (on: boolean) => void (this.watchingNavigation = on);
+  watchingNavigationRequests = true;
+  watchNavigationRequests = (on: boolean) => void (this.watchingNavigationRequests = on);
 
   debuggerTabs = async () => new Set(this.attached);
   armedTabs = async () => new Set(this.armed);

@@ -114,6 +114,7 @@ describe('the router under fuzzing', () => {
       setBadge: async () => undefined,
       notifyHeld: async () => undefined,
       watchNavigation: () => undefined,
+      watchNavigationRequests: () => undefined,
       notifyPanels: () => undefined,
       captureTab: async () => 'background' as const,
       managedRules: async () => undefined,
