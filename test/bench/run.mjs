@@ -68,8 +68,9 @@ function rotated(names, run) {
 }
 
 /**
- * Load times per arm (Countersign, the content-script floor, no extension), interleaved run by
- * run, and each arm's browser CPU time per load (all its processes, from /proc).
+ * Load times per arm (Countersign, the request-observer floor, the content-script floor, no
+ * extension), interleaved run by run, and each arm's browser CPU time per load (all its
+ * processes, from /proc).
  */
 async function pageLoads(pages, url, dirs) {
   const timings = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
@@ -83,7 +84,7 @@ async function pageLoads(pages, url, dirs) {
     }
   }
   const cpuPerLoad = Object.fromEntries(Object.entries(cpuMs).map(([name, total]) => [name, total / LOAD_RUNS]));
-  return { ...loadFigures(timings), cpuPerLoad, cpuVsFloor: cpuPerLoad.with / cpuPerLoad.floor };
+  return { ...loadFigures(timings), cpuPerLoad, cpuVsFloor: cpuPerLoad.with / cpuPerLoad.floor, cpuVsObserverFloor: cpuPerLoad.with / cpuPerLoad.observerFloor };
 }
 
 function loadFigures(timings) {
@@ -91,6 +92,7 @@ function loadFigures(timings) {
   return {
     ratio: arms.with.median / arms.without.median,
     vsFloor: arms.with.median / arms.floor.median,
+    vsObserverFloor: arms.with.median / arms.observerFloor.median,
     arms,
   };
 }
@@ -583,6 +585,7 @@ async function main() {
   const server = await startFixtureServer();
   const withExtension = await launch([resolve(EXTENSION_DIR)], ['--remote-debugging-port=0']);
   const floor = await launch([FLOOR_EXTENSION]);
+  const observerFloor = await launch([OBSERVER_FLOOR_EXTENSION]);
   const without = await launch([]);
   const worker = withExtension.context.serviceWorkers()[0] ?? (await withExtension.context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
@@ -593,9 +596,9 @@ async function main() {
     const agentWithout = await without.context.newPage();
 
     if (runs('loads')) {
-      const arms = { with: agentWith, floor: await floor.context.newPage(), without: agentWithout };
+      const arms = { with: agentWith, observerFloor: await observerFloor.context.newPage(), floor: await floor.context.newPage(), without: agentWithout };
       log(`page load (${LOAD_RUNS} per arm): store page and heavy page, under automation`);
-      const dirs = { with: withExtension.dir, floor: floor.dir, without: without.dir };
+      const dirs = { with: withExtension.dir, observerFloor: observerFloor.dir, floor: floor.dir, without: without.dir };
       const store = await pageLoads(arms, `${server.origin}/shop/checkout.html`, dirs);
       const heavy = await pageLoads(arms, `${server.origin}/bench/heavy.html`, dirs);
       log('benign events');
@@ -607,8 +610,12 @@ async function main() {
         pageLoadOverheadVsFloor: round(Math.max(store.vsFloor, heavy.vsFloor), 3),
         pageLoadOverheadVsFloorStore: round(store.vsFloor, 3),
         pageLoadOverheadVsFloorHeavy: round(heavy.vsFloor, 3),
+        pageLoadOverheadVsObserverFloorStore: round(store.vsObserverFloor, 3),
+        pageLoadOverheadVsObserverFloorHeavy: round(heavy.vsObserverFloor, 3),
         pageLoadCpuVsFloorStore: round(store.cpuVsFloor, 3),
         pageLoadCpuVsFloorHeavy: round(heavy.cpuVsFloor, 3),
+        pageLoadCpuVsObserverFloorStore: round(store.cpuVsObserverFloor, 3),
+        pageLoadCpuVsObserverFloorHeavy: round(heavy.cpuVsObserverFloor, 3),
         benignEventOverheadUs: round(events.overheadUs),
         benignEventOverheadUsVsFloor: round(events.vsFloorUs),
       });
@@ -622,6 +629,7 @@ async function main() {
       });
     }
     await floor.context.close();
+    await observerFloor.context.close();
 
     if (runs('unguarded')) {
       log('page load in an unguarded tab (Xvfb, no automation)');
@@ -753,8 +761,9 @@ async function main() {
     await withExtension.context.close();
     await without.context.close();
     await floor.context.close().catch(() => undefined);
+    await observerFloor.context.close().catch(() => undefined);
     await server.close();
-    for (const dir of [withExtension.dir, floor.dir, without.dir]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    for (const dir of [withExtension.dir, floor.dir, observerFloor.dir, without.dir]) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
