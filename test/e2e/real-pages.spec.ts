@@ -259,3 +259,15 @@ test('"Always allow POST /api/reading-list" decides this request and lets later 
   await panel.sites.open();
   await expect(panel.sites.rule(server.origin)).toContainText('always allowed: POST /api/reading-list');
 });
+
+test('a hidden-iframe form post sent with a form.submit() taken from a fresh frame is held, and sent once on approval', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/real/legacy-sync.html`);
+  await agent.getByRole('button', { name: 'Sync now' }).click();
+  const card = panel.card('transport-form');
+  await expect(card).toContainText(`${server.origin}/api/legacy/sync`);
+  await expect(card).toContainText('buy tea');
+  await expectNothingReceived(server, '/api/legacy/sync');
+  await panel.approve('transport-form');
+  const sent = await expectReceivedOnce(server, '/api/legacy/sync');
+  expect(sent.body).toContain('notes=buy+tea');
+});
