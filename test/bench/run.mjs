@@ -12,7 +12,7 @@ import { contentScriptFiles, EXTENSION_DIR } from '../../scripts/content-scripts
 import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
 import { heapSampler } from './heap-sampler.mjs';
 import { browserCpuMs } from './process-cpu.mjs';
-import { clickInvite, send } from './pages.mjs';
+import { cardTimes, clickInvite, send } from './pages.mjs';
 import { teamReview } from './team.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
@@ -254,7 +254,7 @@ function unguardedLoads(server, arms) {
 }
 
 function lastRequests(server, since) {
-  return server.requests.filter((r) => r.at >= since).slice(-5).map((r) => `${r.method} ${r.path}?${r.query}`).join(', ') || 'none';
+  return server.requests.filter((r) => r.at >= since).slice(-5).map((r) => `${r.method} ${r.path}${r.query}`).join(', ') || 'none';
 }
 
 /**
@@ -267,26 +267,7 @@ async function interceptToCard(agent, panel, origin) {
   const toApprovable = [];
   for (let i = 0; i < LATENCY_ACTIONS; i++) {
     const label = `Send report ${i}`;
-    const seen = panel.evaluate(
-      (text) =>
-        new Promise((done) => {
-          const times = {};
-          const check = () => {
-            const card = [...document.querySelectorAll('article')].find((article) => article.textContent.includes(text));
-            if (card && !times.card) times.card = Date.now();
-            if (card?.querySelector('button.approve:not([disabled])')) times.approvable = Date.now();
-            return times.approvable !== undefined;
-          };
-          if (check()) return done(times);
-          const observer = new MutationObserver(() => {
-            if (!check()) return;
-            observer.disconnect();
-            done(times);
-          });
-          observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
-        }),
-      label,
-    );
+    const seen = cardTimes(panel, label, { approvable: true });
     const clickedAt = await clickInvite(agent, label);
     const times = await seen;
     toCard.push(times.card - clickedAt);

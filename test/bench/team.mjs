@@ -3,7 +3,7 @@
 import { wsconnect } from '@nats-io/nats-core';
 import { Kvm } from '@nats-io/kv';
 import { startTeamServer } from '../../scripts/team-server.mjs';
-import { clickInvite, send } from './pages.mjs';
+import { cardTimes, clickInvite, send } from './pages.mjs';
 
 const TEAM_ACTIONS = 30;
 const FLEET_BROWSERS = 50;
@@ -76,22 +76,9 @@ async function heldToReviewerCard(agent, agentPanel, reviewerPanel, origin) {
   const latencies = [];
   for (let i = 0; i < TEAM_ACTIONS; i++) {
     const label = `Team report ${i}`;
-    const seen = reviewerPanel.evaluate(
-      (text) =>
-        new Promise((done) => {
-          const find = () => [...document.querySelectorAll('article')].some((article) => article.textContent.includes(text));
-          if (find()) return done(Date.now());
-          const observer = new MutationObserver(() => {
-            if (!find()) return;
-            observer.disconnect();
-            done(Date.now());
-          });
-          observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-        }),
-      label,
-    );
+    const seen = cardTimes(reviewerPanel, label);
     const clickedAt = await clickInvite(agent, label);
-    latencies.push((await seen) - clickedAt);
+    latencies.push((await seen).card - clickedAt);
     const { actions } = await send(agentPanel, { type: 'queue' });
     for (const action of actions) await send(agentPanel, { type: 'decide', id: action.id, verdict: 'reject' });
   }
