@@ -518,6 +518,8 @@ export class Broker {
     }
     await this.updateBadge();
     await this.prune(true);
+    // The worker starts watching page loads (so a load that woke it is seen); stop unless needed.
+    await this.updateRequestWatch();
   }
 
   /**
@@ -697,9 +699,8 @@ export class Broker {
   }
 
   /** Polls which tabs a DevTools-protocol client drives, and tells tabs whose state changed. */
-  async refreshDebuggers(): Promise<void> {
-    await this.debuggers.refresh();
-    await this.updateRequestWatch();
+  refreshDebuggers(): Promise<void> {
+    return this.debuggers.refresh();
   }
 
   private async pushGuardToAllTabs(): Promise<void> {

@@ -597,7 +597,7 @@ describe('Broker', () => {
 
     it('watches page and frame loads only while some tab may be guarded', async () => {
       const { broker, platform } = await setup();
-      await broker.refreshDebuggers();
+      await broker.reconcile();
       expect(platform.watchingNavigationRequests).toBe(false);
 
       platform.attached.add(2);
@@ -621,6 +621,9 @@ describe('Broker', () => {
       // reported input, until the tab closes.
       broker.noteInput(2, 'Send', false, platform.clock);
       expect(platform.watchingNavigationRequests).toBe(true);
+      platform.attached.add(1);
+      await broker.refreshDebuggers();
+      platform.attached.clear();
       await broker.refreshDebuggers();
       expect(platform.watchingNavigationRequests).toBe(true);
       await broker.forgetTab(2);
