@@ -2,6 +2,7 @@
 export const DEFAULT_PORT: number;
 export const DEFAULT_PROFILE: string;
 export const LAUNCH_GUARD_MODES: readonly string[];
+export const START_PAGE: string;
 
 export interface LaunchedBrowser {
   endpoint: string;
@@ -23,6 +24,7 @@ export function launchBrowser(options?: {
   urls?: string[];
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  attachTimeoutMs?: number;
 }): Promise<LaunchedBrowser>;
 
 export function clientSnippets(endpoint: string): { client: string; snippet: string }[];

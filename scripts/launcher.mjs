@@ -5,19 +5,27 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkAttach } from './attach-check.mjs';
+import { openCdp } from './cdp.mjs';
 import { extensionFlags, findChromium, QUIET_FLAGS } from './chromium.mjs';
 import { EXTENSION_DIR } from './content-scripts.mjs';
 
 export const DEFAULT_PORT = 9222;
 export const DEFAULT_PROFILE = join(homedir(), '.countersign', 'profile');
+/**
+ * The tab opened when no URL is given. Chromium's own new-tab page navigates twice as it starts
+ * (chrome://newtab, then chrome://new-tab-page-third-party); a client attaching between the two
+ * leaves that tab on its initial empty document for good, and Playwright waits on it forever.
+ */
+export const START_PAGE = 'about:blank';
 /** Modes a launch may set. Turning the guard off is the person's to do, in Settings. */
 export const LAUNCH_GUARD_MODES = ['automation', 'always'];
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /**
- * Starts the browser and resolves once its DevTools endpoint answers and the guard mode is set.
- * `port` 0 lets the system choose. Rejects with a sentence a person can act on.
+ * Starts the browser and resolves once its DevTools endpoint answers, the guard mode is set and a
+ * client attaching as Playwright does gets through. `port` 0 lets the system choose. Rejects with a sentence a person can act on.
  */
 export async function launchBrowser({
   port = DEFAULT_PORT,
@@ -28,6 +36,7 @@ export async function launchBrowser({
   urls = [],
   env = process.env,
   timeoutMs = 20_000,
+  attachTimeoutMs = 10_000,
 } = {}) {
   if (guard !== undefined && !LAUNCH_GUARD_MODES.includes(guard)) {
     throw new Error(`--guard must be one of: ${LAUNCH_GUARD_MODES.join(', ')} (got "${guard}")`);
@@ -54,7 +63,8 @@ export async function launchBrowser({
       // A debugging port alone sets navigator.webdriver in every tab, the person's own too. The guard
       // sees a driven tab by its attached client; real mouse input needs --guard always.
       '--disable-blink-features=AutomationControlled',
-      ...urls,
+      // One URL only: headless Chromium refuses several ("Multiple targets are not supported").
+      urls[0] ?? START_PAGE,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env },
   );
@@ -90,6 +100,8 @@ export async function launchBrowser({
     const version = await (await fetch(`${endpoint}/json/version`)).json();
     const worker = await extensionWorker(endpoint, deadline);
     const guardMode = await setGuardMode(worker.webSocketDebuggerUrl, guard, deadline);
+    await openTabs(version.webSocketDebuggerUrl, urls.slice(1));
+    await checkAttach(version.webSocketDebuggerUrl, { timeoutMs: attachTimeoutMs });
     return {
       endpoint,
       port: actualPort,
@@ -127,31 +139,28 @@ async function extensionWorker(endpoint, deadline) {
   }
 }
 
+/** Opens each URL in a tab of its own, in order, from the browser target. */
+async function openTabs(webSocketUrl, urls) {
+  if (!urls.length) return;
+  const browser = await openCdp(webSocketUrl, 'could not open the browser’s DevTools WebSocket');
+  try {
+    for (const url of urls) await browser.send('Target.createTarget', { url });
+  } finally {
+    browser.close();
+  }
+}
+
 /**
  * Sets the guard mode through the worker's own launch hook (entrypoints/background.ts), before any
  * agent connects, and returns the mode in force. Only the worker's target is attached, briefly.
  */
 async function setGuardMode(webSocketUrl, guard, deadline) {
-  const socket = new WebSocket(webSocketUrl);
-  await new Promise((done, fail) => {
-    socket.onopen = done;
-    socket.onerror = () => fail(new Error("could not reach Countersign's service worker over the DevTools protocol"));
-  });
-  let nextId = 1;
-  const evaluate = (expression) =>
-    new Promise((done, fail) => {
-      const id = nextId++;
-      socket.onmessage = (event) => {
-        const message = JSON.parse(String(event.data));
-        if (message.id === id) done(message.result ?? {});
-      };
-      socket.onclose = () => fail(new Error('the service worker closed the connection'));
-      socket.send(JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }));
-    });
+  const worker = await openCdp(webSocketUrl, "could not reach Countersign's service worker over the DevTools protocol");
+  const evaluate = (expression) => worker.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
   try {
     // The worker's target is listed before its script has run.
     while ((await evaluate("typeof countersignLaunch === 'function'")).result?.value !== true) {
-      if (Date.now() > deadline) throw new Error('Countersign\'s service worker did not start');
+      if (Date.now() > deadline) throw new Error("Countersign's service worker did not start");
       await sleep(25);
     }
     const { result, exceptionDetails } = await evaluate(`countersignLaunch(${JSON.stringify(guard ?? null)})`);
@@ -160,8 +169,7 @@ async function setGuardMode(webSocketUrl, guard, deadline) {
     }
     return result.value;
   } finally {
-    socket.onclose = null;
-    socket.close();
+    worker.close();
   }
 }
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
@@ -8,6 +10,7 @@ import { remote } from 'webdriverio';
 import { expect, expectNothingReceived, expectReceivedOnce, findChromium, foreignClientTest, PanelPage } from './fixtures';
 import { startLauncher, type Launched } from './launcher';
 import { CHROME_DEVTOOLS_MCP, McpClient, PLAYWRIGHT_MCP } from './mcp-client';
+import { startXvfb } from './xvfb';
 
 // `npm run browser` as a person runs it: the clients connect with what it prints, nothing else.
 
@@ -41,9 +44,8 @@ const test = foreignClientTest.extend<object, { launched: Launched; person: { br
   ],
   person: [
     async ({ launched }, use) => {
-      // The reviewer's side panel, opened in a tab of the launched browser. Playwright's attach
-      // can stall on a service worker that is starting (microsoft/playwright#35928): try again.
-      const browser = await connectWithRetry(launched.endpoint);
+      // The reviewer's side panel, opened in a tab of the launched browser, connected exactly as printed.
+      const browser = await connectAsPrinted(launched);
       const context = browser.contexts()[0]!;
       const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
       const page = await context.newPage();
@@ -55,14 +57,11 @@ const test = foreignClientTest.extend<object, { launched: Launched; person: { br
   ],
 });
 
-async function connectWithRetry(endpoint: string): Promise<Browser> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await chromium.connectOverCDP(endpoint, { timeout: 8000 });
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
+/** The README's Playwright line with the printed endpoint: no timeout of ours, no retry. */
+function connectAsPrinted(launched: Launched): Promise<Browser> {
+  const endpoint = /connectOverCDP\('([^']+)'\)/.exec(printed(launched.output, 'Playwright'))?.[1];
+  expect(endpoint).toBe(launched.endpoint);
+  return chromium.connectOverCDP(endpoint!);
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -81,6 +80,15 @@ test('the launcher prints its endpoint on 127.0.0.1 and a configuration for ever
     .filter((address) => address && address.family === 'IPv4' && !address.internal);
   for (const address of others) {
     await expect(fetch(`http://${address!.address}:${port}/json/version`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  }
+});
+
+test('without a URL the launched tab is a blank page, and Playwright connects with the printed line', async ({ launched }) => {
+  const browser = await connectAsPrinted(launched);
+  try {
+    expect(browser.contexts()[0]!.pages().map((page) => page.url())).toEqual(['about:blank']);
+  } finally {
+    await browser.close();
   }
 });
 
@@ -167,4 +175,65 @@ test('a second launch on a port in use says so and starts nothing', async ({ lau
   const code = await new Promise((done) => child.once('exit', done));
   expect(code).toBe(1);
   expect(errors).toContain(`port ${port} on 127.0.0.1 is taken`);
+});
+
+test.describe('launched in other ways', () => {
+  /** Launches with `args`, connects as printed, and returns the URLs of the tabs Playwright sees. */
+  async function tabsSeenByPlaywright(args: string[], env?: NodeJS.ProcessEnv): Promise<string[]> {
+    const launched = await startLauncher(['--port', '0', ...args], env);
+    try {
+      const browser = await connectAsPrinted(launched);
+      const urls = browser.contexts()[0]!.pages().map((page) => page.url());
+      await browser.close();
+      return urls;
+    } finally {
+      await launched.stop();
+    }
+  }
+
+  test('headless with URLs: the tabs open them and Playwright connects with the printed line', async ({ server }) => {
+    const urls = [`${server.origin}/cases/spa-fetch.html?opened-by=launcher`, `${server.origin}/cases/form-submit.html?opened-by=launcher`];
+    expect((await tabsSeenByPlaywright(['--headless', ...urls])).sort()).toEqual([...urls].sort());
+    expect(server.requests.filter((request) => request.path === '/cases/spa-fetch.html')).toHaveLength(1);
+  });
+
+  test('in a window under Xvfb, with no URL and with one, Playwright connects with the printed line', async ({ server }) => {
+    test.setTimeout(60_000);
+    const x = await startXvfb();
+    try {
+      const env = { ...process.env, DISPLAY: x.display };
+      expect(await tabsSeenByPlaywright([], env)).toEqual(['about:blank']);
+      const url = `${server.origin}/cases/spa-fetch.html`;
+      expect(await tabsSeenByPlaywright([url], env)).toEqual([url]);
+    } finally {
+      x.stop();
+    }
+  });
+
+  test('a tab that never shows its first page: the launcher says a client cannot attach and exits non-zero', async () => {
+    test.setTimeout(60_000);
+    // Accepts the connection and never answers, as a hung server does.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const profile = mkdtempSync(join(tmpdir(), 'countersign-launcher-'));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const child = spawn(process.execPath, ['scripts/countersign.mjs', 'browser', '--port', '0', '--headless', '--profile', profile, `http://127.0.0.1:${port}/`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      let errors = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+      const code = await new Promise((done) => child.once('exit', done));
+      expect(code).toBe(1);
+      expect(errors).toContain('a DevTools client attaching as Playwright does');
+      expect(errors).toContain('never committed its first page');
+      expect(output).not.toContain('press Ctrl-C to stop');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
+  });
 });
