@@ -150,6 +150,11 @@ async function requestOverhead(pages, url) {
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const PERSON_CLICKS = 30;
+/** How long a headful launch may take to request its page before it is started again, and how often. */
+const LAUNCH_SHOWS_REQUEST_MS = 5000;
+const LAUNCH_ATTEMPTS = 3;
+/** The URLs of launches that showed no request and were started again, printed with the figures. */
+const relaunches = [];
 
 /**
  * Runs `work` with an X display (Xvfb) and a launcher for headful Chromium windows on it: real
@@ -162,11 +167,34 @@ async function withXvfb(work) {
   const env = { ...process.env, DISPLAY: display };
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
   const browsers = [];
-  const open = async (extensions, url) => {
+  const launchOnce = async (extensions, url) => {
     const dir = mkdtempSync(join(tmpdir(), 'countersign-bench-x-'));
     const flags = extensions.length ? extensionFlags(...extensions) : [];
     const browser = spawn(await findChromium(), [...QUIET_FLAGS, `--user-data-dir=${dir}`, ...flags, '--window-position=0,0', '--window-size=1024,768', `--app=${url}`], { env, stdio: 'ignore' });
-    browsers.push({ browser, dir });
+    const launched = { browser, dir };
+    browsers.push(launched);
+    return launched;
+  };
+  /**
+   * Opens `url` in a new headful browser and waits until `requestedSince(time)` says the page
+   * asked for something since the launch; returns that launch's time. A headful Chromium
+   * started with --app sometimes never requests its URL at all: such a launch is killed and
+   * started again, and counted in `relaunches`.
+   */
+  const open = async (extensions, url, requestedSince) => {
+    for (let attempt = 0; ; attempt++) {
+      const launchedAt = Date.now();
+      const started = () => requestedSince(launchedAt);
+      const launched = await launchOnce(extensions, url);
+      const deadline = Date.now() + LAUNCH_SHOWS_REQUEST_MS;
+      while (!started() && Date.now() < deadline) await sleep(50);
+      if (started()) return launchedAt;
+      if (attempt === LAUNCH_ATTEMPTS - 1) throw new Error(`a browser under Xvfb ${display} requested nothing within ${LAUNCH_SHOWS_REQUEST_MS} ms, ${LAUNCH_ATTEMPTS} launches in a row (${url})`);
+      relaunches.push(url);
+      browsers.splice(browsers.indexOf(launched), 1);
+      launched.browser.kill('SIGKILL');
+      rmSync(launched.dir, { recursive: true, force: true, maxRetries: 5 });
+    }
   };
   const closeAll = async () => {
     for (const { browser } of browsers.splice(0)) browser.kill();
@@ -194,13 +222,11 @@ async function until(check, what, ms = 60_000) {
  * and releases. Milliseconds from the press to the page's click handler, with the extension and without.
  */
 function personClicks(server, extensionDir) {
-  return withXvfb(async ({ open, closeAll, env, display }) => {
+  return withXvfb(async ({ open, closeAll, env }) => {
     const runs = {};
     for (const [name, extensions] of [['with', [extensionDir]], ['without', []]]) {
-      const startedAt = Date.now() - 1;
       // A query, so the server records the load.
-      await open(extensions, `${server.origin}/bench/person.html?run=${name}`);
-      await until(() => server.requests.some((r) => r.path === '/bench/person.html' && r.at > startedAt), `the page under Xvfb ${display}`);
+      await open(extensions, `${server.origin}/bench/person.html?run=${name}`, (since) => server.requests.some((r) => r.path === '/bench/person.html' && r.at >= since));
       await sleep(1500); // the extension's worker and content scripts settle
       const from = server.requests.length;
       for (let i = 0; i < PERSON_CLICKS; i++) {
@@ -235,9 +261,10 @@ function unguardedLoads(server, arms) {
     for (let block = 0; block < UNGUARDED_BLOCKS; block++) {
       const medians = {};
       for (const name of rotated(Object.keys(arms), block)) {
-        const startedAt = Date.now();
         const last = UNGUARDED_PER_BLOCK + UNGUARDED_WARMUP - 1;
-        await open(arms[name], `${server.origin}/shop/checkout.html?report-load&arm=${name}&of=${last}&n=0`);
+        const startedAt = await open(arms[name], `${server.origin}/shop/checkout.html?report-load&arm=${name}&of=${last}&n=0`, (since) =>
+          server.requests.some((r) => r.path === '/shop/checkout.html' && r.at >= since && new URLSearchParams(r.query).get('arm') === name),
+        );
         const reports = () =>
           server.requests.filter((r) => r.path === '/bench/load-report' && r.at >= startedAt).map((r) => new URLSearchParams(r.query)).filter((q) => q.get('arm') === name);
         await until(() => reports().length > last, () => `the unguarded page loads (${name}, block ${block}): ${reports().length} of ${last + 1} reported; the server's last requests: ${lastRequests(server, startedAt)}`, 120_000);
@@ -557,6 +584,19 @@ const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'team',
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : SECTIONS;
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: no section "${name}" (sections: ${SECTIONS.join(', ')})`);
 const runs = (section) => only.includes(section);
+/** Sections that threw, with why: the others' figures are still printed and written. */
+const failedSections = {};
+
+/** Runs one section when asked for; a failure is reported and does not lose the other sections. */
+async function section(name, work) {
+  if (!runs(name)) return;
+  try {
+    await work();
+  } catch (error) {
+    failedSections[name] = error instanceof Error ? error.message : String(error);
+    log(`section "${name}" FAILED: ${failedSections[name]}`);
+  }
+}
 
 const spreadText = ({ median: mid, q1, q3, wide }) => `${round(mid)} [${round(q1)}–${round(q3)}]${wide ? ' WIDE' : ''}`;
 /** Ratios taken block by block: the median and quartiles over the blocks. */
@@ -576,7 +616,7 @@ async function main() {
     const agentWith = await withExtension.context.newPage();
     const agentWithout = await without.context.newPage();
 
-    if (runs('loads')) {
+    await section('loads', async () => {
       const arms = { with: agentWith, observerFloor: await observerFloor.context.newPage(), floor: await floor.context.newPage(), without: agentWithout };
       log(`page load (${LOAD_RUNS} per arm): store page and heavy page, under automation`);
       const dirs = { with: withExtension.dir, observerFloor: observerFloor.dir, floor: floor.dir, without: without.dir };
@@ -608,11 +648,11 @@ async function main() {
         heavyPageCpuMsPerLoad: cpuText(heavy),
         benignEventUs: armsText(events.arms),
       });
-    }
+    });
     await floor.context.close();
     await observerFloor.context.close();
 
-    if (runs('unguarded')) {
+    await section('unguarded', async () => {
       log('page load in an unguarded tab (Xvfb, no automation)');
       const unguarded = await unguardedLoads(server, { with: [resolve(EXTENSION_DIR)], observerFloor: [OBSERVER_FLOOR_EXTENSION], floor: [FLOOR_EXTENSION], without: [] });
       if (unguarded.missing) log(`not measured: ${unguarded.missing.join(' and ')} missing (apt-get install xvfb xdotool)`);
@@ -625,9 +665,9 @@ async function main() {
         details.unguardedVsFloorByBlock = ratioText(unguarded.vsFloorByBlock);
         details.unguardedVsObserverFloorByBlock = ratioText(unguarded.vsObserverFloorByBlock);
       }
-    }
+    });
 
-    if (runs('requests')) {
+    await section('requests', async () => {
       log('benign requests: our in-page hooks, none, and the debugger Fetch-domain prototype');
       const fetchDomain = await launch([FETCH_DOMAIN_PROTOTYPE]);
       const requests = await requestOverhead(
@@ -639,9 +679,9 @@ async function main() {
       results.requestHoldOverheadUs = round(requests.overheadUs, 0);
       results.requestHoldOverheadUsFetchDomain = round(requests.fetchDomainOverheadUs, 0);
       details.benignFetchUs = Object.fromEntries(Object.entries(requests.us).map(([name, value]) => [name, round(value, 0)]));
-    }
+    });
 
-    if (runs('person')) {
+    await section('person', async () => {
       log('a person\'s click in an unguarded tab (Xvfb, xdotool)');
       const person = await personClicks(server, resolve(EXTENSION_DIR));
       if (person.missing) log(`not measured: ${person.missing.join(' and ')} missing (apt-get install xvfb xdotool)`);
@@ -651,13 +691,13 @@ async function main() {
         personClicksReleased: person.with ? person.with.length : null,
       });
       details.personClickMs = person.with ? { with: median(person.with), without: median(person.without) } : 'not measured';
-    }
+    });
 
     const panel = await withExtension.context.newPage();
     await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
     // Reflex-speed clicking is the point of these measurements: no dwell, no fatigue pause.
     await send(panel, { type: 'set-settings', settings: { dwellMs: 0, fatigueCount: 10_000, floodLimit: 10_000 } });
-    if (runs('latency')) {
+    await section('latency', async () => {
       log('intercept to card');
       const { toCard, toApprovable } = await interceptToCard(agentWith, panel, server.origin);
       log('approve to request');
@@ -678,9 +718,9 @@ async function main() {
         burstLost: 200 - storm.reached,
       });
       details.burstFiredWithinMs = storm.firedWithinMs;
-    }
+    });
 
-    if (runs('team')) {
+    await section('team', async () => {
       log('team review: held in one browser to the card in another\'s panel, and a fleet of 50 agent browsers');
       const reviewer = await launch([resolve(EXTENSION_DIR)]);
       try {
@@ -704,9 +744,9 @@ async function main() {
         await reviewer.context.close();
         rmSync(reviewer.dir, { recursive: true, force: true, maxRetries: 5 });
       }
-    }
+    });
 
-    if (runs('history')) {
+    await section('history', async () => {
       await send(panel, { type: 'clear-history' });
       log(`history with ${HISTORY_SIZE.toLocaleString()} entries`);
       const history = await history100k(panel, withExtension.dir);
@@ -726,18 +766,20 @@ async function main() {
       });
       details.exportMs = Object.fromEntries(Object.entries(quiet).map(([name, figures]) => [name, spreadText(figures)]));
       details.exportBesideBusyProcessMs = Object.fromEntries(Object.entries(busy).map(([name, figures]) => [name, spreadText(figures)]));
-    }
+    });
 
-    if (runs('launcher')) {
+    await section('launcher', async () => {
       log(`npm run browser from a fresh profile to its printed endpoint (${LAUNCHER_RUNS} runs)`);
       const times = await launcherColdStarts();
       results.launcherColdStartMs = round(median(times), 0);
       details.launcherColdStartMs = spreadText(spread(times));
-    }
+    });
 
     results.contentScriptBytesGz = contentScriptFiles().reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+    details.relaunchedUnderXvfb = relaunches.length;
     print(results, details);
-    if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ ...results, details }, null, 2)}\n`);
+    if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ ...results, details, failedSections }, null, 2)}\n`);
+    if (Object.keys(failedSections).length) process.exitCode = 1;
   } finally {
     await withExtension.context.close();
     await without.context.close();
@@ -792,6 +834,8 @@ function print(results, details) {
   console.log(line(['metric', 'value', 'target', '']));
   for (const row of rows) console.log(line(row));
   console.log(`machine: ${details.machine}`);
+  if (relaunches.length) console.log(`relaunched under Xvfb (no request within ${LAUNCH_SHOWS_REQUEST_MS} ms): ${relaunches.length} (${relaunches.join(', ')})`);
+  for (const [name, why] of Object.entries(failedSections)) console.log(`section "${name}" FAILED, its figures are missing: ${why}`);
   console.log(`details: ${JSON.stringify(details)}`);
   const wide = Object.entries(details).filter(([, value]) => typeof value === 'object' && JSON.stringify(value).includes('WIDE'));
   for (const [key] of wide) console.log(`warning: ${key} varied too much between runs (interquartile range over ${WIDE_SPREAD * 100} % of the median): rerun on a quieter machine before trusting it`);
