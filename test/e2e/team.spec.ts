@@ -128,7 +128,11 @@ test('two reviewers approving at the same moment send it once', async ({ server 
       await expect(approve).toBeEnabled();
       approves.push(approve);
     }
-    await Promise.all(approves.map((approve) => approve.click()));
+    // Both presses in one instant. Two locator clicks are not: each first checks its button over
+    // several round trips, and under load the first approval was delivered, the entry closed and
+    // the other reviewer's card removed before the second click landed, which then waited for
+    // its button for ever.
+    await Promise.all(approves.map((approve) => approve.evaluate((button: HTMLButtonElement) => button.click())));
     await expectReceivedOnce(server, '/cases/newsletter');
     // Both queues empty: the entry closed once the agent browser delivered.
     await expect(desk.panel.page.getByText('No actions waiting in the team queue.')).toBeVisible();
