@@ -100,7 +100,12 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
             <dt>{t('details.sendsTo')}</dt>
             <dd className="url">
               {record.form.method.toUpperCase()} <PageText text={record.form.action} />
-              {record.form.via && <span className="note"> {t('details.madeByPage', { via: t(`details.via.${record.form.via}`) })}</span>}
+              {record.form.via && (
+                <span className="note">
+                  {' '}
+                  {t(record.cause === 'evaluated-script' ? 'details.madeByScript' : 'details.madeByPage', { via: t(`details.via.${record.form.via}`) })}
+                </span>
+              )}
               {record.form.target && (
                 <span className="note">
                   {' '}

@@ -12,6 +12,9 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
 export type RequestVia = (typeof REQUEST_VIAS)[number];
 
+export const ACTION_CAUSES = ['evaluated-script'] as const;
+export type ActionCause = (typeof ACTION_CAUSES)[number];
+
 /** Where the data goes: a form's effective submission, or a request the page made. */
 export interface Destination {
   /** Absolute URL. */
@@ -65,6 +68,8 @@ export interface ProposedAction {
   /** Where masked fields sit in the top viewport, painted over before a screenshot is kept. */
   redactions?: Rect[];
   signals: GuardSignal[];
+  /** Set when a script the agent evaluated in the page sent it, not a control's activation. */
+  cause?: ActionCause;
   heldAt: number;
 }
 

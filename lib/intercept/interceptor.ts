@@ -315,6 +315,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     } catch {
       return; // not the hook's event: a page can only ever ask for a hold of its own requests
     }
+    if (detail.cause === 'script') return holdScriptRequest(event, detail);
     // Requests of an approved or released action's replay were covered by that decision.
     if (replaying || now() - replayedAt < CAUSE_WINDOW_MS) return;
     const input = lastInput;
@@ -333,9 +334,35 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const signals = signalsFor(input.trusted);
     if (!signals.length) return;
     event.preventDefault();
-    const answer = (verdict: RequestDecision['verdict']) => () =>
-      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
+    const answer = answerer(detail.nonce);
     hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near: input.control, replay: answer('approve'), discard: answer('reject') });
+  }
+
+  /** Tells the MAIN-world hook what became of the request it offered under `nonce`. */
+  function answerer(nonce: string) {
+    return (verdict: RequestDecision['verdict']) => () =>
+      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce, verdict }) }));
+  }
+
+  /**
+   * A state-changing request sent by code a client evaluated in the page: an agent's action
+   * with no control, held in a guarded tab whatever the time since the last input. Its kind
+   * comes from what is sent; a request that commits nothing passes.
+   */
+  function holdScriptRequest(event: Event, detail: RequestDetail): void {
+    let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
+    try {
+      if (isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
+      read = { kind: detail.method === 'DELETE' ? 'delete' : 'submit', label: `${detail.method} ${pathOf(detail.url)}`, request: detail };
+    } catch (error) {
+      read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
+    }
+    // No input to judge as trusted or not: the tab's own signals decide.
+    const signals = signalsFor(true);
+    if (!signals.length) return;
+    event.preventDefault();
+    const answer = answerer(detail.nonce);
+    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near: doc.documentElement, replay: answer('approve'), discard: answer('reject') });
   }
 
   function activate(control: Element): void {
@@ -476,6 +503,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       signals: entry.signals,
       heldAt: Date.now(),
     };
+    if (entry.request?.cause === 'script') action.cause = 'evaluated-script';
     const unreadable: string[] = [];
     if (entry.truncated) action.fieldsTruncated = true;
     const destination = destinationOf(entry);

@@ -1,10 +1,13 @@
 import { CAUSE_WINDOW_MS, FIELD_CAP, flattenJson, isStateChanging } from '@/lib/actions/requests';
 import type { RequestVia } from '@/lib/actions/types';
+import { scriptUrlOf, stackHasEvaluatedCode } from '@/lib/detect/evaluated';
 
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
 /** Fired at the window before a state-changing request leaves, soon after an input event. */
 export const REQUEST_EVENT = 'countersign:request';
+/** Frames read to find evaluated code under the hook: deep enough for frameworks' call chains. */
+const STACK_DEPTH = 100;
 /** The isolated world's answer to a held request. */
 export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
 
@@ -17,7 +20,11 @@ export interface RequestDetail {
   via: RequestVia;
   keepalive: boolean;
   body: BodySummary;
+  /** What made the page send it: a recent input, or code a client evaluated in the page. */
+  cause: RequestCause;
 }
+
+export type RequestCause = 'input' | 'script';
 
 export interface BodySummary {
   kind: 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
@@ -56,6 +63,35 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const now = () => win.performance.now();
   const waiting = new Map<string, (verdict: RequestDecision['verdict']) => void>();
   let lastInput = -Infinity;
+  const NativeError = win.Error;
+  /** V8's knobs on the Error constructor, which the page can set too. */
+  const stackKnobs = win.Error as unknown as { stackTraceLimit: number; prepareStackTrace?: unknown };
+  const ownScript = scriptUrlOf(String(new NativeError().stack));
+
+  /**
+   * Whether code a client evaluated (or another extension injected) is on the call stack.
+   * The page may pin `Error.stackTraceLimit` or `prepareStackTrace` to hide it: then it cannot
+   * be told, which counts as evaluated (held where the tab is guarded).
+   */
+  function evaluatedCodeCalls(): boolean {
+    const limit = stackKnobs.stackTraceLimit;
+    const prepare = stackKnobs.prepareStackTrace;
+    try {
+      stackKnobs.stackTraceLimit = STACK_DEPTH;
+      stackKnobs.prepareStackTrace = undefined;
+      if (stackKnobs.stackTraceLimit !== STACK_DEPTH || stackKnobs.prepareStackTrace !== undefined) return true;
+      return stackHasEvaluatedCode(String(new NativeError().stack), ownScript);
+    } catch {
+      return true;
+    } finally {
+      try {
+        stackKnobs.stackTraceLimit = limit;
+        stackKnobs.prepareStackTrace = prepare;
+      } catch {
+        // pinned by the page: left as it was
+      }
+    }
+  }
 
   const formProto = win.HTMLFormElement.prototype;
   const nativeSubmit = formProto.submit;
@@ -100,7 +136,12 @@ export function installPageHook(win: Window & typeof globalThis): void {
     return true;
   }
 
-  const caused = (method: string) => isStateChanging(method) && now() - lastInput < CAUSE_WINDOW_MS;
+  /** Why a request may need a decision; null for one that passes untouched. */
+  const causeOf = (method: string): RequestCause | null => {
+    if (!isStateChanging(method)) return null;
+    if (evaluatedCodeCalls()) return 'script';
+    return now() - lastInput < CAUSE_WINDOW_MS ? 'input' : null;
+  };
   const absolute = (url: unknown) => {
     try {
       return new URL(String(url), win.location.href).href;
@@ -156,7 +197,8 @@ export function installPageHook(win: Window & typeof globalThis): void {
     const request = input instanceof win.Request ? input : null;
     const method = String(init?.method ?? request?.method ?? 'GET');
     const send = () => apply(nativeFetch, win, [input, init]) as Promise<Response>;
-    if (!caused(method)) return send();
+    const cause = causeOf(method);
+    if (!cause) return send();
     const describe = async (): Promise<BodySummary> =>
       init?.body !== undefined || !request ? summarize(init?.body) : summarizeText(await request.clone().text());
     return describe().then(
@@ -168,6 +210,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
             via: 'fetch' as const,
             keepalive: Boolean(init?.keepalive ?? request?.keepalive),
             body,
+            cause,
           };
           const held = offer(detail, (verdict) =>
             verdict === 'approve' ? resolve(send()) : reject(new TypeError('Failed to fetch')),
@@ -188,8 +231,9 @@ export function installPageHook(win: Window & typeof globalThis): void {
   xhrProto.send = function send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     const request = opened.get(this);
     const go = () => apply(nativeSend, this, [body]);
-    if (!request || !caused(request.method)) return go();
-    const held = offer({ ...request, via: 'xhr', keepalive: false, body: summarize(body) }, (verdict) => {
+    const cause = request && causeOf(request.method);
+    if (!request || !cause) return go();
+    const held = offer({ ...request, via: 'xhr', keepalive: false, body: summarize(body), cause }, (verdict) => {
       if (verdict === 'approve') return go();
       for (const type of ['error', 'loadend']) apply(dispatch, this, [new ProgressEventCtor(type)]);
     });
@@ -201,8 +245,9 @@ export function installPageHook(win: Window & typeof globalThis): void {
   if (nativeBeacon) {
     navigatorProto.sendBeacon = function sendBeacon(this: Navigator, url: string | URL, data?: BodyInit | null) {
       const go = () => apply(nativeBeacon, this, [url, data]) as boolean;
-      if (!caused('POST')) return go();
-      const detail = { method: 'POST', url: absolute(url), via: 'beacon' as const, keepalive: true, body: summarize(data) };
+      const cause = causeOf('POST');
+      if (!cause) return go();
+      const detail = { method: 'POST', url: absolute(url), via: 'beacon' as const, keepalive: true, body: summarize(data), cause };
       const held = offer(detail, (verdict) => verdict === 'approve' && go());
       return held || go();
     };

@@ -4,6 +4,7 @@ import {
   GUARD_SIGNALS,
   REQUEST_VIAS,
   TRIGGERS,
+  ACTION_CAUSES,
   type Destination,
   type FieldSnapshot,
   type GuardSignal,
@@ -140,6 +141,8 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
   const recipients = optional('recipients', strings(50, 500), raw.recipients);
   if (recipients) action.recipients = recipients;
   const message = optional('message', text(LIMITS.message), raw.message);
+  const cause = optional('cause', v.picklist(ACTION_CAUSES), raw.cause);
+  if (cause) action.cause = cause;
   if (message !== undefined) action.message = message;
   const box = optional('control position', target, raw.target);
   if (box) action.target = box;

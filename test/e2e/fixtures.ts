@@ -73,6 +73,7 @@ export class QueuePage {
   async approve(text: string | RegExp, button: RegExp = /^Approve/): Promise<void> {
     const card = this.card(text);
     const approve = card.getByRole('button', { name: button });
+    await card.scrollIntoViewIfNeeded(); // as a person would: the dwell counts from the card in view
     await expect(approve).toBeEnabled(); // dwell over, and the broker has evaluated the action
     const confirm = await card.getAttribute('data-confirm');
     await approve.click();

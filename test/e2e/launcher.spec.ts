@@ -4,26 +4,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
 import puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
-import { expect, expectNothingReceived, expectReceivedOnce, findChromium, foreignClientTest, PanelPage } from './fixtures';
-import { startLauncher, type Launched } from './launcher';
+import { expect, expectNothingReceived, expectReceivedOnce, findChromium } from './fixtures';
+import { connectAsPrinted, launchedTest, printed, startLauncher } from './launcher';
 import { CHROME_DEVTOOLS_MCP, McpClient, PLAYWRIGHT_MCP } from './mcp-client';
 import { startXvfb } from './xvfb';
 
 // `npm run browser` as a person runs it: the clients connect with what it prints, nothing else.
-
-/** One client's printed configuration, as a person would copy it from the terminal. */
-function printed(output: string, client: string): string {
-  const section = output.split(`\n${client}:\n`)[1];
-  expect(section, `no configuration printed for ${client}`).toBeTruthy();
-  return section!
-    .split('\n\n')[0]!
-    .split('\n')
-    .map((line) => line.slice(2))
-    .join('\n');
-}
 
 const mcpArgs = (output: string, client: string, server: string): string[] => {
   const config = JSON.parse(printed(output, client)) as { mcpServers: Record<string, { command: string; args: string[] }> };
@@ -32,37 +20,7 @@ const mcpArgs = (output: string, client: string, server: string): string[] => {
   return args.slice(1); // after the package name, which npx would fetch: here it is installed
 };
 
-const test = foreignClientTest.extend<object, { launched: Launched; person: { browser: Browser; panel: PanelPage } }>({
-  launched: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const launched = await startLauncher(['--port', '0', '--headless']);
-      await use(launched);
-      await launched.stop();
-    },
-    { scope: 'worker' },
-  ],
-  person: [
-    async ({ launched }, use) => {
-      // The reviewer's side panel, opened in a tab of the launched browser, connected exactly as printed.
-      const browser = await connectAsPrinted(launched);
-      const context = browser.contexts()[0]!;
-      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-      const page = await context.newPage();
-      await page.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
-      await use({ browser, panel: new PanelPage(page) });
-      await browser.close();
-    },
-    { scope: 'worker' },
-  ],
-});
-
-/** The README's Playwright line with the printed endpoint: no timeout of ours, no retry. */
-function connectAsPrinted(launched: Launched): Promise<Browser> {
-  const endpoint = /connectOverCDP\('([^']+)'\)/.exec(printed(launched.output, 'Playwright'))?.[1];
-  expect(endpoint).toBe(launched.endpoint);
-  return chromium.connectOverCDP(endpoint!);
-}
+const test = launchedTest;
 
 test.describe.configure({ mode: 'serial' });
 

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from './fixtures';
+import { chromium, type Browser } from '@playwright/test';
+import { expect, foreignClientTest, PanelPage } from './fixtures';
 
 /** `npm run browser` running in a fresh profile, with what it printed. */
 export interface Launched {
@@ -43,3 +44,48 @@ export async function startLauncher(args: string[], env: NodeJS.ProcessEnv = pro
     },
   };
 }
+
+/** One client's printed configuration, as a person would copy it from the terminal. */
+export function printed(output: string, client: string): string {
+  const section = output.split(`\n${client}:\n`)[1];
+  expect(section, `no configuration printed for ${client}`).toBeTruthy();
+  return section!
+    .split('\n\n')[0]!
+    .split('\n')
+    .map((line) => line.slice(2))
+    .join('\n');
+}
+
+/** `npm run browser` (headless, any port) for a whole file, and the person's panel in it, connected as printed. */
+export const launchedTest = foreignClientTest.extend<object, { launched: Launched; person: { browser: Browser; panel: PanelPage } }>({
+  launched: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const launched = await startLauncher(['--port', '0', '--headless']);
+      await use(launched);
+      await launched.stop();
+    },
+    { scope: 'worker' },
+  ],
+  person: [
+    async ({ launched }, use) => {
+      // The reviewer's side panel, opened in a tab of the launched browser, connected exactly as printed.
+      const browser = await connectAsPrinted(launched);
+      const context = browser.contexts()[0]!;
+      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${new URL(worker.url()).host}/sidepanel.html`);
+      await use({ browser, panel: new PanelPage(page) });
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/** The README's Playwright line with the printed endpoint: no timeout of ours, no retry. */
+export function connectAsPrinted(launched: Launched): Promise<Browser> {
+  const endpoint = /connectOverCDP\('([^']+)'\)/.exec(printed(launched.output, 'Playwright'))?.[1];
+  expect(endpoint).toBe(launched.endpoint);
+  return chromium.connectOverCDP(endpoint!);
+}
+
