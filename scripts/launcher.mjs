@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkAttach } from './attach-check.mjs';
 import { openCdp } from './cdp.mjs';
+import { openUrls } from './open-urls.mjs';
 import { extensionFlags, findChromium, QUIET_FLAGS } from './chromium.mjs';
 import { EXTENSION_DIR } from './content-scripts.mjs';
 
@@ -63,8 +64,8 @@ export async function launchBrowser({
       // A debugging port alone sets navigator.webdriver in every tab, the person's own too. The guard
       // sees a driven tab by its attached client; real mouse input needs --guard always.
       '--disable-blink-features=AutomationControlled',
-      // One URL only: headless Chromium refuses several ("Multiple targets are not supported").
-      urls[0] ?? START_PAGE,
+      // The URLs open once the browser is up (open-urls.mjs): headless Chromium refuses several here.
+      START_PAGE,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env },
   );
@@ -100,7 +101,7 @@ export async function launchBrowser({
     const version = await (await fetch(`${endpoint}/json/version`)).json();
     const worker = await extensionWorker(endpoint, deadline);
     const guardMode = await setGuardMode(worker.webSocketDebuggerUrl, guard, deadline);
-    await openTabs(version.webSocketDebuggerUrl, urls.slice(1));
+    await openUrls(version.webSocketDebuggerUrl, urls, { timeoutMs: attachTimeoutMs });
     await checkAttach(version.webSocketDebuggerUrl, { timeoutMs: attachTimeoutMs });
     return {
       endpoint,
@@ -136,17 +137,6 @@ async function extensionWorker(endpoint, deadline) {
     if (worker) return worker;
     if (Date.now() > deadline) throw new Error('Countersign did not start in the browser (no service worker)');
     await sleep(25);
-  }
-}
-
-/** Opens each URL in a tab of its own, in order, from the browser target. */
-async function openTabs(webSocketUrl, urls) {
-  if (!urls.length) return;
-  const browser = await openCdp(webSocketUrl, 'could not open the browser’s DevTools WebSocket');
-  try {
-    for (const url of urls) await browser.send('Target.createTarget', { url });
-  } finally {
-    browser.close();
   }
 }
 
