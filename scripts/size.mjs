@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { contentScriptFiles } from './content-scripts.mjs';
 
-export const CONTENT_SCRIPT_BUDGET_GZ = 12_000;
+// 12,000 until the request hook learnt to tell a client's evaluated script by its call stack (+280 B).
+export const CONTENT_SCRIPT_BUDGET_GZ = 12_100;
 
 let total = 0;
 for (const file of contentScriptFiles()) {

@@ -315,54 +315,30 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     } catch {
       return; // not the hook's event: a page can only ever ask for a hold of its own requests
     }
-    if (detail.cause === 'script') return holdScriptRequest(event, detail);
+    // Code a client evaluated in the page acts with no control: no input, replay or wording excuses it.
+    const script = detail.cause === 'script';
     // Requests of an approved or released action's replay were covered by that decision.
-    if (replaying || now() - replayedAt < CAUSE_WINDOW_MS) return;
-    const input = lastInput;
+    if (!script && (replaying || now() - replayedAt < CAUSE_WINDOW_MS)) return;
+    const input = script ? null : lastInput;
     // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
-    if (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES)) return;
+    if (!script && (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES))) return;
     let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
     try {
-      input.wording ??= wordingOf(input.control);
-      const { label, kind: wording } = input.wording;
-      if (wording === 'benign' || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
-      const kind = wording ?? (detail.method === 'DELETE' ? 'delete' : 'submit');
-      read = { kind, label: label || `${detail.method} ${pathOf(detail.url)}`, request: detail };
+      const wording = input?.control ? (input.wording ??= wordingOf(input.control)) : null;
+      if (wording?.kind === 'benign' || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
+      const kind = wording?.kind ?? (detail.method === 'DELETE' ? 'delete' : 'submit');
+      read = { kind, label: wording?.label || `${detail.method} ${pathOf(detail.url)}`, request: detail };
     } catch (error) {
       read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
     }
-    const signals = signalsFor(input.trusted);
+    // An evaluated script has no input to judge as trusted or not: the tab's own signals decide.
+    const signals = signalsFor(input?.trusted ?? true);
     if (!signals.length) return;
     event.preventDefault();
-    const answer = answerer(detail.nonce);
-    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near: input.control, replay: answer('approve'), discard: answer('reject') });
-  }
-
-  /** Tells the MAIN-world hook what became of the request it offered under `nonce`. */
-  function answerer(nonce: string) {
-    return (verdict: RequestDecision['verdict']) => () =>
-      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce, verdict }) }));
-  }
-
-  /**
-   * A state-changing request sent by code a client evaluated in the page: an agent's action
-   * with no control, held in a guarded tab whatever the time since the last input. Its kind
-   * comes from what is sent; a request that commits nothing passes.
-   */
-  function holdScriptRequest(event: Event, detail: RequestDetail): void {
-    let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
-    try {
-      if (isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
-      read = { kind: detail.method === 'DELETE' ? 'delete' : 'submit', label: `${detail.method} ${pathOf(detail.url)}`, request: detail };
-    } catch (error) {
-      read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
-    }
-    // No input to judge as trusted or not: the tab's own signals decide.
-    const signals = signalsFor(true);
-    if (!signals.length) return;
-    event.preventDefault();
-    const answer = answerer(detail.nonce);
-    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near: doc.documentElement, replay: answer('approve'), discard: answer('reject') });
+    const answer = (verdict: RequestDecision['verdict']) => () =>
+      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
+    const near = input?.control ?? doc.documentElement;
+    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near, replay: answer('approve'), discard: answer('reject') });
   }
 
   function activate(control: Element): void {

@@ -1,6 +1,6 @@
 import { CAUSE_WINDOW_MS, FIELD_CAP, flattenJson, isStateChanging } from '@/lib/actions/requests';
 import type { RequestVia } from '@/lib/actions/types';
-import { scriptUrlOf, stackHasEvaluatedCode } from '@/lib/detect/evaluated';
+import { stackHasEvaluatedCode } from '@/lib/detect/evaluated';
 
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
@@ -52,6 +52,7 @@ export interface RequestDecision {
  */
 export function installPageHook(win: Window & typeof globalThis): void {
   const apply = Reflect.apply;
+  const reflectSet = Reflect.set;
   const dispatch = win.EventTarget.prototype.dispatchEvent;
   const CustomEventCtor = win.CustomEvent;
   const ProgressEventCtor = win.ProgressEvent;
@@ -66,30 +67,24 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const NativeError = win.Error;
   /** V8's knobs on the Error constructor, which the page can set too. */
   const stackKnobs = win.Error as unknown as { stackTraceLimit: number; prepareStackTrace?: unknown };
-  const ownScript = scriptUrlOf(String(new NativeError().stack));
+  /** False, not a throw, where the page made the knob read-only. */
+  const setKnob = (name: keyof typeof stackKnobs, value: unknown) => reflectSet(stackKnobs, name, value);
 
   /**
-   * Whether code a client evaluated (or another extension injected) is on the call stack.
-   * The page may pin `Error.stackTraceLimit` or `prepareStackTrace` to hide it: then it cannot
-   * be told, which counts as evaluated (held where the tab is guarded).
+   * Whether code a client evaluated is on the call stack. The page may pin
+   * `Error.stackTraceLimit` or `prepareStackTrace` to hide it: then no stack is read, which
+   * counts as evaluated (held where the tab is guarded).
    */
   function evaluatedCodeCalls(): boolean {
-    const limit = stackKnobs.stackTraceLimit;
-    const prepare = stackKnobs.prepareStackTrace;
     try {
-      stackKnobs.stackTraceLimit = STACK_DEPTH;
-      stackKnobs.prepareStackTrace = undefined;
-      if (stackKnobs.stackTraceLimit !== STACK_DEPTH || stackKnobs.prepareStackTrace !== undefined) return true;
-      return stackHasEvaluatedCode(String(new NativeError().stack), ownScript);
+      const { stackTraceLimit, prepareStackTrace } = stackKnobs;
+      const readable = setKnob('stackTraceLimit', STACK_DEPTH) && setKnob('prepareStackTrace', undefined) && stackKnobs.prepareStackTrace === undefined;
+      const stack = readable ? String(new NativeError().stack) : '';
+      setKnob('stackTraceLimit', stackTraceLimit);
+      setKnob('prepareStackTrace', prepareStackTrace);
+      return stackHasEvaluatedCode(stack);
     } catch {
       return true;
-    } finally {
-      try {
-        stackKnobs.stackTraceLimit = limit;
-        stackKnobs.prepareStackTrace = prepare;
-      } catch {
-        // pinned by the page: left as it was
-      }
     }
   }
 
