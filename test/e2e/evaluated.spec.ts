@@ -75,6 +75,17 @@ test('Playwright page.evaluate: each request waits for the person; approved ones
   await page.close();
 });
 
+test('a page that pins Error.prepareStackTrace to hide the agent’s script still has its request held', async ({ person, server }) => {
+  const page = await person.browser.contexts()[0]!.newPage();
+  await page.goto(`${server.origin}/cases/stack-hiding.html`);
+  await page.evaluate(() => void fetch('/api/hidden/order', { method: 'POST', body: 'total=89.00' }));
+  await expect(person.panel.card('POST /api/hidden/order')).toBeVisible();
+  await expectNothingReceived(server, '/api/hidden/order');
+  await person.panel.approve('POST /api/hidden/order');
+  expect((await expectReceivedOnce(server, '/api/hidden/order')).body).toBe('total=89.00');
+  await page.close();
+});
+
 test('Puppeteer page.evaluate is held the same way', async ({ launched, person, server }) => {
   const browser = await puppeteer.connect({ browserURL: launched.endpoint });
   try {

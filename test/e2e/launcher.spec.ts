@@ -41,15 +41,6 @@ test('the launcher prints its endpoint on 127.0.0.1 and a configuration for ever
   }
 });
 
-test('without a URL the launched tab is a blank page, and Playwright connects with the printed line', async ({ launched }) => {
-  const browser = await connectAsPrinted(launched);
-  try {
-    expect(browser.contexts()[0]!.pages().map((page) => page.url())).toEqual(['about:blank']);
-  } finally {
-    await browser.close();
-  }
-});
-
 test('Playwright MCP connects with the printed settings and its click is held until approved', async ({ launched, person, server }) => {
   const outputDir = mkdtempSync(join(tmpdir(), 'countersign-mcp-'));
   const mcp = new McpClient(PLAYWRIGHT_MCP, [...mcpArgs(launched.output, 'Playwright MCP', 'playwright'), '--output-dir', outputDir]);
@@ -148,6 +139,10 @@ test.describe('launched in other ways', () => {
       await launched.stop();
     }
   }
+
+  test('headless with no URL: the one tab is a blank page, and Playwright connects with the printed line', async () => {
+    expect(await tabsSeenByPlaywright(['--headless'])).toEqual(['about:blank']);
+  });
 
   test('headless with URLs: the tabs open them and Playwright connects with the printed line', async ({ server }) => {
     const urls = [`${server.origin}/cases/spa-fetch.html?opened-by=launcher`, `${server.origin}/cases/form-submit.html?opened-by=launcher`];
