@@ -4,12 +4,12 @@ import { stackHasEvaluatedCode } from '@/lib/detect/evaluated';
 
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
-/** Fired at the window before a state-changing request leaves, soon after an input event. */
+/** Fired at the window before a state-changing request leaves, soon after an input or from evaluated code. */
 export const REQUEST_EVENT = 'countersign:request';
-/** Frames read to find evaluated code under the hook: deep enough for frameworks' call chains. */
-const STACK_DEPTH = 100;
 /** The isolated world's answer to a held request. */
 export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
+/** Frames read to find evaluated code under the hook: deep enough for frameworks' call chains. */
+const STACK_DEPTH = 100;
 
 
 /** A request as the page is about to send it, passed to the isolated world as JSON. */
