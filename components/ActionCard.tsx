@@ -86,6 +86,11 @@ export function ActionCard({
           <button disabled={busy} onClick={() => void run(() => request({ type: 'always', id: record.id, level: 'block' }))}>
             {t('card.alwaysBlock', { kinds: kindPlural(record.kind), site: record.site })}
           </button>
+          {record.tool && !record.tool.declarative && record.kind !== 'unclassified' && (
+            <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'allow-tool', id: record.id, ...(await trustProof()) }))}>
+              {t('card.alwaysAllowTool', { tool: record.tool.name, site: record.site })}
+            </button>
+          )}
           {endpoint && (
             <button disabled={approveBlocked} onClick={() => void run(async () => request({ type: 'allow-endpoint', id: record.id, ...(await trustProof()) }))}>
               {t('card.alwaysAllowEndpoint', { endpoint, site: record.site })}

@@ -57,10 +57,32 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
             </dd>
           </>
         )}
-        <dt>{t('details.control')}</dt>
-        <dd className="label">
-          <PageText text={record.label} fallback={t('details.noLabel')} />
-        </dd>
+        {record.tool ? (
+          <>
+            <dt>{t('details.tool')}</dt>
+            <dd className="tool">
+              <strong>
+                <PageText text={record.tool.name} />
+              </strong>
+              {record.tool.description && (
+                <>
+                  {': '}
+                  <PageText text={record.tool.description} />
+                </>
+              )}
+              {record.tool.declarative && <span className="note"> {t('details.toolDeclarative')}</span>}
+              {record.tool.consequential && <span className="flag"> {t('details.toolConsequential')}</span>}
+              {record.tool.readOnly && <span className="note"> {t('details.toolReadOnly')}</span>}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('details.control')}</dt>
+            <dd className="label">
+              <PageText text={record.label} fallback={t('details.noLabel')} />
+            </dd>
+          </>
+        )}
         {record.amount && (
           <>
             <dt>{t('details.amount')}</dt>
@@ -103,7 +125,7 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
               {record.form.via && (
                 <span className="note">
                   {' '}
-                  {t(record.cause === 'evaluated-script' ? 'details.madeByScript' : 'details.madeByPage', { via: t(`details.via.${record.form.via}`) })}
+                  {t(causeKey(record.cause), { via: t(`details.via.${record.form.via}`) })}
                 </span>
               )}
               {record.form.target && (
@@ -134,6 +156,11 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
       <WhyHeld record={record} />
     </div>
   );
+}
+
+function causeKey(cause: ActionRecord['cause']) {
+  if (cause === 'evaluated-script') return 'details.madeByScript';
+  return cause === 'tool-execution' ? 'details.madeByTool' : 'details.madeByPage';
 }
 
 function formatAmount(value: number, currency: string): string {

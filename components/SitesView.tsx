@@ -125,6 +125,11 @@ export function SitesView() {
                       <Message id="sites.alwaysAllowed" parts={{ endpoints: <PageText text={rule.endpoints.join(', ')} /> }} />
                     </div>
                   ) : null}
+                  {rule.tools?.length ? (
+                    <div className="note">
+                      <Message id="sites.toolsAllowed" parts={{ tools: <PageText text={rule.tools.join(', ')} /> }} />
+                    </div>
+                  ) : null}
                   {rule.note && (
                     <div className="note">
                       <PageText text={rule.note} />
@@ -179,6 +184,7 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
   const [currency, setCurrency] = useState(rule?.threshold?.currency ?? 'USD');
   const [note, setNote] = useState(rule?.note ?? '');
   const [endpoints, setEndpoints] = useState((rule?.endpoints ?? []).join('\n'));
+  const [tools, setTools] = useState((rule?.tools ?? []).join('\n'));
 
   function spec(): RuleSpec {
     const result: RuleSpec = { pattern, trust };
@@ -187,6 +193,8 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
     if (amount.trim()) result.threshold = { amount: Number(amount), currency: currency.trim().toUpperCase() };
     const listed = endpoints.split('\n').map((line) => line.trim()).filter(Boolean);
     if (listed.length) result.endpoints = listed;
+    const named = tools.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (named.length) result.tools = named;
     if (note.trim()) result.note = note.trim();
     return result;
   }
@@ -240,6 +248,8 @@ function RuleForm(props: { rule?: Rule; onSave: (spec: RuleSpec) => Promise<void
         placeholder={t('sites.endpointsPlaceholder')}
         onChange={(e) => setEndpoints(e.target.value)}
       />
+      <label htmlFor={`${id}-tools`}>{t('sites.tools')}</label>
+      <textarea id={`${id}-tools`} value={tools} rows={2} placeholder={t('sites.toolsPlaceholder')} onChange={(e) => setTools(e.target.value)} />
       <label htmlFor={`${id}-note`}>{t('sites.note')}</label>
       <input id={`${id}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
       <div className="decide">

@@ -19,7 +19,9 @@ export async function findChromium() {
   throw new Error('No Chromium found: set CHROMIUM_PATH, or install Debian\'s "chromium" package');
 }
 
-export const QUIET_FLAGS = [
+export const BROWSER_FLAGS = [
+  // Pages' WebMCP tools exist in Chromium 156 behind this flag; agents call them, Countersign guards them.
+  '--enable-features=WebMCP',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -2,11 +2,11 @@
 // with Chromium, so no image library is needed. Run after changing the SVG; the PNGs are committed.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { findChromium, QUIET_FLAGS } from './chromium.mjs';
+import { findChromium, BROWSER_FLAGS } from './chromium.mjs';
 
 const SIZES = [16, 32, 48, 128];
 const svg = readFileSync('assets/icon.svg', 'utf8');
-const browser = await chromium.launch({ executablePath: await findChromium(), args: QUIET_FLAGS });
+const browser = await chromium.launch({ executablePath: await findChromium(), args: BROWSER_FLAGS });
 mkdirSync('public/icon', { recursive: true });
 for (const size of SIZES) {
   const page = await browser.newPage({ viewport: { width: size, height: size } });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { checkAttach } from './attach-check.mjs';
 import { openCdp } from './cdp.mjs';
 import { openUrls } from './open-urls.mjs';
-import { extensionFlags, findChromium, QUIET_FLAGS } from './chromium.mjs';
+import { extensionFlags, findChromium, BROWSER_FLAGS } from './chromium.mjs';
 import { EXTENSION_DIR } from './content-scripts.mjs';
 
 export const DEFAULT_PORT = 9222;
@@ -55,7 +55,7 @@ export async function launchBrowser({
   const child = spawn(
     await findChromium(),
     [
-      ...QUIET_FLAGS,
+      ...BROWSER_FLAGS,
       ...extensionFlags(extension),
       ...(headless ? ['--headless'] : []),
       `--user-data-dir=${profile}`,

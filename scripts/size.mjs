@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { contentScriptFiles } from './content-scripts.mjs';
 
-// 12,000 until the request hook learnt to tell a client's evaluated script by its call stack (+280 B).
-export const CONTENT_SCRIPT_BUDGET_GZ = 12_100;
+// 12,000 until the request hook learnt to tell a client's evaluated script by its call stack (+280 B);
+// 12,100 until WebMCP tool calls were held in the page, with their arguments on the card (+1,720 B).
+export const CONTENT_SCRIPT_BUDGET_GZ = 13_900;
 
 let total = 0;
 for (const file of contentScriptFiles()) {

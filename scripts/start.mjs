@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startFixtureServer } from '../test/fixtures/server.mjs';
-import { extensionFlags, findChromium, QUIET_FLAGS } from './chromium.mjs';
+import { extensionFlags, findChromium, BROWSER_FLAGS } from './chromium.mjs';
 import { EXTENSION_DIR } from './content-scripts.mjs';
 
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
@@ -26,7 +26,7 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   executablePath: await findChromium(),
   headless,
   viewport: null,
-  args: [...QUIET_FLAGS, ...extensionFlags(resolve(EXTENSION_DIR))],
+  args: [...BROWSER_FLAGS, ...extensionFlags(resolve(EXTENSION_DIR))],
 });
 const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 const panel = context.pages()[0] ?? (await context.newPage());

@@ -6,13 +6,14 @@ export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassifi
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** How the agent triggered the action; decides how the content script replays it. */
-export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request'] as const;
+export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request', 'tool'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
 export type RequestVia = (typeof REQUEST_VIAS)[number];
 
-export const ACTION_CAUSES = ['evaluated-script'] as const;
+/** A script the agent evaluated, or a page tool's code that ran without a person's approval. */
+export const ACTION_CAUSES = ['evaluated-script', 'tool-execution'] as const;
 export type ActionCause = (typeof ACTION_CAUSES)[number];
 
 /** Where the data goes: a form's effective submission, or a request the page made. */
@@ -28,7 +29,8 @@ export interface Destination {
 }
 
 /** Why a tab counts as driven by an agent. */
-export const GUARD_SIGNALS = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed'] as const;
+/** `tool-call`: an agent called one of the page's WebMCP tools, which only an agent does. */
+export const GUARD_SIGNALS = ['webdriver', 'untrusted-event', 'debugger', 'armed', 'always', 'unconfirmed', 'tool-call'] as const;
 export type GuardSignal = (typeof GUARD_SIGNALS)[number];
 
 export interface FieldSnapshot {
@@ -70,7 +72,19 @@ export interface ProposedAction {
   signals: GuardSignal[];
   /** Set when a script the agent evaluated in the page sent it, not a control's activation. */
   cause?: ActionCause;
+  /** The page's WebMCP tool the agent called (or whose declarative form it submitted). */
+  tool?: ToolCall;
   heldAt: number;
+}
+
+/** A WebMCP tool as the page declared it: its annotations are the page's claim, not proof. */
+export interface ToolCall {
+  name: string;
+  description: string;
+  readOnly?: boolean;
+  consequential?: boolean;
+  /** A `<form toolname>`, submitted for the agent. */
+  declarative?: boolean;
 }
 
 export interface Rect {

@@ -19,7 +19,7 @@ import type {
 import type { PanelRequestOf, SettingsChange } from '@/lib/messaging/messages';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
-import { endpointOf, grantsTrust, type RuleKind } from '@/lib/policy/rules';
+import { endpointOf, grantsTrust, parseToolName, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
 import { approvalGate } from './gate';
 import { FatigueMonitor } from './fatigue';
@@ -224,6 +224,20 @@ export class Broker {
     const settings = await this.store.settings();
     await this.syncManaged();
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
+    if (policy.verdict === 'allow' && !policy.rule) {
+      // No person's rule: the page's own claim (a read-only tool), logged as let through.
+      const released = await this.store.settle(record.id, {
+        signals,
+        status: 'released',
+        decidedAt: this.platform.now(),
+        decidedBy: 'system',
+        reason: policy.reasons.join('; '),
+        evaluatedAt: this.platform.now(),
+      });
+      if (!released) return { status: 'held' };
+      this.changed();
+      return { status: 'release' };
+    }
     if (policy.verdict !== 'ask' && policy.rule) {
       const allow = policy.verdict === 'allow';
       const settled = await this.store.settle(record.id, {
@@ -563,6 +577,16 @@ export class Broker {
       return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
     }
     return this.approveByShortcut(record, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
+  }
+
+  /** "Always allow tool get_price on <site>": for a call of one of the page's own WebMCP tools. */
+  async allowTool(id: string, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
+    const record = await this.store.get(id);
+    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
+    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
+    const tool = record.tool && !record.tool.declarative ? parseToolName(record.tool.name) : undefined;
+    if (!tool || 'error' in tool) return { ok: false, error: 'Only a call of a tool the page registered, with a plain name, can be allowed by its name.' };
+    return this.approveByShortcut(record, passkey, () => this.rules.allowTool(record.site, tool.tool, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */

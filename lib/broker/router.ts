@@ -31,6 +31,7 @@ const PANEL_HANDLERS = {
   'set-settings': (broker, { settings }) => broker.updateSettings(settings),
   always: (broker, { id, level, passkey }) => broker.always(id, level, passkey),
   'allow-endpoint': (broker, { id, passkey }) => broker.allowEndpoint(id, passkey),
+  'allow-tool': (broker, { id, passkey }) => broker.allowTool(id, passkey),
   grant: (broker, { id, durationMs, passkey }) => broker.grant(id, durationMs, passkey),
   'passkey-status': (broker) => broker.reviewerKey.status(),
   'passkey-register-options': (broker) => broker.reviewerKey.passkeys.registrationOptions(),

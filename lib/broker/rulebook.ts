@@ -49,6 +49,7 @@ export class RuleBook {
         formAction: record.form?.action,
         formMethod: record.form?.method,
         descriptionUnreadable: record.unreadable?.some((note) => note.startsWith(UNREADABLE_DESCRIPTION)),
+        ...(record.tool ? { tool: record.tool } : {}),
       },
       origins.filter((origin): origin is string => origin !== null),
       rules,
@@ -81,6 +82,15 @@ export class RuleBook {
     const rule: Rule = own
       ? { ...own, endpoints, updatedAt: now }
       : this.fresh({ pattern: site, trust: 'ask', endpoints }, source);
+    await this.store.putRule(rule);
+    return rule;
+  }
+
+  /** "Always allow tool get_price on <site>": adds the tool to the site's own rule. */
+  async allowTool(site: string, tool: string, source: RuleSource): Promise<Rule> {
+    const own = await this.ownRule(site);
+    const tools = [...new Set([...(own?.tools ?? []), tool])];
+    const rule: Rule = own ? { ...own, tools, updatedAt: this.clock.now() } : this.fresh({ pattern: site, trust: 'ask', tools }, source);
     await this.store.putRule(rule);
     return rule;
   }
@@ -190,7 +200,7 @@ export class RuleBook {
   }
 }
 
-const SPEC_KEYS = ['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'note'] as const;
+const SPEC_KEYS = ['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'tools', 'note'] as const;
 
 /** A rule without its spec fields, so a new spec replaces them whole (a removed threshold goes). */
 function stripSpec(rule: Rule): Omit<Rule, keyof RuleSpec> {

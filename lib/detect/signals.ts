@@ -29,8 +29,17 @@ export function contentSignals(guard: TabGuard | null, webdriver: boolean, trust
 /** The background's verdict on a held action's signals, using its own view of the tab. */
 export function confirmedSignals(reported: readonly GuardSignal[], guard: TabGuard): GuardSignal[] {
   if (guard.mode === 'off') return [];
-  const page = reported.filter((signal) => signal === 'webdriver' || signal === 'untrusted-event');
-  return contentSignals(guard, page.includes('webdriver'), !page.includes('untrusted-event'));
+  const signals = contentSignals(guard, reported.includes('webdriver'), !reported.includes('untrusted-event'));
+  return reported.includes('tool-call') ? ['tool-call', ...signals] : signals;
+}
+
+/**
+ * A WebMCP tool call is an agent's act in any tab, guarded or not, so it holds by itself;
+ * only the guard switched off lets it run unasked.
+ */
+export function toolSignals(guard: TabGuard | null, webdriver: boolean): GuardSignal[] {
+  if (guard?.mode === 'off') return [];
+  return ['tool-call', ...contentSignals(guard, webdriver, true).filter((signal) => signal !== 'unconfirmed')];
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, requestFieldSnapshots } from '@/lib/actions/requests';
 import { maskSecret } from '@/lib/actions/secrets';
+import { editedArgs, toolAmount, toolFields, toolKind, toolMessage, type ToolSchema } from '@/lib/actions/tool-call';
 import type {
   Amount,
   Destination,
@@ -34,10 +35,11 @@ import type {
   ProposedAction,
   Rect,
   TargetBox,
+  ToolCall,
   Trigger,
 } from '@/lib/actions/types';
 import { classifyWording, clip, normalizeLabel, TITLE_LIMIT } from '@/lib/actions/wording';
-import { contentSignals, holdSignals, type TabGuard } from '@/lib/detect/signals';
+import { contentSignals, holdSignals, toolSignals, type TabGuard } from '@/lib/detect/signals';
 import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
 import {
   FORM_SUBMIT_EVENT,
@@ -47,6 +49,7 @@ import {
   type RequestDetail,
 } from './page-hook';
 import { createStatus } from './status';
+import { TOOL_EVENT, type ToolCallDetail } from './tool-hook';
 
 export interface Transport {
   hello(): Promise<TabGuard>;
@@ -93,11 +96,15 @@ interface HoldSpec extends Classified {
   submitter: Element | null;
   near: Element;
   request?: RequestDetail;
+  tool?: ToolCall;
+  /** An imperative tool call's arguments (edits land here before it runs) and their schema. */
+  toolArgs?: { values: Record<string, unknown>; schema: ToolSchema | undefined };
   /** Why the action could not be read, when it could not. */
   failure?: string;
-  replay: () => void;
-  /** Undoes a rejected action's side of the page (a held request fails like a network error). */
-  discard?: () => void;
+  /** `reviewed`: a person approved it (not a rule, nor the tab turning out unguarded). */
+  replay: (reviewed: boolean) => void;
+  /** Undoes a rejected action's side of the page: a held request fails like a network error, a tool call with `why`. */
+  discard?: (why: string) => void;
 }
 
 interface Input {
@@ -240,10 +247,32 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     try {
       const classified = classifyForm(form, submitter);
       if (!classified) return;
-      const signals = signalsFor(event.isTrusted);
+      // WebMCP: the browser submitted a `<form toolname>` for an agent that called it.
+      const agent = (event as SubmitEvent & { agentInvoked?: boolean }).agentInvoked === true;
+      const signals = agent ? toolSignals(guard, webdriver()) : signalsFor(event.isTrusted);
       if (!signals.length) return;
       stop(event);
-      hold({ ...classified, trigger: 'submit', signals, form, submitter, near: submitter ?? form, replay });
+      if (!agent) return hold({ ...classified, trigger: 'submit', signals, form, submitter, near: submitter ?? form, replay });
+      // The agent's tool call waits on this answer: the submission's outcome, or the reviewer's refusal.
+      let answer: { resolve(): void; reject(why: string): void } | undefined;
+      (event as SubmitEvent & { respondWith(result: Promise<unknown>): void }).respondWith(
+        new Promise<void>((resolve, reject) => (answer = { resolve, reject: (why) => reject(new Error(why)) })),
+      );
+      const tool = { name: attr(form, 'toolname') ?? '', description: attr(form, 'tooldescription') ?? '', declarative: true };
+      hold({
+        ...classified,
+        trigger: 'submit',
+        signals,
+        form,
+        submitter,
+        near: submitter ?? form,
+        tool,
+        replay: () => {
+          answer?.resolve();
+          replay();
+        },
+        discard: (why) => answer?.reject(why),
+      });
     } catch (error) {
       failClosed(event, 'submit', error, replay);
     }
@@ -315,13 +344,14 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     } catch {
       return; // not the hook's event: a page can only ever ask for a hold of its own requests
     }
-    // Code a client evaluated in the page acts with no control: no input, replay or wording excuses it.
-    const script = detail.cause === 'script';
+    // Code a client evaluated in the page, or a page tool no person approved, acts with no
+    // control: no input, replay or wording excuses it.
+    const byInput = detail.cause === 'input';
     // Requests of an approved or released action's replay were covered by that decision.
-    if (!script && (replaying || now() - replayedAt < CAUSE_WINDOW_MS)) return;
-    const input = script ? null : lastInput;
+    if (byInput && (replaying || now() - replayedAt < CAUSE_WINDOW_MS)) return;
+    const input = byInput ? lastInput : null;
     // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
-    if (!script && (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES))) return;
+    if (byInput && (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES))) return;
     let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
     try {
       const wording = input?.control ? (input.wording ??= wordingOf(input.control)) : null;
@@ -332,13 +362,61 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
     }
     // An evaluated script has no input to judge as trusted or not: the tab's own signals decide.
-    const signals = signalsFor(input?.trusted ?? true);
+    // A tool's request is the agent's call going on, in any tab.
+    const signals = detail.cause === 'tool' ? toolSignals(guard, webdriver()) : signalsFor(input?.trusted ?? true);
     if (!signals.length) return;
     event.preventDefault();
     const answer = (verdict: RequestDecision['verdict']) => () =>
       win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
     const near = input?.control ?? doc.documentElement;
     hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near, replay: answer('approve'), discard: answer('reject') });
+  }
+
+  /**
+   * An agent called one of the page's WebMCP tools: held before any of the tool's code runs,
+   * in any tab (the call is itself the sign of an agent), unless the guard is off.
+   */
+  function onToolCall(event: Event): void {
+    event.stopImmediatePropagation(); // the nonce never reaches page listeners
+    greet();
+    let detail: ToolCallDetail;
+    try {
+      detail = JSON.parse(String((event as CustomEvent).detail)) as ToolCallDetail;
+      if (typeof detail.nonce !== 'string' || typeof detail.name !== 'string') return;
+    } catch {
+      return;
+    }
+    const signals = toolSignals(guard, webdriver());
+    if (!signals.length) return;
+    event.preventDefault();
+    const answer = (decision: Omit<RequestDecision, 'nonce'>) =>
+      win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ ...decision, nonce: detail.nonce }) }));
+    const tool: ToolCall = { name: normalizeLabel(detail.name), description: clip(String(detail.description), 2000) };
+    if (detail.readOnly === true) tool.readOnly = true;
+    if (detail.consequential === true) tool.consequential = true;
+    const input = detail.input;
+    const toolArgs = input && typeof input === 'object' && !Array.isArray(input)
+      ? { values: input as Record<string, unknown>, schema: detail.inputSchema as ToolSchema | undefined }
+      : undefined;
+    let read: Pick<HoldSpec, 'kind' | 'failure'>;
+    try {
+      read = toolArgs ? { kind: toolKind(tool) } : { kind: 'unclassified', failure: 'the arguments could not be read' };
+    } catch (error) {
+      read = { kind: 'unclassified', failure: describeError(error) };
+    }
+    hold({
+      ...read,
+      label: tool.name,
+      tool,
+      ...(toolArgs ? { toolArgs } : {}),
+      trigger: 'tool',
+      signals,
+      form: null,
+      submitter: null,
+      near: doc.documentElement,
+      replay: (reviewed) => answer({ verdict: 'approve', reviewed, ...(toolArgs ? { input: toolArgs.values } : {}) }),
+      discard: (why) => answer({ verdict: 'reject', message: why }),
+    });
   }
 
   function activate(control: Element): void {
@@ -414,8 +492,9 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
           win.clearTimeout(silence);
           if (reply?.status === 'release') release(id, null, []);
           if (reply?.status === 'blocked' && held.delete(id)) {
-            entry.discard?.();
-            status.show(`Blocked by a Countersign rule: ${reply.reason}`);
+            const why = `Blocked by a Countersign rule: ${reply.reason}`;
+            entry.discard?.(why);
+            status.show(why);
           }
           if (!reply?.status) status.show('Held: Countersign refused this action\'s description; nothing was sent');
         },
@@ -445,10 +524,12 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
 
   function snapshots(entry: Held): FieldSnapshot[] {
     if (entry.request) return requestFields(entry.request);
+    if (entry.toolArgs) return toolFields(entry.toolArgs.values, entry.toolArgs.schema);
     return entry.targets.map(snapshotTarget);
   }
 
-  function currentAmount(entry: Held): Amount | undefined {
+  function currentAmount(entry: HoldSpec): Amount | undefined {
+    if (entry.tool && !entry.tool.declarative) return entry.toolArgs && toolAmount(entry.toolArgs.values);
     return amountOf(entry.label, entry.form ?? entry.near.parentElement);
   }
 
@@ -480,6 +561,8 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       heldAt: Date.now(),
     };
     if (entry.request?.cause === 'script') action.cause = 'evaluated-script';
+    if (entry.request?.cause === 'tool') action.cause = 'tool-execution';
+    if (entry.tool) action.tool = entry.tool;
     const unreadable: string[] = [];
     if (entry.truncated) action.fieldsTruncated = true;
     const destination = destinationOf(entry);
@@ -493,14 +576,15 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     else if (entry.kind === 'purchase') unreadable.push('the amount');
     if (entry.kind === 'send') {
       const recipients = recipientsOf(fields);
-      const channel = recipients.length ? undefined : channelOf(findComposer(entry.near));
+      const channel = recipients.length || entry.toolArgs ? undefined : channelOf(findComposer(entry.near));
       if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
       else unreadable.push('the recipients');
-      const message = messageOf(fields);
+      const message = entry.toolArgs ? toolMessage(entry.toolArgs.values) : messageOf(fields);
       if (message) action.message = message;
     }
     if (unreadable.length) action.unreadable = unreadable;
-    const target = targetBox(entry.near);
+    // A tool call has no control on the page to point at.
+    const target = entry.trigger === 'tool' ? undefined : targetBox(entry.near);
     if (target) action.target = target;
     const secrets = entry.targets.filter((_, index) => fields[index]?.masked && !fields[index]?.hidden);
     const redactions = secrets.map(targetRect);
@@ -549,7 +633,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       label: spec.label,
       action: destination ? `${destination.method} ${destination.action}` : '',
       frameUrl: win.location.href,
-      amount: amountOf(spec.label, spec.form ?? spec.near.parentElement)?.text ?? '',
+      amount: currentAmount(spec)?.text ?? '',
       values: targets.map(readValue),
     };
   }
@@ -581,18 +665,18 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     return maskSecret(identity, raw).value;
   }
 
-  function runReplay(replay: () => void): void {
+  function runReplay(replay: (reviewed: boolean) => void, reviewed = false): void {
     replaying++;
     replayedAt = now();
     try {
-      replay();
+      replay(reviewed);
     } finally {
       replaying--;
     }
   }
 
   /** Removes the entry before replaying, so a second decision for the same id finds nothing. */
-  function release(id: string, statusText: string | null, edits: FieldEdit[]): boolean {
+  function release(id: string, statusText: string | null, edits: FieldEdit[], reviewed = false): boolean {
     const entry = held.get(id);
     if (!entry) return false;
     held.delete(id);
@@ -600,10 +684,11 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       const target = entry.targets[edit.index];
       if (target) writeValue(target, edit.value);
     }
+    if (entry.toolArgs && edits.length) entry.toolArgs.values = editedArgs(entry.toolArgs.values, entry.toolArgs.schema, edits);
     if (statusText) status.show(statusText);
     else if (!held.size) status.hide();
     // After the reply has gone back: a replayed submission may unload this page.
-    win.setTimeout(() => runReplay(entry.replay), 0);
+    win.setTimeout(() => runReplay(entry.replay, reviewed), 0);
     return true;
   }
 
@@ -617,7 +702,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       status.show('Held for review by a person: the page changed this action, so it must be reviewed again');
       return { delivered: false, changed, fields: snapshots(entry), amount: currentAmount(entry) ?? null };
     }
-    return { delivered: release(id, 'Approved by reviewer', edits) };
+    return { delivered: release(id, 'Approved by reviewer', edits, true) };
   }
 
   win.addEventListener('click', onClick, true);
@@ -625,6 +710,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   win.addEventListener('keydown', onKeydown, true);
   win.addEventListener(FORM_SUBMIT_EVENT, onHookedSubmit, true);
   win.addEventListener(REQUEST_EVENT, onRequest, true);
+  win.addEventListener(TOOL_EVENT, onToolCall, true);
   win.addEventListener('focusin', watchShadowRoots, true);
   // The press before a click, or focus before typing: the answer is usually back by the action.
   win.addEventListener('pointerdown', greet, true);
@@ -644,9 +730,10 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       if (message.verdict === 'approve') return approve(message.id, message.edits ?? []);
       const entry = held.get(message.id);
       if (!entry || !held.delete(message.id)) return { delivered: false };
-      entry.discard?.();
       const who = message.by === 'timeout' ? 'Rejected, timed out' : 'Rejected by reviewer';
-      status.show(`${who}${message.note ? `: ${message.note}` : ''}`);
+      const why = `${who}${message.note ? `: ${message.note}` : ''}`;
+      entry.discard?.(why);
+      status.show(why);
       return { delivered: true };
     },
     heldCount: () => held.size,

@@ -1,6 +1,7 @@
 import { CAUSE_WINDOW_MS, FIELD_CAP, flattenJson, isStateChanging } from '@/lib/actions/requests';
 import type { RequestVia } from '@/lib/actions/types';
 import { stackHasEvaluatedCode } from '@/lib/detect/evaluated';
+import { toolRunIn, wrapToolRegistry } from './tool-hook';
 
 /** Fired at a form by the MAIN-world hook when page script calls form.submit(). */
 export const FORM_SUBMIT_EVENT = 'countersign:form-submit';
@@ -24,7 +25,7 @@ export interface RequestDetail {
   cause: RequestCause;
 }
 
-export type RequestCause = 'input' | 'script';
+export type RequestCause = 'input' | 'script' | 'tool';
 
 export interface BodySummary {
   kind: 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
@@ -33,10 +34,20 @@ export interface BodySummary {
   size?: number;
 }
 
+/** The isolated world's answer to a held request or tool call. */
 export interface RequestDecision {
   nonce: string;
   verdict: 'approve' | 'reject';
+  /** A tool call's arguments as approved (the reviewer may have edited them). */
+  input?: unknown;
+  /** Why a tool call was refused, as its caller reads it. */
+  message?: string;
+  /** Approved by a person, not let through by a rule or the page's read-only claim. */
+  reviewed?: boolean;
 }
+
+/** Offers an event's detail to the isolated world; calls `resume` with the decision if it holds it. */
+export type Offer = (type: string, detail: object, resume: (decision: RequestDecision) => void) => boolean;
 
 
 /**
@@ -62,7 +73,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const parse = win.JSON.parse;
   const entriesOf = win.Object.entries;
   const now = () => win.performance.now();
-  const waiting = new Map<string, (verdict: RequestDecision['verdict']) => void>();
+  const waiting = new Map<string, (decision: RequestDecision) => void>();
   let lastInput = -Infinity;
   const NativeError = win.Error;
   /** V8's knobs on the Error constructor, which the page can set too. */
@@ -71,20 +82,20 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const setKnob = (name: keyof typeof stackKnobs, value: unknown) => reflectSet(stackKnobs, name, value);
 
   /**
-   * Whether code a client evaluated is on the call stack. The page may pin
-   * `Error.stackTraceLimit` or `prepareStackTrace` to hide it: then no stack is read, which
-   * counts as evaluated (held where the tab is guarded).
+   * The call stack at the hook, or '' when it cannot be read: the page may pin
+   * `Error.stackTraceLimit` or `prepareStackTrace` to hide evaluated code, and no stack counts as
+   * evaluated (held where the tab is guarded).
    */
-  function evaluatedCodeCalls(): boolean {
+  function callStack(): string {
     try {
       const { stackTraceLimit, prepareStackTrace } = stackKnobs;
       const readable = setKnob('stackTraceLimit', STACK_DEPTH) && setKnob('prepareStackTrace', undefined) && stackKnobs.prepareStackTrace === undefined;
       const stack = readable ? String(new NativeError().stack) : '';
       setKnob('stackTraceLimit', stackTraceLimit);
       setKnob('prepareStackTrace', prepareStackTrace);
-      return stackHasEvaluatedCode(stack);
+      return stack;
     } catch {
-      return true;
+      return '';
     }
   }
 
@@ -111,7 +122,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
         const decision = parse(String((event as CustomEvent).detail)) as RequestDecision;
         const resume = waiting.get(decision.nonce);
         waiting.delete(decision.nonce);
-        resume?.(decision.verdict === 'approve' ? 'approve' : 'reject');
+        resume?.({ ...decision, verdict: decision.verdict === 'approve' ? 'approve' : 'reject' });
       } catch {
         // not ours
       }
@@ -119,22 +130,28 @@ export function installPageHook(win: Window & typeof globalThis): void {
     true,
   );
 
-  /** Offers a request to the isolated world; calls `resume` with the decision if it holds it. */
-  function offer(
-    detail: Omit<RequestDetail, 'nonce'>,
-    resume: (verdict: RequestDecision['verdict']) => void,
-  ): boolean {
+  const offer: Offer = (type, detail, resume) => {
     const nonce = newNonce();
-    const event = new CustomEventCtor(REQUEST_EVENT, { cancelable: true, detail: stringify({ ...detail, nonce }) });
+    const event = new CustomEventCtor(type, { cancelable: true, detail: stringify({ ...detail, nonce }) });
     if (apply(dispatch, win, [event])) return false;
     waiting.set(nonce, resume);
     return true;
-  }
+  };
+  const offerRequest = (detail: Omit<RequestDetail, 'nonce'>, resume: (verdict: RequestDecision['verdict']) => void) =>
+    offer(REQUEST_EVENT, detail, (decision) => resume(decision.verdict));
+  wrapToolRegistry(win, offer);
 
-  /** Why a request may need a decision; null for one that passes untouched. */
+  /**
+   * Why a request may need a decision; null for one that passes untouched. A tool run no person
+   * approved (the page called it read-only, a rule allowed it) is judged by what it sends; what
+   * a run a person approved sends was covered by that approval.
+   */
   const causeOf = (method: string): RequestCause | null => {
     if (!isStateChanging(method)) return null;
-    if (evaluatedCodeCalls()) return 'script';
+    const stack = callStack();
+    if (stackHasEvaluatedCode(stack)) return 'script';
+    const run = toolRunIn(stack);
+    if (run) return run === 'unreviewed' ? 'tool' : null;
     return now() - lastInput < CAUSE_WINDOW_MS ? 'input' : null;
   };
   const absolute = (url: unknown) => {
@@ -207,7 +224,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
             body,
             cause,
           };
-          const held = offer(detail, (verdict) =>
+          const held = offerRequest(detail, (verdict) =>
             verdict === 'approve' ? resolve(send()) : reject(new TypeError('Failed to fetch')),
           );
           if (!held) resolve(send());
@@ -228,7 +245,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
     const go = () => apply(nativeSend, this, [body]);
     const cause = request && causeOf(request.method);
     if (!request || !cause) return go();
-    const held = offer({ ...request, via: 'xhr', keepalive: false, body: summarize(body), cause }, (verdict) => {
+    const held = offerRequest({ ...request, via: 'xhr', keepalive: false, body: summarize(body), cause }, (verdict) => {
       if (verdict === 'approve') return go();
       for (const type of ['error', 'loadend']) apply(dispatch, this, [new ProgressEventCtor(type)]);
     });
@@ -243,7 +260,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
       const cause = causeOf('POST');
       if (!cause) return go();
       const detail = { method: 'POST', url: absolute(url), via: 'beacon' as const, keepalive: true, body: summarize(data), cause };
-      const held = offer(detail, (verdict) => verdict === 'approve' && go());
+      const held = offerRequest(detail, (verdict) => verdict === 'approve' && go());
       return held || go();
     };
   }

@@ -70,6 +70,7 @@ export const PANEL_MESSAGES = {
   'set-settings': message('set-settings', { settings: settingsChange }),
   always: message('always', { id: actionId, level: v.picklist(['trust', 'block']), passkey: v.exactOptional(answer) }),
   'allow-endpoint': message('allow-endpoint', { id: actionId, passkey: v.exactOptional(answer) }),
+  'allow-tool': message('allow-tool', { id: actionId, passkey: v.exactOptional(answer) }),
   grant: message('grant', { id: actionId, durationMs: whole(1000, 24 * 60 * 60 * 1000), passkey: v.exactOptional(answer) }),
   'passkey-status': message('passkey-status', {}),
   'passkey-register-options': message('passkey-register-options', {}),
@@ -126,6 +127,7 @@ export interface PanelReplies {
   'set-settings': Settings;
   always: DecideReply;
   'allow-endpoint': DecideReply;
+  'allow-tool': DecideReply;
   grant: DecideReply;
   'passkey-status': { registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] };
   'passkey-register-options': PublicKeyCredentialCreationOptionsJSON;

@@ -9,6 +9,7 @@ import {
   type FieldSnapshot,
   type GuardSignal,
   type ProposedAction,
+  type ToolCall,
 } from '@/lib/actions/types';
 import { finite, LIMITS, parseOrNull, text } from './schemas';
 import type { DecisionReply, RevealReply } from './protocol';
@@ -65,6 +66,18 @@ const destination = v.pipe(
     if (how) out.via = how;
     return out;
   }),
+);
+
+const flag = v.optional(v.unknown());
+const toolCall = v.pipe(
+  v.object({ name: text(LIMITS.text), description: text(LIMITS.message), readOnly: flag, consequential: flag, declarative: flag }),
+  v.transform(({ name, description, readOnly, consequential, declarative }): ToolCall => ({
+    name,
+    description,
+    ...(readOnly === true ? { readOnly: true } : {}),
+    ...(consequential === true ? { consequential: true } : {}),
+    ...(declarative === true ? { declarative: true } : {}),
+  })),
 );
 
 const decisionReply = v.object({
@@ -143,6 +156,8 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
   const message = optional('message', text(LIMITS.message), raw.message);
   const cause = optional('cause', v.picklist(ACTION_CAUSES), raw.cause);
   if (cause) action.cause = cause;
+  const tool = optional('tool', toolCall, raw.tool);
+  if (tool) action.tool = tool;
   if (message !== undefined) action.message = message;
   const box = optional('control position', target, raw.target);
   if (box) action.target = box;

@@ -1,6 +1,6 @@
 import type { ActionKind, Amount } from '@/lib/actions/types';
 import type { RiskReason } from './risk';
-import { allowsEndpoint, endpointOf, isLive, levelFor, specificity, type Rule, type Threshold, type TrustLevel } from './rules';
+import { allowsEndpoint, allowsTool, endpointOf, isLive, levelFor, specificity, type Rule, type Threshold, type TrustLevel } from './rules';
 
 export type Verdict = 'allow' | 'ask' | 'block';
 
@@ -16,6 +16,8 @@ export interface PolicyAction {
   formMethod?: string;
   /** Part of the page's description of the action failed validation: no rule lets it through unseen. */
   descriptionUnreadable?: boolean;
+  /** The page's WebMCP tool an agent called, with what the page claims of it. */
+  tool?: { name: string; readOnly?: boolean; consequential?: boolean; declarative?: boolean };
 }
 
 export interface PolicySettings {
@@ -62,12 +64,22 @@ export function evaluate(
   const rule = mostSpecific(managed, action) ?? mostSpecific(live, action);
   const confirm = confirmationFor(action, rule?.threshold ?? settings.defaultThreshold, stats);
   const withConfirm = confirm ? { confirm } : {};
-  if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
+  if (!rule) return readOnlyTool(action) ?? { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
 
-  const endpoint = allowedEndpoint(rule, action);
-  const level = endpoint ? 'trust' : levelFor(rule, action.kind);
-  const verdict = verdictFor(level, action, rule, settings, stats, endpoint);
+  const named = allowedEndpoint(rule, action) ?? allowedTool(rule, action);
+  const level = named ? 'trust' : levelFor(rule, action.kind);
+  const verdict = verdictFor(level, action, rule, settings, stats, named);
+  if (verdict.verdict === 'ask' && readOnlyTool(action)) return { ...readOnlyTool(action)!, ...withConfirm };
   return { ...verdict, rule, ...withConfirm };
+}
+
+/**
+ * A tool the page marks read-only runs unasked, unless a rule blocks it. That is only the
+ * page's claim: what the tool then sends is judged at the request, as a script's would be.
+ */
+function readOnlyTool(action: PolicyAction): { verdict: Verdict; reasons: string[] } | undefined {
+  if (!action.tool?.readOnly || action.tool.consequential || action.descriptionUnreadable) return undefined;
+  return { verdict: 'allow', reasons: ['the page marks this tool read-only'] };
 }
 
 /**
@@ -158,6 +170,12 @@ function mostSpecific(rules: readonly Rule[], action: PolicyAction): Rule | unde
   return best?.rule;
 }
 
+/** A tool the rule names outranks its level for the kind: the person named this very tool. */
+function allowedTool(rule: Rule, action: PolicyAction): string | undefined {
+  if (action.kind === 'unclassified' || !action.tool || action.tool.declarative) return undefined;
+  return allowsTool(rule, action.tool.name) ? `tool ${action.tool.name}` : undefined;
+}
+
 /** An endpoint the rule names outranks its level for the kind: the person named this very request. */
 function allowedEndpoint(rule: Rule, action: PolicyAction): string | undefined {
   if (action.kind === 'unclassified' || !action.formAction || !action.formMethod) return undefined;
@@ -195,6 +213,7 @@ function alwaysAsk(action: PolicyAction, rule: Rule, settings: PolicySettings, s
   if (action.risks.includes('cross-origin-post')) reasons.push('the form sends its data to another site');
   if (action.risks.includes('cross-origin-frame')) reasons.push('it comes from a frame of another site');
   if (action.descriptionUnreadable) reasons.push("Countersign could not read all of the page's description of it");
+  if (action.tool?.consequential) reasons.push('the page marks this tool as consequential');
   const threshold = rule.threshold ?? settings.defaultThreshold;
   if (action.kind === 'purchase' && !action.amount) reasons.push('the amount could not be read');
   if (action.kind === 'purchase' && action.amount && overThreshold(action.amount, threshold)) {

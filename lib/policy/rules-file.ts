@@ -1,4 +1,4 @@
-import { KINDS, MAX_ENDPOINTS, parseEndpoint, parsePattern, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from './rules';
+import { KINDS, MAX_ENDPOINTS, MAX_TOOLS, parseEndpoint, parsePattern, parseToolName, TRUST_LEVELS, type Rule, type RuleSpec, type TrustLevel } from './rules';
 
 export const RULES_FILE_SCHEMA = 'countersign-rules';
 export const RULES_FILE_VERSION = 1;
@@ -20,12 +20,13 @@ export function exportRules(rules: readonly Rule[], now: Date): RulesFile {
     exportedAt: now.toISOString(),
     rules: rules
       .filter((rule) => rule.createdBy !== 'managed' && rule.expiresAt === undefined)
-      .map(({ pattern, trust, kinds, threshold, endpoints, note }) => ({
+      .map(({ pattern, trust, kinds, threshold, endpoints, tools, note }) => ({
         pattern,
         trust,
         ...(kinds ? { kinds } : {}),
         ...(threshold ? { threshold } : {}),
         ...(endpoints?.length ? { endpoints } : {}),
+        ...(tools?.length ? { tools } : {}),
         ...(note ? { note } : {}),
       })),
   };
@@ -60,7 +61,7 @@ export function parseRulesFile(text: string): ParsedRules {
 export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } | { errors: string[] } {
   if (!isObject(value)) return { errors: [`${at}: expected an object`] };
   const errors: string[] = [];
-  const known = new Set(['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'note']);
+  const known = new Set(['pattern', 'trust', 'kinds', 'threshold', 'endpoints', 'tools', 'note']);
   for (const key of Object.keys(value)) if (!known.has(key)) errors.push(`${at}.${key}: unknown field`);
 
   const pattern = typeof value.pattern === 'string' ? parsePattern(value.pattern) : { error: 'expected text' };
@@ -111,6 +112,20 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
     }
   }
 
+  let tools: string[] | undefined;
+  if (value.tools !== undefined) {
+    if (!Array.isArray(value.tools) || value.tools.length > MAX_TOOLS) {
+      errors.push(`${at}.tools: expected a list of at most ${MAX_TOOLS} tool names`);
+    } else {
+      tools = [];
+      value.tools.forEach((entry: unknown, index) => {
+        const parsed = typeof entry === 'string' ? parseToolName(entry) : { error: 'expected text' };
+        if ('error' in parsed) errors.push(`${at}.tools[${index}]: ${parsed.error}`);
+        else tools!.push(parsed.tool);
+      });
+    }
+  }
+
   if (value.note !== undefined && (typeof value.note !== 'string' || value.note.length > MAX_NOTE)) {
     errors.push(`${at}.note: expected text of at most ${MAX_NOTE} characters`);
   }
@@ -119,6 +134,7 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
   if (kinds && Object.keys(kinds).length) rule.kinds = kinds;
   if (threshold) rule.threshold = threshold;
   if (endpoints?.length) rule.endpoints = [...new Set(endpoints)];
+  if (tools?.length) rule.tools = [...new Set(tools)];
   if (typeof value.note === 'string' && value.note) rule.note = value.note;
   return { rule };
 }

@@ -22,6 +22,8 @@ export interface RuleSpec {
   threshold?: Threshold;
   /** Requests this site may always send, whatever the control said: `POST /api/track`. */
   endpoints?: string[];
+  /** The site's WebMCP tools an agent may always call: `get_price`. */
+  tools?: string[];
   note?: string;
 }
 
@@ -95,10 +97,23 @@ export function allowsEndpoint(rule: RuleSpec, destination: { origin: string; en
   );
 }
 
+const TOOL_NAME = /^[\w.-]{1,128}$/;
+export const MAX_TOOLS = 100;
+
+export function parseToolName(input: string): { tool: string } | { error: string } {
+  const tool = input.trim();
+  return TOOL_NAME.test(tool) ? { tool } : { error: 'must be a tool name of letters, digits, _ . or - (at most 128)' };
+}
+
+/** Whether the rule lets an agent call this tool of the site unasked. */
+export function allowsTool(rule: RuleSpec, tool: string): boolean {
+  return Boolean(rule.tools?.includes(tool));
+}
+
 /** Whether a rule lets anything through without asking: what takes the reviewer's passkey to set. */
 export function grantsTrust(spec: RuleSpec): boolean {
   const loose = (level: TrustLevel | undefined) => level === 'trust' || level === 'ask-risky';
-  return loose(spec.trust) || Object.values(spec.kinds ?? {}).some(loose) || Boolean(spec.endpoints?.length);
+  return loose(spec.trust) || Object.values(spec.kinds ?? {}).some(loose) || Boolean(spec.endpoints?.length) || Boolean(spec.tools?.length);
 }
 
 export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { startFixtureServer } from '../fixtures/server.mjs';
 import { contentScriptFiles, EXTENSION_DIR } from '../../scripts/content-scripts.mjs';
-import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
+import { extensionFlags, findChromium, BROWSER_FLAGS } from '../../scripts/chromium.mjs';
 import { heapSampler } from './heap-sampler.mjs';
 import { browserCpuMs } from './process-cpu.mjs';
 import { cardTimes, clickInvite, send } from './pages.mjs';
@@ -43,7 +43,7 @@ async function launch(extensions, extraArgs = []) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChromium(),
     headless: true,
-    args: [...QUIET_FLAGS, ...(extensions.length ? extensionFlags(...extensions) : []), ...extraArgs],
+    args: [...BROWSER_FLAGS, ...(extensions.length ? extensionFlags(...extensions) : []), ...extraArgs],
   });
   return { context, dir };
 }
@@ -205,7 +205,7 @@ async function withXvfb(work) {
   const launchOnce = async (extensions, url) => {
     const dir = mkdtempSync(join(tmpdir(), 'countersign-bench-x-'));
     const flags = extensions.length ? extensionFlags(...extensions) : [];
-    const browser = spawn(await findChromium(), [...QUIET_FLAGS, `--user-data-dir=${dir}`, ...flags, '--window-position=0,0', '--window-size=1024,768', `--app=${url}`], { env, stdio: 'ignore' });
+    const browser = spawn(await findChromium(), [...BROWSER_FLAGS, `--user-data-dir=${dir}`, ...flags, '--window-position=0,0', '--window-size=1024,768', `--app=${url}`], { env, stdio: 'ignore' });
     const launched = { browser, dir };
     browsers.push(launched);
     return launched;

@@ -14,7 +14,7 @@ import {
   findChromium,
   foreignClientTest as test,
   PanelPage,
-  QUIET_FLAGS,
+  BROWSER_FLAGS,
 } from './fixtures';
 import { McpClient, PLAYWRIGHT_MCP } from './mcp-client';
 
@@ -31,7 +31,7 @@ test('Puppeteer (puppeteer-core) is held', async ({ server }) => {
     headless: true,
     userDataDir: dir,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR)],
+    args: [...BROWSER_FLAGS, ...extensionFlags(EXTENSION_DIR)],
   });
   try {
     const worker = await browser.waitForTarget((target) => target.type() === 'service_worker');
@@ -63,7 +63,7 @@ test('Selenium with chromedriver is held', async ({ server }) => {
   expect(existsSync(chromedriver), `${chromedriver} (Debian's chromium-driver) is needed`).toBe(true);
   const options = new chrome.Options();
   options.setChromeBinaryPath(await findChromium());
-  options.addArguments('--headless', ...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR));
+  options.addArguments('--headless', ...BROWSER_FLAGS, ...extensionFlags(EXTENSION_DIR));
   options.excludeSwitches('disable-extensions'); // chromedriver adds it by default
   const driver = await new Builder()
     .forBrowser('chrome')

@@ -8,7 +8,7 @@ import type { QueueState } from '@/lib/messaging/protocol';
 // @ts-expect-error plain JS module shared with npm start
 import { startFixtureServer } from '../fixtures/server.mjs';
 // @ts-expect-error plain JS module shared with npm start
-import { extensionFlags, findChromium, QUIET_FLAGS } from '../../scripts/chromium.mjs';
+import { extensionFlags, findChromium, BROWSER_FLAGS } from '../../scripts/chromium.mjs';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 
@@ -36,7 +36,7 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-export { startFixtureServer, findChromium, extensionFlags, QUIET_FLAGS };
+export { startFixtureServer, findChromium, extensionFlags, BROWSER_FLAGS };
 
 async function downloadText(download: Download): Promise<string> {
   const chunks: Buffer[] = [];
@@ -255,7 +255,7 @@ export async function launchWithExtension(userDataDir: string, options: { langua
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: await findChromium(),
     headless: true,
-    args: [...QUIET_FLAGS, ...extensionFlags(EXTENSION_DIR), ...(language ? [`--lang=${language}`] : [])],
+    args: [...BROWSER_FLAGS, ...extensionFlags(EXTENSION_DIR), ...(language ? [`--lang=${language}`] : [])],
     ...(language ? { env: { ...process.env, LANGUAGE: language }, locale: language } : {}),
   });
 }
@@ -277,7 +277,7 @@ export async function launchPlainChromium(
   const child = spawn(
     await findChromium(),
     [
-      ...QUIET_FLAGS,
+      ...BROWSER_FLAGS,
       ...extensionFlags(EXTENSION_DIR, ...(options.otherExtensions ?? [])),
       '--headless',
       '--disable-blink-features=AutomationControlled',
