@@ -51,6 +51,12 @@ export function toolFields(args: Record<string, unknown>, schema: ToolSchema | u
     });
 }
 
+/** One argument's whole value, by its place among the card's fields (for "Reveal"). */
+export function toolArgText(args: Record<string, unknown>, index: number): string | undefined {
+  const name = Object.keys(args).slice(0, FIELD_CAP)[index];
+  return name === undefined ? undefined : argText(args[name]);
+}
+
 function argText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') return JSON.stringify(value);

@@ -198,7 +198,8 @@ export class Broker {
     if (earlier.status === 'pending') return { status: 'held' };
     // An approval with edits reaches the page only in its decision message, never as a release.
     const plain = !earlier.edits?.length;
-    if ((earlier.status === 'approved' && plain) || earlier.status === 'released') return { status: 'release' };
+    if (earlier.status === 'approved' && plain) return { status: 'release', approved: true };
+    if (earlier.status === 'released') return { status: 'release' };
     return { status: 'blocked', reason: earlier.note ?? earlier.reason ?? earlier.policyReasons?.join('; ') ?? earlier.status };
   }
 
@@ -253,7 +254,7 @@ export class Broker {
       if (!settled) return { status: 'held' };
       await this.rules.noteApplied(policy.rule);
       this.changed();
-      return allow ? { status: 'release' } : { status: 'blocked', reason: policy.reasons.join('; ') };
+      return allow ? { status: 'release', approved: true } : { status: 'blocked', reason: policy.reasons.join('; ') };
     }
     const paused = await this.isFlooding(record, settings.floodLimit);
     const leader = policy.confirm || paused ? undefined : await this.identicalPending(record);

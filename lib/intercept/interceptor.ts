@@ -25,7 +25,7 @@ import {
 import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, requestFieldSnapshots } from '@/lib/actions/requests';
 import { maskSecret } from '@/lib/actions/secrets';
-import { editedArgs, toolAmount, toolFields, toolKind, toolMessage, type ToolSchema } from '@/lib/actions/tool-call';
+import { editedArgs, toolAmount, toolArgText, toolFields, toolKind, toolMessage, type ToolSchema } from '@/lib/actions/tool-call';
 import type {
   Amount,
   Destination,
@@ -101,7 +101,7 @@ interface HoldSpec extends Classified {
   toolArgs?: { values: Record<string, unknown>; schema: ToolSchema | undefined };
   /** Why the action could not be read, when it could not. */
   failure?: string;
-  /** `reviewed`: a person approved it (not a rule, nor the tab turning out unguarded). */
+  /** `reviewed`: a person approved it, or a person's rule did (not the page's claim, nor an unguarded tab). */
   replay: (reviewed: boolean) => void;
   /** Undoes a rejected action's side of the page: a held request fails like a network error, a tool call with `why`. */
   discard?: (why: string) => void;
@@ -490,7 +490,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
           // A late answer to an earlier attempt counts too: each outcome below happens once.
           answered = true;
           win.clearTimeout(silence);
-          if (reply?.status === 'release') release(id, null, []);
+          if (reply?.status === 'release') release(id, null, [], reply.approved === true);
           if (reply?.status === 'blocked' && held.delete(id)) {
             const why = `Blocked by a Countersign rule: ${reply.reason}`;
             entry.discard?.(why);
@@ -724,8 +724,10 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
         return undefined;
       }
       if (message.type === 'reveal') {
-        const target = held.get(message.id)?.targets[message.index];
-        return target ? { value: readValue(target) } : { error: 'The page no longer holds this action.' };
+        const entry = held.get(message.id);
+        const target = entry?.targets[message.index];
+        const value = entry?.toolArgs ? toolArgText(entry.toolArgs.values, message.index) : target && readValue(target);
+        return value === undefined ? { error: 'The page no longer holds this action.' } : { value };
       }
       if (message.verdict === 'approve') return approve(message.id, message.edits ?? []);
       const entry = held.get(message.id);

@@ -10,7 +10,8 @@ import type { TeamView } from '@/lib/team/settings';
 // accepts, with their schemas and replies, are in messages.ts.
 
 /** What the background answers a frame's `hold`. */
-export type HoldReply = { status: 'held' } | { status: 'release' } | { status: 'blocked'; reason: string };
+/** `approved`: a person's decision or rule let it through, which covers what it causes (a tool's requests). */
+export type HoldReply = { status: 'held' } | { status: 'release'; approved?: true } | { status: 'blocked'; reason: string };
 
 export type Verdict = 'approve' | 'reject';
 

@@ -356,7 +356,7 @@ describe('Broker', () => {
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust', kinds: { send: 'block' } });
     const allowed = proposal({ kind: 'submit' });
     const blocked = proposal({ kind: 'send' });
-    expect(await broker.hold(allowed, origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(allowed, origin)).toEqual({ status: 'release', approved: true });
     expect(await broker.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
     const [rule] = await broker.rules.list();
     expect(await store.get(allowed.id)).toMatchObject({ status: 'approved', decidedBy: 'rule', ruleId: rule!.id });
@@ -372,7 +372,7 @@ describe('Broker', () => {
     expect(await broker.hold(clobbered, origin)).toEqual({ status: 'held' });
     const [card] = (await broker.queue()).actions;
     expect(card!.policyReasons?.join(' ')).toContain("could not read all of the page's description");
-    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'release' }); // a readable one still passes
+    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'release', approved: true }); // a readable one still passes
   });
 
   it('rejects a pending action when its time runs out, logged as timeout', async () => {
@@ -408,7 +408,7 @@ describe('Broker', () => {
     expect(await broker.grant(first.id, 60_000)).toEqual({ ok: true });
     expect((await store.get(first.id))?.status).toBe('approved');
     const second = proposal({ kind: 'submit' });
-    expect(await broker.hold(second, origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(second, origin)).toEqual({ status: 'release', approved: true });
     const otherTab = proposal({ kind: 'submit' });
     expect(await broker.hold(otherTab, { ...origin, tabId: 2 })).toEqual({ status: 'held' });
     const [grant] = await broker.rules.list();
@@ -425,7 +425,7 @@ describe('Broker', () => {
     expect(await broker.always(first.id, 'trust')).toEqual({ ok: true });
     expect((await store.get(first.id))?.decidedBy).toBe('person');
     const next = proposal({ kind: 'submit' });
-    expect(await broker.hold(next, origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(next, origin)).toEqual({ status: 'release', approved: true });
     expect((await store.get(next.id))?.decidedBy).toBe('rule');
   });
 
@@ -438,7 +438,7 @@ describe('Broker', () => {
     expect(await broker.allowEndpoint(first.id)).toEqual({ ok: true });
     expect((await store.get(first.id))?.decidedBy).toBe('person');
     const next = track('/api/track');
-    expect(await broker.hold(next, origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(next, origin)).toEqual({ status: 'release', approved: true });
     expect((await store.get(next.id))?.policyReasons).toEqual(['POST /api/track allowed by the rule for https://shop.example']);
     expect(await broker.hold(track('/api/orders'), origin)).toEqual({ status: 'held' });
   });

@@ -62,7 +62,7 @@ describe('WebMCP tool calls in the broker', () => {
     expect(await broker.allowTool(first.id)).toMatchObject({ ok: true });
     expect((await store.get(first.id))?.status).toBe('approved');
     expect((await broker.rules.list())[0]).toMatchObject({ pattern: 'https://bank.example', trust: 'ask', tools: ['get_price'] });
-    expect(await broker.hold(toolCall('get_price'), origin)).toEqual({ status: 'release' });
+    expect(await broker.hold(toolCall('get_price'), origin)).toEqual({ status: 'release', approved: true });
     expect(await broker.hold(toolCall('get_prices'), origin)).toEqual({ status: 'held' });
     const marked = toolCall('get_price', { tool: { name: 'get_price', description: '', consequential: true } });
     expect(await broker.hold(marked, origin)).toEqual({ status: 'held' });
