@@ -1,5 +1,8 @@
 import type { CDPSession, Page } from '@playwright/test';
-import { expect, expectNothingReceived, expectReceivedOnce, test, type FixtureServer } from './fixtures';
+import puppeteer from 'puppeteer-core';
+import { openCdp } from '../../scripts/cdp.mjs';
+import type { ActionRecord } from '../../lib/db/schema';
+import { expect, expectNothingReceived, expectReceivedOnce, launchPlainChromium, test, type FixtureServer } from './fixtures';
 
 // Agents that call a page's WebMCP tools instead of clicking, over the DevTools protocol as an
 // agent's browser tool server does (WebMCP.enable, WebMCP.invokeTool). The bank page registers
@@ -150,4 +153,99 @@ test('"Always allow tool" lets later calls of that tool on that site run unasked
   await expect(panel.card('transfer_money')).toBeVisible();
   await panel.sites.open();
   await expect(panel.page.getByText('tools always allowed: set_account_nickname')).toBeVisible();
+});
+
+type QueueCard = ActionRecord;
+
+/**
+ * The person's panel in a browser whose other tabs no client is attached to: opened and read
+ * over the browser's own DevTools session, attached to the panel's tab alone.
+ */
+async function panelAlone(port: number) {
+  const { webSocketDebuggerUrl } = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as { webSocketDebuggerUrl: string };
+  const cdp = await openCdp(webSocketDebuggerUrl);
+  const workerUrl = async () => {
+    const { targetInfos } = await cdp.send<{ targetInfos: { type: string; url: string }[] }>('Target.getTargets');
+    return targetInfos.find((target) => target.type === 'service_worker' && target.url.startsWith('chrome-extension://'))?.url;
+  };
+  await expect.poll(workerUrl).toBeTruthy();
+  const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', {
+    url: `chrome-extension://${new URL((await workerUrl())!).host}/sidepanel.html`,
+  });
+  const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
+  const evaluate = async <T>(expression: string): Promise<T> => {
+    const { result } = await cdp.send<{ result: { value: T } }>('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
+    return result.value;
+  };
+  await expect.poll(() => evaluate('document.readyState === "complete" && Boolean(globalThis.chrome?.runtime?.id)')).toBe(true);
+  const send = <T>(message: object) => evaluate<T>(`chrome.runtime.sendMessage(${JSON.stringify(message)})`);
+  return {
+    send,
+    /** The cards the broker has finished evaluating, as the panel shows them. */
+    queue: async () => (await send<{ actions: QueueCard[] }>({ type: 'queue' })).actions.filter((card) => card.evaluatedAt !== undefined),
+    attachedTargets: async () => {
+      const { targetInfos } = await cdp.send<{ targetInfos: { url: string; attached: boolean }[] }>('Target.getTargets');
+      return targetInfos.filter((target) => target.attached).map((target) => target.url);
+    },
+    close: () => cdp.close(),
+  };
+}
+
+const approval = (card: QueueCard) => ({
+  type: 'decide',
+  id: card.id,
+  verdict: 'approve',
+  dwellMs: 60_000,
+  ...(card.confirm ? { confirmation: card.confirm.value } : {}),
+});
+
+test('a tool the page’s own assistant calls, in a tab no client drives, still waits for the person', async ({ server }) => {
+  server.reset();
+  const browser = await launchPlainChromium({ url: `${server.origin}/bank/tools.html?assistant` });
+  const person = await panelAlone(browser.port);
+  try {
+    await expect.poll(async () => (await person.queue()).map((card) => card.label), { timeout: 15_000 }).toEqual(['transfer_money']);
+    const [held] = await person.queue();
+    expect(held!.signals).toEqual(['tool-call']); // no debugger, no webdriver: the call alone
+    expect(await person.attachedTargets()).not.toContainEqual(expect.stringContaining('/bank/tools.html'));
+    await expectNothingReceived(server, '/api/bank/transfers');
+    expect(await person.send(approval(held!))).toEqual({ ok: true });
+    const sent = await expectReceivedOnce(server, '/api/bank/transfers');
+    expect(JSON.parse(sent.body)).toMatchObject({ iban: 'FR7630006000011234567890189', amount: 42.5 });
+    await expect
+      .poll(() => server.received('/api/bank/assistant-log').map((request) => new URLSearchParams(request.query).get('text')))
+      .toEqual(['Assistant: Transferred 42.5 EUR to FR7630006000011234567890189']);
+  } finally {
+    person.close();
+    await browser.close();
+  }
+});
+
+test('Puppeteer’s WebMCP client: a held tool answers only after the decision, a rejected one with the note', async ({ server }) => {
+  server.reset();
+  const chromium = await launchPlainChromium();
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chromium.port}`, defaultViewport: null });
+  const person = await panelAlone(chromium.port);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/bank/tools.html`);
+    await expect.poll(() => page.webmcp.tools().map((tool) => tool.name).sort()).toEqual(BANK_TOOLS);
+    const tool = (name: string) => page.webmcp.tools().find((candidate) => candidate.name === name)!;
+    const transfer = tool('transfer_money').execute({ iban: 'DE02120300000000202051', amount: 12, currency: 'EUR', reference: 'lunch' });
+    const close = tool('close_account').execute({ reason: 'cheaper elsewhere' });
+    await expect.poll(async () => (await person.queue()).map((card) => card.label).sort()).toEqual(['close_account', 'transfer_money']);
+    const cards = await person.queue();
+    const byLabel = (label: string) => cards.find((card) => card.label === label)!;
+    expect(await person.send({ type: 'decide', id: byLabel('close_account').id, verdict: 'reject', note: 'keep the account' })).toEqual({ ok: true });
+    expect(await close).toMatchObject({ status: 'Error' });
+    expect((await close).exception?.description).toContain('Rejected by reviewer: keep the account');
+    await expectNothingReceived(server, '/api/bank/account');
+    expect(await person.send(approval(byLabel('transfer_money')))).toEqual({ ok: true });
+    expect(await transfer).toMatchObject({ status: 'Completed', output: 'Transferred 12 EUR to DE02120300000000202051' });
+    await expectReceivedOnce(server, '/api/bank/transfers');
+  } finally {
+    person.close();
+    await browser.disconnect();
+    await chromium.close();
+  }
 });
