@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmedSignals, contentSignals, type TabGuard } from '@/lib/detect/signals';
+import { confirmedSignals, contentSignals, toolSignals, type TabGuard } from '@/lib/detect/signals';
 
 const guard = (over: Partial<TabGuard> = {}): TabGuard => ({ mode: 'automation', armed: false, debugger: false, ...over });
 
@@ -30,5 +30,18 @@ describe('confirmedSignals', () => {
   });
   it('never trusts a page that claims the tab is armed or always guarded', () => {
     expect(confirmedSignals(['armed', 'always', 'debugger'], guard())).toEqual([]);
+  });
+});
+
+describe('toolSignals', () => {
+  it('holds a WebMCP tool call in any tab, before the background answered too, unless the guard is off', () => {
+    expect(toolSignals(null, false)).toEqual(['tool-call']);
+    expect(toolSignals(guard(), false)).toEqual(['tool-call']);
+    expect(toolSignals(guard({ debugger: true }), true)).toEqual(['tool-call', 'webdriver', 'debugger']);
+    expect(toolSignals(guard({ mode: 'off' }), true)).toEqual([]);
+  });
+  it('keeps a tool call held when the background confirms the tab, and lets the guard switched off release it', () => {
+    expect(confirmedSignals(['tool-call'], guard())).toEqual(['tool-call']);
+    expect(confirmedSignals(['tool-call'], guard({ mode: 'off' }))).toEqual([]);
   });
 });
