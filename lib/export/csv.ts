@@ -37,6 +37,8 @@ export const CSV_COLUMNS: readonly [string, (record: ActionRecord) => string][] 
   ['edits', (r) => (r.edits ? r.edits.map((e) => `${e.label}: ${e.before} -> ${e.after}`).join('; ') : '')],
   ['team_reviewer', (r) => r.reviewer?.name ?? ''],
   ['team_reviewer_key', (r) => r.reviewer?.key ?? ''],
+  ['cause', (r) => r.cause ?? ''],
+  ['tool', (r) => r.tool?.name ?? ''],
 ];
 
 // A spreadsheet would run these as formulas.

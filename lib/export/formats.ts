@@ -86,6 +86,8 @@ function evalLine(record: ActionRecord): string {
       amount: action.amount,
       recipients: action.recipients,
       message: action.message,
+      cause: action.cause,
+      tool: action.tool,
     },
     decision: action.outcome,
     edits: action.edits,

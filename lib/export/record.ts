@@ -28,6 +28,10 @@ export interface ExportedAction {
   note: string | null;
   reason: string | null;
   edits: { label: string; before: string; after: string }[];
+  /** `evaluated-script` or `tool-execution` where no control's activation sent it. */
+  cause: string | null;
+  /** The page's WebMCP tool the agent called, as the page described it. */
+  tool: { name: string; description: string; readOnly: boolean; consequential: boolean; declarative: boolean } | null;
   /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
   reviewer?: { name: string; key: string };
   screenshot?: string;
@@ -69,6 +73,16 @@ export function exportedAction(record: ActionRecord): ExportedAction {
     note: record.note ?? null,
     reason: record.reason ?? null,
     edits: record.edits ?? [],
+    cause: record.cause ?? null,
+    tool: record.tool
+      ? {
+          name: record.tool.name,
+          description: record.tool.description,
+          readOnly: Boolean(record.tool.readOnly),
+          consequential: Boolean(record.tool.consequential),
+          declarative: Boolean(record.tool.declarative),
+        }
+      : null,
     ...(record.reviewer ? { reviewer: { name: record.reviewer.name, key: record.reviewer.key } } : {}),
   };
 }
