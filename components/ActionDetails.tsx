@@ -121,7 +121,8 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
           <>
             <dt>{t('details.sendsTo')}</dt>
             <dd className="url">
-              {record.form.method.toUpperCase()} <PageText text={record.form.action} />
+              {(record.form.asMethod ?? record.form.method).toUpperCase()} <PageText text={record.form.action} />
+              {record.form.asMethod && <span className="note"> {t('details.methodOverride', { method: record.form.method.toUpperCase() })}</span>}
               {record.form.via && (
                 <span className="note">
                   {' '}
@@ -140,6 +141,26 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
             </dd>
           </>
         )}
+        {record.alsoSends?.length ? (
+          <>
+            <dt>{t('details.alsoSends')}</dt>
+            <dd className="also-sends">
+              <ul>
+                {record.alsoSends.map((request, index) => (
+                  <li key={index}>
+                    {request.method.toUpperCase()} <PageText text={request.url} />
+                    {request.fields.length > 0 && (
+                      <>
+                        {': '}
+                        <PageText text={request.fields.map((field) => `${field.name}=${field.value}`).join('&')} />
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
       </dl>
       {record.unreadable && (
         <div className="unreadable" role="note">

@@ -37,6 +37,7 @@ export default defineUnlistedScript(() => {
     hello: () => send({ type: 'hello' }) as Promise<TabGuard>,
     hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
     input: (label, benign, at) => void send({ type: 'input', label, benign, at }).catch(() => undefined),
+    join: (id, request) => send({ type: 'join', id, request }) as Promise<{ joined: boolean }>,
     alive: () => Boolean(api.runtime?.id),
   });
 });

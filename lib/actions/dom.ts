@@ -15,6 +15,8 @@ import {
   textOf,
 } from './native';
 import type { ActionKind, Amount, Destination, FieldSnapshot, Rect } from './types';
+import { contentKind } from './content';
+import { isReadOnlyRoute } from './requests';
 import { classifyWording, normalizeLabel } from './wording';
 
 export const FIELD_LIMIT = 200;
@@ -93,15 +95,45 @@ export function effectiveSubmission(form: HTMLFormElement, submitter: Element | 
 }
 
 /** A form submission: GET and search forms pass; wording decides the kind; any other POST is a submit. */
-export function classifyForm(form: HTMLFormElement, submitter: Element | null): Classified | null {
-  if (effectiveSubmission(form, submitter).method !== 'post') return null;
-  if (closest(form, '[role=search]') || query(form, 'input[type=search]')) return null;
-  const label = submitter ? controlLabel(submitter) : formName(form);
+/**
+ * `opener`: the control whose activation led to a submission with no submitter (a script's
+ * `form.submit()` after a click), which names it. What the form carries (`_method=delete`, SQL
+ * that drops a table) decides over its wording; a POST to a search route is a search.
+ */
+export function classifyForm(form: HTMLFormElement, submitter: Element | null, opener: Element | null = null): Classified | null {
+  const destination = effectiveSubmission(form, submitter);
+  if (destination.method !== 'post') return null;
+  const label = submitter ? controlLabel(submitter) : opener ? controlLabel(opener) : formName(form);
+  const content = contentKind({ method: 'post', fields: sentFields(form) });
+  if (content === 'delete') return { kind: 'delete', label };
+  if (!content && (closest(form, '[role=search]') || query(form, 'input[type=search]') || isReadOnlyRoute(destination.action))) return null;
   const kind = classifyWording(label);
-  if (kind === 'benign') return null;
-  if (kind) return { kind, label };
+  if (kind === 'benign' && !content) return null;
+  if (kind && kind !== 'benign') return { kind, label };
   if (query(form, '[autocomplete^=cc-], [autocomplete*=" cc-"]')) return { kind: 'purchase', label };
   return { kind: 'submit', label };
+}
+
+/** The name and value of each field a form would send, for judging what it carries. */
+export function sentFields(form: HTMLFormElement): [string, string][] {
+  return formFields(form)
+    .elements.filter(isField)
+    .map((field) => [attr(field, 'name') ?? '', field.value]);
+}
+
+/** Dialogs a page opens to confirm: its own modal, `role=dialog`/`alertdialog`, `<dialog>`. */
+const DIALOG = 'dialog, [role=dialog], [role=alertdialog], [aria-modal=true]';
+const DIALOG_TEXT_LIMIT = 300;
+
+export function dialogOf(control: Element): Element | null {
+  return closest(control, DIALOG);
+}
+
+/** A confirmation dialog's question: its text without the buttons' own words. */
+export function dialogText(dialog: Element): string {
+  let text = textOf(dialog);
+  for (const button of queryAll(dialog, CONTROL_SELECTOR).slice(0, 20)) text = text.replace(textOf(button), ' ');
+  return normalizeLabel(text).slice(0, DIALOG_TEXT_LIMIT);
 }
 
 function formName(form: HTMLFormElement): string {

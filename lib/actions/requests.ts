@@ -38,8 +38,30 @@ export function requestFieldSnapshots(fields: readonly (readonly [string, string
   });
 }
 
-// Read-only endpoints that sites call with POST: search, autocomplete, lookups.
-const READ_ONLY_PATH = /(^|\/)(search|queries|query|suggest|suggestions|autocomplete|typeahead|lookup)(\/|$)/i;
+// Read-only endpoints that sites call with POST: search, autocomplete, lookups, linting,
+// previews and validation.
+const READ_ONLY_ROUTE = /(^|\/)(search|queries|query|suggest|suggestions|autocomplete|typeahead|lookup|lint|preview|validate|validation)(\/|$)/i;
+/** Query parameters apps route by (phpMyAdmin's `route`, MediaWiki's `action`), read like paths. */
+const ROUTE_PARAMS = ['route', 'action', 'r', 'do', 'op', 'task'];
+
+/** The URL's path, then the routes its query carries. */
+export function routesOf(url: URL): string[] {
+  const routes = [url.pathname];
+  for (const name of ROUTE_PARAMS) {
+    const route = url.searchParams.get(name);
+    if (route) routes.push(route);
+  }
+  return routes;
+}
+
+/** A URL whose path or query route names a search, lookup, lint, preview or validation. */
+export function isReadOnlyRoute(url: string, base?: string): boolean {
+  try {
+    return routesOf(new URL(url, base)).some((route) => READ_ONLY_ROUTE.test(route));
+  } catch {
+    return false;
+  }
+}
 
 export interface RequestShape {
   method: string;
@@ -63,7 +85,7 @@ export function isReadOnlyRequest(request: RequestShape, pageUrl: string): boole
     return false;
   }
   if (request.keepalive && url.origin !== new URL(pageUrl).origin) return true;
-  if (READ_ONLY_PATH.test(url.pathname)) return true;
+  if (routesOf(url).some((route) => READ_ONLY_ROUTE.test(route))) return true;
   const query = request.fields.find(([name]) => name === 'query')?.[1];
   const operation = graphqlOperation(query);
   return operation !== null && operation !== 'mutation' && operation !== 'subscription';

@@ -26,6 +26,8 @@ export interface Destination {
   target?: string;
   /** Set for requests held at the request itself. */
   via?: RequestVia;
+  /** The method the server is asked for, where the request overrides its own (`_method=delete`). */
+  asMethod?: string;
 }
 
 /** Why a tab counts as driven by an agent. */
@@ -97,6 +99,13 @@ export interface Rect {
 export interface TargetBox extends Rect {
   viewportWidth: number;
   viewportHeight: number;
+}
+
+/** A further request the same agent input caused while its card was pending: decided with it. */
+export interface JoinedRequest {
+  method: string;
+  url: string;
+  fields: FieldSnapshot[];
 }
 
 /** A value that changed between hold and approval, as the reviewer may see it (secrets masked). */

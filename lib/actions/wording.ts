@@ -83,6 +83,9 @@ const PURCHASE = new RegExp(
 const DELETE = new RegExp(
   [
     '\\b(delete|remove|erase|destroy|wipe|purge)\\b',
+    '^drop$',
+    '\\bdrop (the )?(table|database|schema|column|index|view)s?\\b',
+    '\\btruncate\\b',
     '\\b(close|deactivate|terminate) (my |your |the )?account\\b',
     '\\bcancel (my |your |the |this )?(subscription|order|membership|plan|account|booking|reservation)\\b',
     '\\bunsubscribe\\b',

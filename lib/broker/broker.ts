@@ -1,4 +1,4 @@
-import type { FieldChange, ProposedAction, Rect } from '@/lib/actions/types';
+import type { FieldChange, JoinedRequest, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
@@ -32,6 +32,8 @@ import { RuleBook } from './rulebook';
 import { TeamBridge } from './team';
 
 const FLOOD_WINDOW_MS = 60_000;
+/** Requests one card can carry besides its own. */
+const MAX_JOINED = 20;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -300,6 +302,20 @@ export class Broker {
       a.label === record.label &&
       JSON.stringify(a.fields.map((f) => [f.name, f.value])) === JSON.stringify(record.fields.map((f) => [f.name, f.value]));
     return (await this.store.pending()).find(same);
+  }
+
+  /**
+   * A further request the input behind a pending card caused: shown on that card and decided
+   * with it. Refused once the card was decided, or from another tab: the frame then holds the
+   * request on a card of its own.
+   */
+  async joinRequest(tabId: number, id: string, request: JoinedRequest): Promise<{ joined: boolean }> {
+    const record = await this.store.get(id);
+    const joined = record?.alsoSends ?? [];
+    if (record?.status !== 'pending' || record.tabId !== tabId || joined.length >= MAX_JOINED) return { joined: false };
+    const updated = await this.store.settle(id, { alsoSends: [...joined, request] }); // only while pending
+    if (updated) this.changed();
+    return { joined: Boolean(updated) };
   }
 
   /** `at` is the page's clock, which the webRequest times share. */

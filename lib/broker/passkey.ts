@@ -163,7 +163,18 @@ export class Passkeys {
 /** What the card showed, hashed: an answer for it approves only this, unchanged. */
 export function fingerprintOf(record: ActionRecord): Promise<string> {
   return sha256(
-    JSON.stringify([record.id, record.kind, record.label, record.form ?? null, record.fields.map((f) => [f.name, f.value]), record.amount ?? null, record.recipients ?? [], record.message ?? '']),
+    JSON.stringify([
+      record.id,
+      record.kind,
+      record.label,
+      record.form ?? null,
+      record.fields.map((f) => [f.name, f.value]),
+      record.amount ?? null,
+      record.recipients ?? [],
+      record.message ?? '',
+      // What joined the card since is approved with it, so it is part of what is signed.
+      ...(record.alsoSends?.length ? [record.alsoSends] : []),
+    ]),
   );
 }
 

@@ -86,6 +86,7 @@ const CONTENT_HANDLERS = {
   hold: (broker, { action }, origin) =>
     broker.hold(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
   input: (broker, { label, benign, at }, { tabId }) => broker.noteInput(tabId, label, benign, at),
+  join: (broker, { id, request }, { tabId }) => broker.joinRequest(tabId, id, request),
 } satisfies ContentHandlers;
 
 export async function handleContentRequest(broker: Broker, message: unknown, sender: ContentSender): Promise<unknown> {

@@ -47,7 +47,7 @@ export class RuleBook {
         amount: record.amount,
         recipients: record.recipients,
         formAction: record.form?.action,
-        formMethod: record.form?.method,
+        formMethod: record.form?.asMethod ?? record.form?.method,
         descriptionUnreadable: record.unreadable?.some((note) => note.startsWith(UNREADABLE_DESCRIPTION)),
         ...(record.tool ? { tool: record.tool } : {}),
       },

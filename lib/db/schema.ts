@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb';
-import type { FieldChange, ProposedAction } from '@/lib/actions/types';
+import type { FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { Outcome } from './outcome';
@@ -11,6 +11,8 @@ export type Decider = 'person' | 'rule' | 'timeout' | 'system';
 
 /** One held action and everything that happened to it. */
 export interface ActionRecord extends ProposedAction {
+  /** Requests the same input caused while this was pending, approved or rejected with it. */
+  alsoSends?: JoinedRequest[];
   tabId: number;
   frameId: number;
   documentId?: string;

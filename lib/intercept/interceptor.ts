@@ -1,3 +1,4 @@
+import { contentKind, effectiveMethod } from '@/lib/actions/content';
 import {
   amountOf,
   channelOf,
@@ -5,6 +6,8 @@ import {
   classifyForm,
   composerSend,
   controlLabel,
+  dialogOf,
+  dialogText,
   effectiveSubmission,
   fieldScope,
   findComposer,
@@ -15,6 +18,7 @@ import {
   readValue,
   recipientsOf,
   scopeFields,
+  sentFields,
   snapshotTarget,
   targetRect,
   VALUE_LIMIT,
@@ -32,6 +36,7 @@ import type {
   FieldChange,
   FieldSnapshot,
   GuardSignal,
+  JoinedRequest,
   ProposedAction,
   Rect,
   TargetBox,
@@ -56,6 +61,8 @@ export interface Transport {
   hold(action: ProposedAction): Promise<HoldReply>;
   /** An agent's input in a guarded tab, so the background can tie requests nothing held to it. */
   input(label: string, benign: boolean, at: number): void;
+  /** A further request the input behind a pending card caused, to be shown on it and decided with it. */
+  join(id: string, request: JoinedRequest): Promise<{ joined: boolean }>;
   /** False once the extension was reloaded or updated: this script can no longer be reached. */
   alive(): boolean;
 }
@@ -72,6 +79,7 @@ const NOTE_INTERVAL_MS = 100;
 /** Controls that switch a view or a filter rather than commit anything. */
 const TOGGLES = '[role=tab], [role=switch], [role=checkbox], [role=option], [role=menuitemcheckbox], [aria-pressed], [aria-expanded], select, input[type=checkbox], input[type=radio]';
 const URL_LIMIT = 8192;
+const WRITE_METHODS = ['PUT', 'PATCH', 'DELETE'];
 
 interface BoundState {
   label: string;
@@ -82,6 +90,10 @@ interface BoundState {
 }
 
 interface Held extends HoldSpec {
+  /** Requests the same input caused while this waited: decided with it once the card shows them. */
+  joined: Joined[];
+  /** Settles when the background first answered the hold: a card exists to join. */
+  answered: Promise<void>;
   /** The elements whose values the reviewer sees, in the order of the proposal's fields. */
   targets: FieldTarget[];
   truncated: boolean;
@@ -89,8 +101,16 @@ interface Held extends HoldSpec {
   baseline: BoundState | null;
 }
 
+interface Joined {
+  spec: HoldSpec;
+  /** The background put it on the card: only then does the card's approval cover it. */
+  shown: boolean;
+}
+
 interface HoldSpec extends Classified {
   trigger: Trigger;
+  /** The agent's input that caused it, whose further requests join its card. */
+  input?: Input | null;
   signals: GuardSignal[];
   form: HTMLFormElement | null;
   submitter: Element | null;
@@ -111,8 +131,15 @@ interface Input {
   at: number;
   trusted: boolean;
   control: Element | null;
+  /** For a control in a confirmation dialog: the control outside it that opened the dialog. */
+  opener: Element | null;
   /** The control's label and what its wording says, read once for all the requests it causes. */
-  wording?: { label: string; kind: ReturnType<typeof classifyWording> };
+  wording?: Wording;
+}
+
+interface Wording {
+  label: string;
+  kind: ReturnType<typeof classifyWording>;
 }
 
 export interface Interceptor {
@@ -169,17 +196,17 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     inputTrusted = event.isTrusted;
     win.setTimeout(() => (inputTrusted = null), 0);
     if (replaying) return;
-    lastInput = { at: now(), trusted: event.isTrusted, control };
-    if (control && knownGuarded(event.isTrusted)) noteLater(control);
+    lastInput = { at: now(), trusted: event.isTrusted, control, opener: openerOf(control, lastInput) };
+    if (control && knownGuarded(event.isTrusted)) noteLater(lastInput);
   }
 
   // The background's unreviewed log needs the last agent input, not every one: at most one
   // note per NOTE_INTERVAL_MS, the latest input of a burst sent at its end with its own time.
-  let pendingNote: { control: Element; at: number } | null = null;
+  let pendingNote: { input: Input; at: number } | null = null;
   let noteTimer: number | undefined;
   let lastNoteAt = -Infinity;
-  function noteLater(control: Element): void {
-    pendingNote = { control, at: Date.now() };
+  function noteLater(input: Input): void {
+    pendingNote = { input, at: Date.now() };
     if (noteTimer !== undefined) return;
     const wait = lastNoteAt + NOTE_INTERVAL_MS - now();
     if (wait <= 0) sendNote();
@@ -191,7 +218,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     if (!note) return;
     pendingNote = null;
     lastNoteAt = now();
-    const { label, kind } = wordingOf(note.control);
+    const { label, kind } = (note.input.wording ??= wordingOf(note.input));
     transport.input(label, kind === 'benign', note.at);
   }
 
@@ -289,8 +316,11 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const submitNatively = () => submitOf(form);
     if (replaying) return submitNatively();
     const trusted = inputTrusted ?? true;
+    // The click before it (a Rails `data-method` link, say) names it, with the confirm() it passed.
+    const confirmed = typeof (event as CustomEvent).detail === 'string' ? ((event as CustomEvent).detail as string) : undefined;
+    const input = lastInput && (confirmed !== undefined || now() - lastInput.at < CAUSE_WINDOW_MS) ? lastInput : null;
     try {
-      const classified = classifyForm(form, null);
+      const classified = withWording(classifyForm(form, null, input?.opener ?? input?.control ?? null), input && wordingOf(input, confirmed));
       const signals = classified ? signalsFor(trusted) : [];
       if (!classified || !signals.length) return runReplay(submitNatively);
       hold({ ...classified, trigger: 'form-submit', signals, form, submitter: null, near: form, replay: submitNatively });
@@ -350,14 +380,24 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     // Requests of an approved or released action's replay were covered by that decision.
     if (byInput && (replaying || now() - replayedAt < CAUSE_WINDOW_MS)) return;
     const input = byInput ? lastInput : null;
-    // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
-    if (byInput && (!input?.control || now() - input.at > CAUSE_WINDOW_MS || matches(input.control, TOGGLES))) return;
+    // A native confirm() the agent accepted is the input's moment, however long the dialog was open.
+    const confirmed = typeof detail.confirmed === 'string' ? detail.confirmed : undefined;
     let read: Pick<HoldSpec, 'kind' | 'label' | 'request' | 'failure'>;
     try {
-      const wording = input?.control ? (input.wording ??= wordingOf(input.control)) : null;
-      if (wording?.kind === 'benign' || isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href)) return;
-      const kind = wording?.kind ?? (detail.method === 'DELETE' ? 'delete' : 'submit');
-      read = { kind, label: wording?.label || `${detail.method} ${pathOf(detail.url)}`, request: detail };
+      // What the request carries decides over the control's wording (an "OK" that sends DROP TABLE).
+      const content = contentKind({ method: detail.method, fields: detail.body.fields, override: detail.override, text: detail.body.text });
+      // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
+      if (byInput && (!input?.control || (now() - input.at > CAUSE_WINDOW_MS && confirmed === undefined))) return;
+      if (byInput && !content && matches(input!.control!, TOGGLES)) return;
+      const wording = input?.control ? (confirmed === undefined ? (input.wording ??= wordingOf(input)) : wordingOf(input, confirmed)) : null;
+      // A search, lint or preview route reads what it is sent (SQL to lint is not run); a method
+      // override to PUT, PATCH or DELETE is not a read wherever it goes.
+      const method = requestMethod(detail);
+      const readOnly = !WRITE_METHODS.includes(method) && isReadOnlyRequest({ ...detail, fields: detail.body.fields }, win.location.href);
+      if (readOnly || (!content && wording?.kind === 'benign')) return;
+      const worded = wording?.kind && wording.kind !== 'benign' ? wording.kind : null;
+      const kind = content === 'delete' ? 'delete' : (worded ?? content ?? 'submit');
+      read = { kind, label: wording?.label || `${requestMethod(detail)} ${pathOf(detail.url)}`, request: detail };
     } catch (error) {
       read = { kind: 'unclassified', label: 'Could not read this request', failure: describeError(error) };
     }
@@ -369,7 +409,38 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const answer = (verdict: RequestDecision['verdict']) => () =>
       win.dispatchEvent(new win.CustomEvent(REQUEST_DECISION_EVENT, { detail: JSON.stringify({ nonce: detail.nonce, verdict }) }));
     const near = input?.control ?? doc.documentElement;
-    hold({ ...read, trigger: 'request', signals, form: null, submitter: null, near, replay: answer('approve'), discard: answer('reject') });
+    const spec: HoldSpec = { ...read, trigger: 'request', signals, form: null, submitter: null, near, input, replay: answer('approve'), discard: answer('reject') };
+    const leader = input ? [...held].find(([, entry]) => entry.input === input && entry.trigger !== 'tool') : undefined;
+    if (leader) join(leader[0], leader[1], spec);
+    else hold(spec);
+  }
+
+  /** One input, one card: a further request joins the pending card of the input that caused it. */
+  function join(id: string, leader: Held, spec: HoldSpec): void {
+    const joined: Joined = { spec, shown: false };
+    leader.joined.push(joined);
+    const request = spec.request!;
+    const summary = { method: requestMethod(request), url: clip(request.url, URL_LIMIT), fields: requestFields(request) };
+    const alone = () => {
+      // Refused (the card was decided meanwhile): it waits on a card of its own.
+      const index = leader.joined.indexOf(joined);
+      if (index >= 0) leader.joined.splice(index, 1);
+      hold(spec);
+    };
+    // Only once the background has the card; a leader decided meanwhile settled this already.
+    void leader.answered.then(() => {
+      if (!leader.joined.includes(joined)) return;
+      transport.join(id, summary).then((reply) => (reply?.joined === true ? (joined.shown = true) : alone()), alone);
+    });
+  }
+
+  /** Decides the requests that joined a card with it; one the card never showed gets its own. */
+  function settleJoined(entry: Held, approved: boolean, why: string, reviewed = false): void {
+    for (const joined of entry.joined.splice(0)) {
+      if (!approved) joined.spec.discard?.(why);
+      else if (joined.shown) runReplay(joined.spec.replay, reviewed);
+      else hold(joined.spec);
+    }
   }
 
   /**
@@ -458,12 +529,14 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const id = newId();
     let entry: Held;
     let proposal: ProposedAction;
+    let markAnswered = (): void => undefined;
+    const firstAnswer = new Promise<void>((done) => (markAnswered = done));
     try {
       const { targets, truncated } = spec.failure ? { targets: [], truncated: false } : fieldTargets(spec);
-      entry = { ...spec, targets, truncated, baseline: spec.failure ? null : boundState(spec, targets) };
+      entry = { ...spec, joined: [], answered: firstAnswer, targets, truncated, baseline: spec.failure ? null : boundState(spec, targets) };
       proposal = describe(id, entry);
     } catch (error) {
-      entry = { ...spec, kind: 'unclassified', failure: describeError(error), targets: [], truncated: false, baseline: null };
+      entry = { ...spec, joined: [], answered: firstAnswer, kind: 'unclassified', failure: describeError(error), targets: [], truncated: false, baseline: null };
       proposal = unreadable(id, entry);
     }
     held.set(id, entry);
@@ -489,11 +562,13 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
         (reply) => {
           // A late answer to an earlier attempt counts too: each outcome below happens once.
           answered = true;
+          markAnswered();
           win.clearTimeout(silence);
           if (reply?.status === 'release') release(id, null, [], reply.approved === true);
           if (reply?.status === 'blocked' && held.delete(id)) {
             const why = `Blocked by a Countersign rule: ${reply.reason}`;
             entry.discard?.(why);
+            settleJoined(entry, false, why);
             status.show(why);
           }
           if (!reply?.status) status.show('Held: Countersign refused this action\'s description; nothing was sent');
@@ -536,11 +611,13 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   function destinationOf(entry: HoldSpec): Destination | undefined {
     if (entry.request) {
       const { url, method, via } = entry.request;
-      return { action: clip(url, URL_LIMIT), method: method.toLowerCase().slice(0, 20), via };
+      const asked = requestMethod(entry.request);
+      return { action: clip(url, URL_LIMIT), method: method.toLowerCase().slice(0, 20), via, ...(asked !== method ? { asMethod: asked } : {}) };
     }
     if (!entry.form) return undefined;
     const destination = effectiveSubmission(entry.form, entry.submitter);
-    return { ...destination, action: clip(destination.action, URL_LIMIT) };
+    const asked = effectiveMethod({ method: destination.method, fields: sentFields(entry.form) });
+    return { ...destination, action: clip(destination.action, URL_LIMIT), ...(asked !== destination.method.toUpperCase() ? { asMethod: asked } : {}) };
   }
 
   function frameTitle(): string {
@@ -688,7 +765,10 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     if (statusText) status.show(statusText);
     else if (!held.size) status.hide();
     // After the reply has gone back: a replayed submission may unload this page.
-    win.setTimeout(() => runReplay(entry.replay, reviewed), 0);
+    win.setTimeout(() => {
+      runReplay(entry.replay, reviewed);
+      settleJoined(entry, true, '', reviewed);
+    }, 0);
     return true;
   }
 
@@ -735,6 +815,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       const who = message.by === 'timeout' ? 'Rejected, timed out' : 'Rejected by reviewer';
       const why = `${who}${message.note ? `: ${message.note}` : ''}`;
       entry.discard?.(why);
+      settleJoined(entry, false, why);
       status.show(why);
       return { delivered: true };
     },
@@ -742,9 +823,40 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
   };
 }
 
-function wordingOf(control: Element): NonNullable<Input['wording']> {
-  const label = controlLabel(control);
-  return { label, kind: classifyWording(label) };
+/**
+ * What an input says it does. A control in a confirmation dialog ("OK") speaks with the control
+ * that opened the dialog ("Drop") and the dialog's question; so does a native `confirm()` the
+ * input led to. The first of them that names a consequential kind gives it.
+ */
+function wordingOf(input: Input, confirmed?: string): Wording {
+  const own = input.control ? controlLabel(input.control) : '';
+  const dialog = input.control ? dialogOf(input.control) : null;
+  const question = confirmed ?? (dialog ? dialogText(dialog) : '');
+  const opener = input.opener ? controlLabel(input.opener) : '';
+  const words = [opener, own].filter(Boolean).join(' → ');
+  const label = normalizeLabel(question ? `${words} (“${question}”)` : words);
+  const kinds = [opener, question, own].map((text) => (text ? classifyWording(text) : null));
+  const kind = kinds.find((found) => found && found !== 'benign') ?? (kinds.includes('benign') ? 'benign' : null);
+  return { label, kind };
+}
+
+/** A control in a dialog was opened by the last control outside it (or by what opened that). */
+function openerOf(control: Element | null, previous: Input | null): Element | null {
+  const dialog = control ? dialogOf(control) : null;
+  if (!dialog || !previous?.control) return null;
+  return dialog.contains(previous.control) ? previous.opener : previous.control;
+}
+
+/** A classified submission, named and kinded by the input that led to it where that says more. */
+function withWording(classified: Classified | null, wording: Wording | null): Classified | null {
+  if (!classified || !wording?.label) return classified;
+  const kind = classified.kind === 'submit' && wording.kind && wording.kind !== 'benign' ? wording.kind : classified.kind;
+  return { kind, label: wording.label };
+}
+
+/** The method a request asks the server for: its own, or the override it carries. */
+function requestMethod(request: RequestDetail): string {
+  return effectiveMethod({ method: request.method, fields: request.body.fields, override: request.override });
 }
 
 function describeError(error: unknown): string {

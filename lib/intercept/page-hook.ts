@@ -11,6 +11,8 @@ export const REQUEST_EVENT = 'countersign:request';
 export const REQUEST_DECISION_EVENT = 'countersign:request-decision';
 /** Frames read to find evaluated code under the hook: deep enough for frameworks' call chains. */
 const STACK_DEPTH = 100;
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+const CONFIRM_TEXT_LIMIT = 500;
 
 
 /** A request as the page is about to send it, passed to the isolated world as JSON. */
@@ -23,6 +25,10 @@ export interface RequestDetail {
   body: BodySummary;
   /** What made the page send it: a recent input, or code a client evaluated in the page. */
   cause: RequestCause;
+  /** A method override header (`X-HTTP-Method-Override` and kin) the request carries. */
+  override?: string;
+  /** The text of a native `confirm()` the agent accepted just before, which lends the action its words. */
+  confirmed?: string;
 }
 
 export type RequestCause = 'input' | 'script' | 'tool';
@@ -75,6 +81,9 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const now = () => win.performance.now();
   const waiting = new Map<string, (decision: RequestDecision) => void>();
   let lastInput = -Infinity;
+  /** A native `confirm()` answered OK: an input of its own, whose text the next action is about. */
+  let confirmed: { text: string; at: number } | null = null;
+  const recentConfirm = () => (confirmed && now() - confirmed.at < CAUSE_WINDOW_MS ? confirmed.text : undefined);
   const NativeError = win.Error;
   /** V8's knobs on the Error constructor, which the page can set too. */
   const stackKnobs = win.Error as unknown as { stackTraceLimit: number; prepareStackTrace?: unknown };
@@ -106,10 +115,19 @@ export function installPageHook(win: Window & typeof globalThis): void {
     enumerable: true,
     writable: true,
     value: function submit(this: HTMLFormElement) {
-      const event = new CustomEventCtor(FORM_SUBMIT_EVENT, { bubbles: true, cancelable: true, composed: true });
+      const event = new CustomEventCtor(FORM_SUBMIT_EVENT, { bubbles: true, cancelable: true, composed: true, detail: recentConfirm() });
       if (apply(dispatch, this, [event])) apply(nativeSubmit, this, []);
     },
   });
+
+  const nativeConfirm = win.confirm;
+  if (typeof nativeConfirm === 'function') {
+    win.confirm = function confirm(message?: string) {
+      const accepted = apply(nativeConfirm, win, [message]) as boolean;
+      if (accepted) confirmed = { text: String(message ?? '').slice(0, CONFIRM_TEXT_LIMIT), at: (lastInput = now()) };
+      return accepted;
+    };
+  }
 
   for (const type of ['pointerdown', 'click', 'keydown', 'submit']) {
     win.addEventListener(type, () => (lastInput = now()), true);
@@ -137,8 +155,10 @@ export function installPageHook(win: Window & typeof globalThis): void {
     waiting.set(nonce, resume);
     return true;
   };
-  const offerRequest = (detail: Omit<RequestDetail, 'nonce'>, resume: (verdict: RequestDecision['verdict']) => void) =>
-    offer(REQUEST_EVENT, detail, (decision) => resume(decision.verdict));
+  const offerRequest = (detail: Omit<RequestDetail, 'nonce'>, resume: (verdict: RequestDecision['verdict']) => void) => {
+    const confirmText = detail.cause === 'input' ? recentConfirm() : undefined;
+    return offer(REQUEST_EVENT, confirmText === undefined ? detail : { ...detail, confirmed: confirmText }, (decision) => resume(decision.verdict));
+  };
   wrapToolRegistry(win, offer);
 
   /**
@@ -196,6 +216,19 @@ export function installPageHook(win: Window & typeof globalThis): void {
     return { kind: 'text', fields: [], text: text.slice(0, 2000), size: text.length };
   }
 
+  /** The method override a request's headers carry, read without running page code where we can. */
+  function overrideOf(headers: unknown): { override?: string } {
+    try {
+      if (!headers) return {};
+      const pairs: [string, string][] =
+        headers instanceof win.Headers ? [...headers] : Array.isArray(headers) ? headers : entriesOf(headers as object).map(([name, value]) => [name, String(value)]);
+      const found = pairs.find(([name]) => OVERRIDE_HEADERS.includes(String(name).toLowerCase()));
+      return found ? { override: String(found[1]) } : {};
+    } catch {
+      return {};
+    }
+  }
+
   function entries(list: URLSearchParams | FormData): [string, string][] {
     const out: [string, string][] = [];
     list.forEach((value: FormDataEntryValue, name: string) => {
@@ -223,6 +256,7 @@ export function installPageHook(win: Window & typeof globalThis): void {
             keepalive: Boolean(init?.keepalive ?? request?.keepalive),
             body,
             cause,
+            ...overrideOf(init?.headers ?? request?.headers),
           };
           const held = offerRequest(detail, (verdict) =>
             verdict === 'approve' ? resolve(send()) : reject(new TypeError('Failed to fetch')),
@@ -235,7 +269,13 @@ export function installPageHook(win: Window & typeof globalThis): void {
   const xhrProto = win.XMLHttpRequest.prototype;
   const nativeOpen = xhrProto.open;
   const nativeSend = xhrProto.send;
-  const opened = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
+  const nativeSetHeader = xhrProto.setRequestHeader;
+  const opened = new WeakMap<XMLHttpRequest, { method: string; url: string; override?: string }>();
+  xhrProto.setRequestHeader = function setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
+    const request = opened.get(this);
+    if (request && OVERRIDE_HEADERS.includes(String(name).toLowerCase())) request.override = String(value);
+    return apply(nativeSetHeader, this, [name, value]);
+  };
   xhrProto.open = function open(this: XMLHttpRequest, ...args: unknown[]) {
     opened.set(this, { method: String(args[0]).toUpperCase(), url: absolute(args[1]) });
     return apply(nativeOpen, this, args);

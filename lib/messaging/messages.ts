@@ -5,7 +5,7 @@ import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schem
 import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
 import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
-import { proposedAction } from './validate';
+import { joinedRequest, proposedAction } from './validate';
 import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion, TeamQueueState, TeamStatus } from './protocol';
 
 /**
@@ -156,12 +156,14 @@ export const CONTENT_MESSAGES = {
   hello: message('hello', {}),
   hold: message('hold', { action: proposedAction }),
   input: message('input', { label: text(LIMITS.text), benign: v.boolean(), at: v.pipe(v.number(), v.finite()) }),
+  join: message('join', { id: actionId, request: joinedRequest }),
 } satisfies Table<ContentReplies>;
 
 export interface ContentReplies {
   hello: TabGuard;
   hold: HoldReply;
   input: undefined;
+  join: { joined: boolean };
 }
 
 type Table<Replies> = { [K in keyof Replies]: v.GenericSchema<unknown, { type: K }> };

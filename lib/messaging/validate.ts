@@ -55,8 +55,9 @@ const destination = v.pipe(
     enctype: v.optional(v.unknown()),
     target: v.optional(v.unknown()),
     via: v.optional(v.unknown()),
+    asMethod: v.optional(v.unknown()),
   }),
-  v.transform(({ action, method, enctype, target, via }): Destination => {
+  v.transform(({ action, method, enctype, target, via, asMethod }): Destination => {
     const out: Destination = { action, method };
     const enc = parseOrNull(text(100), enctype);
     if (enc) out.enctype = enc;
@@ -64,6 +65,8 @@ const destination = v.pipe(
     if (into) out.target = into;
     const how = parseOrNull(v.picklist(REQUEST_VIAS), via);
     if (how) out.via = how;
+    const asked = parseOrNull(v.picklist(['PUT', 'PATCH', 'DELETE']), asMethod);
+    if (asked) out.asMethod = asked;
     return out;
   }),
 );
@@ -85,6 +88,13 @@ const decisionReply = v.object({
   changed: v.exactOptional(v.pipe(v.array(change), v.maxLength(LIMITS.fields + 3))),
   fields: v.exactOptional(v.pipe(v.array(field), v.maxLength(LIMITS.fields))),
   amount: v.exactOptional(v.nullable(amount)),
+});
+
+/** A request that joins a pending card: all or nothing, like an answer. */
+export const joinedRequest = v.object({
+  method: text(20),
+  url: text(LIMITS.url),
+  fields: v.pipe(v.array(field), v.maxLength(LIMITS.fields)),
 });
 
 /** What a frame answers to a decision; anything else counts as no answer. */

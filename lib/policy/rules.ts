@@ -78,8 +78,8 @@ export function parseEndpoint(input: string): { endpoint: string } | { error: st
 }
 
 /** The endpoint a destination names, as a rule writes it; undefined for reads and unreadable URLs. */
-export function endpointOf(destination: { method: string; action: string }): { origin: string; endpoint: string } | undefined {
-  const method = destination.method.toUpperCase();
+export function endpointOf(destination: { method: string; action: string; asMethod?: string }): { origin: string; endpoint: string } | undefined {
+  const method = (destination.asMethod ?? destination.method).toUpperCase();
   if (!/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
   try {
     const url = new URL(destination.action);

@@ -89,8 +89,10 @@ test('when IndexedDB cannot be opened, the action stays held and the panel shows
   expect(await upgraded).toBe(999);
 
   await agent.getByRole('button', { name: 'Buy now' }).click();
+  // 20 attempts 250 ms apart, or 8 s at most (HOLD_GIVE_UP_MS): past the default 5 s wait under load.
   await expect(agent.getByRole('status', { name: 'Countersign' })).toHaveText(
     'Held: Countersign could not reach its reviewer; nothing was sent',
+    { timeout: 10_000 },
   );
   const panel = new PanelPage(await context.newPage());
   await panel.page.goto(`chrome-extension://${id}/sidepanel.html`);

@@ -50,6 +50,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
       proposals.push(action);
       return reply();
     },
+    join: async () => ({ joined: true }),
   });
   // The frame asks about its tab at its first input; a press comes before any real click.
   if (touched) document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));
