@@ -263,11 +263,12 @@ test('"Always allow POST /api/reading-list" decides this request and lets later 
 test('a hidden-iframe form post sent with a form.submit() taken from a fresh frame is held, and sent once on approval', async ({ agent, panel, server }) => {
   await agent.goto(`${server.origin}/real/legacy-sync.html`);
   await agent.getByRole('button', { name: 'Sync now' }).click();
-  const card = panel.card('transport-form');
+  // Named by the control whose click submitted it, not by the form's id.
+  const card = panel.card('Sync now');
   await expect(card).toContainText(`${server.origin}/api/legacy/sync`);
   await expect(card).toContainText('buy tea');
   await expectNothingReceived(server, '/api/legacy/sync');
-  await panel.approve('transport-form');
+  await panel.approve('Sync now');
   const sent = await expectReceivedOnce(server, '/api/legacy/sync');
   expect(sent.body).toContain('notes=buy+tea');
 });
