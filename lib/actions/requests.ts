@@ -42,7 +42,7 @@ export function requestFieldSnapshots(fields: readonly (readonly [string, string
 // previews and validation.
 const READ_ONLY_ROUTE = /(^|\/)(search|queries|query|suggest|suggestions|autocomplete|typeahead|lookup|lint|preview|validate|validation)(\/|$)/i;
 /** Query parameters apps route by (phpMyAdmin's `route`, MediaWiki's `action`), read like paths. */
-const ROUTE_PARAMS = ['route', 'action', 'r', 'do', 'op', 'task'];
+export const ROUTE_PARAMS = ['route', 'action', 'r', 'do', 'op', 'task'];
 
 /** The URL's path, then the routes its query carries. */
 export function routesOf(url: URL): string[] {

@@ -1,3 +1,4 @@
+import { ROUTE_PARAMS } from '@/lib/actions/requests';
 import type { ActionKind } from '@/lib/actions/types';
 
 export const TRUST_LEVELS = ['block', 'ask', 'ask-risky', 'trust'] as const;
@@ -66,35 +67,62 @@ export function specificity(pattern: string, origin: string): number {
   return host === domain || host.endsWith(`.${domain}`) ? domain.split('.').length : -1;
 }
 
-/** `METHOD /path`, a trailing `*` matching any path that starts so. */
-const ENDPOINT = /^(POST|PUT|PATCH|DELETE) (\/[^\s?#*]*\*?)$/;
+/**
+ * `METHOD /path`, a trailing `*` matching any path that starts so, and optionally the query
+ * parameters that must match too (`POST /index.php?route=/lint`): apps that route by query.
+ */
+const ENDPOINT = /^(POST|PUT|PATCH|DELETE) (\/[^\s?#*]*\*?)(\?[^\s#*]+)?$/;
 export const MAX_ENDPOINTS = 100;
 const MAX_ENDPOINT_LENGTH = 500;
 
 export function parseEndpoint(input: string): { endpoint: string } | { error: string } {
   const endpoint = input.trim().replace(/\s+/, ' ').replace(/^\w+/, (method) => method.toUpperCase());
   if (endpoint.length <= MAX_ENDPOINT_LENGTH && ENDPOINT.test(endpoint)) return { endpoint };
-  return { error: 'must be a method and a path like POST /api/track (a trailing * matches the rest of the path)' };
+  return {
+    error: 'must be a method and a path like POST /api/track (a trailing * matches the rest of the path; ?route=/x also requires that query parameter)',
+  };
 }
 
-/** The endpoint a destination names, as a rule writes it; undefined for reads and unreadable URLs. */
-export function endpointOf(destination: { method: string; action: string; asMethod?: string }): { origin: string; endpoint: string } | undefined {
+/** A state-changing destination as rules see it: the endpoint a rule would name, and what to match. */
+export interface Endpoint {
+  origin: string;
+  /** `METHOD /path`, with the routes the query carries (`?route=/lint`): what a rule made from it names. */
+  endpoint: string;
+  method: string;
+  path: string;
+  params: URLSearchParams;
+}
+
+/** The endpoint a destination names; undefined for reads and unreadable URLs. */
+export function endpointOf(destination: { method: string; action: string; asMethod?: string }): Endpoint | undefined {
   const method = (destination.asMethod ?? destination.method).toUpperCase();
   if (!/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
   try {
     const url = new URL(destination.action);
-    return { origin: url.origin, endpoint: `${method} ${url.pathname}` };
+    const routes = new URLSearchParams();
+    for (const name of ROUTE_PARAMS) {
+      const value = url.searchParams.get(name);
+      if (value) routes.set(name, value);
+    }
+    const query = routes.size ? `?${routes.toString().replace(/%2F/gi, '/')}` : '';
+    return { origin: url.origin, endpoint: `${method} ${url.pathname}${query}`, method, path: url.pathname, params: url.searchParams };
   } catch {
     return undefined;
   }
 }
 
 /** Whether the rule lets this endpoint through: the destination must be on a site it names. */
-export function allowsEndpoint(rule: RuleSpec, destination: { origin: string; endpoint: string }): boolean {
+export function allowsEndpoint(rule: RuleSpec, destination: Endpoint): boolean {
   if (!rule.endpoints?.length || specificity(rule.pattern, destination.origin) < 0) return false;
-  return rule.endpoints.some((allowed) =>
-    allowed.endsWith('*') ? destination.endpoint.startsWith(allowed.slice(0, -1)) : destination.endpoint === allowed,
-  );
+  return rule.endpoints.some((allowed) => endpointMatches(allowed, destination));
+}
+
+function endpointMatches(allowed: string, destination: Endpoint): boolean {
+  const match = ENDPOINT.exec(allowed);
+  if (!match || match[1] !== destination.method) return false;
+  const path = match[2]!;
+  if (path.endsWith('*') ? !destination.path.startsWith(path.slice(0, -1)) : destination.path !== path) return false;
+  return [...new URLSearchParams(match[3] ?? '')].every(([name, value]) => destination.params.get(name) === value);
 }
 
 const TOOL_NAME = /^[\w.-]{1,128}$/;

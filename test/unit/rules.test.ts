@@ -4,6 +4,7 @@ import { openCountersignDb } from '@/lib/db/open';
 import { DEFAULT_SETTINGS, type ActionRecord } from '@/lib/db/schema';
 import { ActionStore } from '@/lib/db/store';
 import { exportRules, parseRulesFile } from '@/lib/policy/rules-file';
+import { allowsEndpoint, endpointOf, parseEndpoint } from '@/lib/policy/rules';
 import { proposal } from './helpers';
 
 let dbCounter = 0;
@@ -163,5 +164,29 @@ describe('RuleBook', () => {
     expect(await book.suggestions(run, { ...settings, silencedSuggestions: ['https://a.example send'] })).toEqual([]);
     await book.setKindLevel('https://a.example', 'send', 'trust', 'suggestion');
     expect(await book.suggestions(run, settings)).toEqual([]);
+  });
+});
+
+describe('endpoints routed by their query', () => {
+  const destination = (url: string, method = 'post') => endpointOf({ method, action: url })!;
+
+  it('names the routes a URL carries, and only those, in the endpoint a card offers', () => {
+    expect(destination('https://db.example/index.php?route=/sql&db=shop&table=orders').endpoint).toBe('POST /index.php?route=/sql');
+    expect(destination('https://wiki.example/w/api.php?action=stashedit&format=json').endpoint).toBe('POST /w/api.php?action=stashedit');
+    expect(destination('https://shop.example/api/cart?id=4').endpoint).toBe('POST /api/cart');
+    expect(destination('https://shop.example/issues/9', 'post')).toMatchObject({ method: 'POST' });
+    expect(endpointOf({ method: 'post', asMethod: 'DELETE', action: 'https://shop.example/issues/9' })?.endpoint).toBe('DELETE /issues/9');
+  });
+
+  it('parses a query in a rule, and matches it against the request’s parameters', () => {
+    expect(parseEndpoint('post /index.php?route=/lint')).toEqual({ endpoint: 'POST /index.php?route=/lint' });
+    expect(parseEndpoint('POST /index.php?route=/lint#x')).toHaveProperty('error');
+    const rule = { pattern: 'https://db.example', trust: 'ask' as const, endpoints: ['POST /index.php?route=/lint'] };
+    expect(allowsEndpoint(rule, destination('https://db.example/index.php?route=/lint&db=shop'))).toBe(true);
+    expect(allowsEndpoint(rule, destination('https://db.example/index.php?route=/sql'))).toBe(false);
+    expect(allowsEndpoint(rule, destination('https://db.example/index.php'))).toBe(false);
+    expect(allowsEndpoint(rule, destination('https://db.example/index.php?route=/lint', 'put'))).toBe(false);
+    const plain = { ...rule, endpoints: ['POST /index.php'] };
+    expect(allowsEndpoint(plain, destination('https://db.example/index.php?route=/sql'))).toBe(true); // no query: any
   });
 });
