@@ -8,9 +8,10 @@ import { passkeyAnswer } from './passkey';
 import { nameOf, t } from './i18n';
 import { useBroker } from './useBroker';
 import { errorText } from './errorText';
+import { PageText } from './PageText';
 import { TeamSettings } from './TeamSettings';
 
-type Change = Partial<Omit<Settings, 'silencedSuggestions'>>;
+type Change = Partial<Omit<Settings, 'silencedSuggestions' | 'silencedEndpoints'>>;
 
 export function SettingsView() {
   const load = useCallback(() => request({ type: 'settings' }), []);
@@ -87,6 +88,19 @@ export function SettingsView() {
           onSave={(screenshotMaxCount) => save({ screenshotMaxCount })}
         />
       </fieldset>
+      {settings.silencedEndpoints.length > 0 && (
+        <fieldset>
+          <legend>{t('settings.silenced')}</legend>
+          <ul className="silenced">
+            {settings.silencedEndpoints.map((key) => (
+              <li key={key}>
+                <PageText text={key} />{' '}
+                <button onClick={() => void request({ type: 'unsilence-endpoint', key })}>{t('settings.logAgain', { endpoint: key })}</button>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
       {error && <p role="alert">{error}</p>}
       <TeamSettings />
       {tab && (

@@ -1,4 +1,6 @@
-import type { ActionRecord } from '@/lib/db/schema';
+import { useState } from 'react';
+import type { ActionRecord, TrafficSummary } from '@/lib/db/schema';
+import { request } from '@/lib/messaging/client';
 import { outcomeOf, type Outcome } from '@/lib/db/outcome';
 import { nameOf, t } from '../i18n';
 import { ActionDetails, FieldTable } from '../ActionDetails';
@@ -13,6 +15,7 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
         {record.decidedAt !== undefined && ` ${t('history.after', { seconds: ((record.decidedAt - record.createdAt) / 1000).toFixed(1) })}`}
       </p>
       {record.fatigue && <p className="flag">{t('history.fatigue', { warning: record.fatigue })}</p>}
+      {record.traffic && <Traffic id={record.id} traffic={record.traffic} />}
       <ActionDetails record={record} />
       {record.fields.length > 0 && <FieldTable fields={record.fields} caption={t('card.fields')} />}
       {record.edits && (
@@ -28,6 +31,25 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
         </>
       )}
     </article>
+  );
+}
+
+/** A page's own traffic to one endpoint: how often and when, and "stop logging it". */
+function Traffic({ id, traffic }: { id: string; traffic: TrafficSummary }) {
+  const [state, setState] = useState<'idle' | 'silenced' | string>('idle');
+  const when = (time: number) => new Date(time).toLocaleString();
+  return (
+    <div className="traffic">
+      <p>{t('history.trafficCount', { count: traffic.count, first: when(traffic.firstAt), last: when(traffic.lastAt) })}</p>
+      {state === 'silenced' ? (
+        <p role="status">{t('history.silenced')}</p>
+      ) : (
+        <button onClick={() => void request({ type: 'silence-endpoint', id }).then((reply) => setState(reply.ok ? 'silenced' : reply.error))}>
+          {t('history.silence')}
+        </button>
+      )}
+      {state !== 'idle' && state !== 'silenced' && <p role="alert">{state}</p>}
+    </div>
   );
 }
 

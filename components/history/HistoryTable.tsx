@@ -77,6 +77,7 @@ function HistoryCells({ record }: { record: ActionRecord }) {
       </span>
       <span role="cell">
         {kindName(record.kind)}: <PageText text={record.label} />
+        {record.traffic && ` · ${t('history.times', { count: record.traffic.count })}`}
         {record.amount && ` · ${record.amount.value} ${record.amount.currency}`}
       </span>
       <span role="cell">{outcomeText(record)}</span>

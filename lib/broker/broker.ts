@@ -34,6 +34,7 @@ import { TeamBridge } from './team';
 const FLOOD_WINDOW_MS = 60_000;
 /** Requests one card can carry besides its own. */
 const MAX_JOINED = 20;
+const MAX_SILENCED = 1000;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -116,7 +117,14 @@ export class Broker {
   ) {
     this.rules = new RuleBook(store, { now: () => platform.now(), newId: () => platform.newId() });
     this.startedAt = platform.now();
-    this.requestLog = new RequestLog(store, platform);
+    this.requestLog = new RequestLog(store, platform, {
+      guarded: async (tabId) => {
+        const guard = await this.guardFor(tabId);
+        return guard.mode !== 'off' && (guard.mode === 'always' || guard.armed || guard.debugger);
+      },
+      silenced: async () => (await store.settings()).silencedEndpoints,
+      changed: () => this.changed(),
+    });
     this.fatigue = new FatigueMonitor(store, () => platform.now());
     this.lifecycle = new Lifecycle(store, platform, () => this.changed());
     this.debuggers = new DebuggerWatch(
@@ -325,11 +333,34 @@ export class Broker {
     return undefined;
   }
 
+  /** Writes the page traffic counted so far now, not within the second. */
+  flushTraffic(): Promise<void> {
+    return this.requestLog.flush();
+  }
+
   /** Misses made visible: see lib/broker/request-log.ts. */
   async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
     const logged = await this.requestLog.observe(request);
     if (logged) this.changed();
     return logged;
+  }
+
+  /** "Stop logging this endpoint", from a summary of a page's own traffic in History. */
+  async silenceEndpoint(id: string): Promise<DecideReply> {
+    const key = (await this.store.get(id))?.traffic?.key;
+    if (!key) return { ok: false, error: 'Only an entry that counts a page’s own traffic can be silenced.' };
+    const settings = await this.store.settings();
+    if (settings.silencedEndpoints.length >= MAX_SILENCED) return { ok: false, error: `At most ${MAX_SILENCED} endpoints can be silenced.` };
+    if (!settings.silencedEndpoints.includes(key)) await this.store.saveSettings({ ...settings, silencedEndpoints: [...settings.silencedEndpoints, key] });
+    this.changed();
+    return { ok: true };
+  }
+
+  async unsilenceEndpoint(key: string): Promise<DecideReply> {
+    const settings = await this.store.settings();
+    await this.store.saveSettings({ ...settings, silencedEndpoints: settings.silencedEndpoints.filter((silenced) => silenced !== key) });
+    this.changed();
+    return { ok: true };
   }
 
   async resumeTab(tabId: number): Promise<{ ok: true }> {

@@ -1,12 +1,14 @@
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
 import { clip } from '@/lib/actions/wording';
-import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionRecord, TrafficSummary } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import { originOf } from '@/lib/policy/risk';
 import { observedFields, type ObservedBody } from './request-body';
 
 /** The input's note and the request race to the background: give the note time to arrive. */
 const NOTE_GRACE_MS = 300;
+/** A page's own traffic is counted in memory and written at most this often. */
+const TRAFFIC_FLUSH_MS = 1000;
 
 /** A request the browser saw leave a tab (webRequest, observation only). */
 export interface ObservedRequest {
@@ -29,17 +31,40 @@ export interface RequestLogPlatform {
   sleep(ms: number): Promise<void>;
 }
 
+export interface RequestLogHooks {
+  /** Whether the tab is guarded now (guard mode, armed, a DevTools client, an agent's input). */
+  guarded(tabId: number): Promise<boolean>;
+  /** Page traffic the person chose not to log (`site METHOD /path`). */
+  silenced(): Promise<readonly string[]>;
+  /** The log changed outside `observe`'s answer (a traffic summary was written). */
+  changed(): void;
+}
+
+interface PendingTraffic {
+  request: ObservedRequest;
+  site: string;
+  label: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
 /**
- * Misses made visible: a state-changing request that left a guarded tab soon after an agent's
- * input, with no hold, rule or release covering it, is logged `unreviewed`.
+ * Misses made visible: a state-changing request that left a guarded tab with no hold, rule or
+ * release covering it is logged `unreviewed`. One soon after an agent's input gets an entry of
+ * its own; the page's own traffic (no agent input before it: autosave, heartbeats, analytics)
+ * is counted per endpoint in one entry, which the person can silence.
  */
 export class RequestLog {
   /** The last input of an agent in each guarded tab, as its frames report it. */
   private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
+  private readonly traffic = new Map<string, PendingTraffic>();
+  private flushing = false;
 
   constructor(
     private readonly store: ActionStore,
     private readonly platform: RequestLogPlatform,
+    private readonly hooks: RequestLogHooks,
   ) {}
 
   /** `at` is the page's clock, which the webRequest times share; kept within the last seconds. */
@@ -61,18 +86,24 @@ export class RequestLog {
   async observe(request: ObservedRequest): Promise<ActionRecord | undefined> {
     if (!isStateChanging(request.method) || request.tabId < 0) return undefined;
     await this.platform.sleep(NOTE_GRACE_MS);
-    const input = this.inputs.get(request.tabId);
-    if (!input || input.benign || request.at - input.at > CAUSE_WINDOW_MS || request.at < input.at) return undefined;
+    const last = this.inputs.get(request.tabId);
+    const input = last && request.at >= last.at && request.at - last.at <= CAUSE_WINDOW_MS ? last : undefined;
+    // A tab whose frames reported an agent's input stays guarded; so does one the broker guards.
+    if (!last && !(await this.hooks.guarded(request.tabId))) return undefined;
     const pageUrl = request.documentUrl ?? request.url;
     const bodyFields = observedFields(request.body);
     const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: bodyFields };
     if (isReadOnlyRequest(shape, pageUrl)) return undefined;
+    const since = (input?.at ?? request.at) - CAUSE_WINDOW_MS;
     const covered = (await this.store.forTab(request.tabId)).some(
-      (record) =>
-        (record.status === 'approved' || record.status === 'released') &&
-        (record.decidedAt ?? 0) >= input.at - CAUSE_WINDOW_MS,
+      (record) => (record.status === 'approved' || record.status === 'released') && (record.decidedAt ?? 0) >= since,
     );
     if (covered) return undefined;
+    // After a benign input (the page judged it so), or none at all: the page's own traffic.
+    if (!input || input.benign) {
+      await this.count(request, pageUrl);
+      return undefined;
+    }
     const site = originOf(pageUrl) ?? clip(pageUrl, 200);
     const record: ActionRecord = {
       id: this.platform.newId(),
@@ -100,4 +131,88 @@ export class RequestLog {
     await this.store.add(record);
     return record;
   }
+
+  /** One more request of the page's own to its endpoint, written with the others within a second. */
+  private async count(request: ObservedRequest, pageUrl: string): Promise<void> {
+    const site = originOf(pageUrl) ?? clip(pageUrl, 200);
+    const label = `${request.method.toUpperCase()} ${pathOf(request.url)}`;
+    const key = clip(`${site} ${label}`, 1000);
+    if ((await this.hooks.silenced()).includes(key)) return;
+    const pending = this.traffic.get(key);
+    if (pending) {
+      pending.count++;
+      pending.lastAt = Math.max(pending.lastAt, request.at);
+    } else this.traffic.set(key, { request, site, label, count: 1, firstAt: request.at, lastAt: request.at });
+    if (this.flushing) return;
+    this.flushing = true;
+    await this.platform.sleep(TRAFFIC_FLUSH_MS);
+    this.flushing = false;
+    await this.flush();
+  }
+
+  /** Adds the counted requests to each endpoint's entry, creating it on the first. */
+  async flush(): Promise<void> {
+    const batch = [...this.traffic];
+    this.traffic.clear();
+    const silenced = await this.hooks.silenced(); // silenced while these were being counted
+    for (const [key, pending] of batch) {
+      if (silenced.includes(key)) continue;
+      const id = trafficId(key);
+      const earlier = (await this.store.get(id))?.traffic;
+      const traffic: TrafficSummary = earlier
+        ? { key, count: earlier.count + pending.count, firstAt: earlier.firstAt, lastAt: Math.max(earlier.lastAt, pending.lastAt) }
+        : { key, count: pending.count, firstAt: pending.firstAt, lastAt: pending.lastAt };
+      if (earlier) await this.store.update(id, { traffic, decidedAt: traffic.lastAt });
+      else await this.store.add(this.trafficRecord(id, pending, traffic));
+    }
+    if (batch.length) this.hooks.changed();
+  }
+
+  private trafficRecord(id: string, pending: PendingTraffic, traffic: TrafficSummary): ActionRecord {
+    const { request } = pending;
+    const pageUrl = clip(request.documentUrl ?? request.url, 8192);
+    return {
+      id,
+      kind: request.method.toUpperCase() === 'DELETE' ? 'delete' : 'submit',
+      trigger: 'request',
+      label: clip(pending.label, 500),
+      frameUrl: pageUrl,
+      frameTitle: '',
+      fields: requestFieldSnapshots(observedFields(request.body), 'request'),
+      signals: [],
+      heldAt: traffic.firstAt,
+      form: { action: clip(request.url, 8192), method: request.method.toLowerCase().slice(0, 20) },
+      tabId: request.tabId,
+      frameId: request.frameId,
+      tabUrl: pageUrl,
+      tabTitle: '',
+      site: pending.site,
+      status: 'unreviewed',
+      createdAt: traffic.firstAt,
+      decidedAt: traffic.lastAt,
+      decidedBy: 'system',
+      reason: "the page's own traffic: no agent input before it",
+      risks: [],
+      traffic,
+    };
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.slice(0, 200);
+  }
+}
+
+/** One entry per endpoint, found again after the worker restarts: an id from the key (FNV-1a). */
+function trafficId(key: string): string {
+  let hash = 0x811c9dc5;
+  let second = 0x01000193;
+  for (let index = 0; index < key.length; index++) {
+    hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193) >>> 0;
+    second = Math.imul(second ^ key.charCodeAt(index), 0x5bd1e995) >>> 0;
+  }
+  return `traffic-${hash.toString(16)}${second.toString(16)}`;
 }

@@ -13,6 +13,8 @@ export type Decider = 'person' | 'rule' | 'timeout' | 'system';
 export interface ActionRecord extends ProposedAction {
   /** Requests the same input caused while this was pending, approved or rejected with it. */
   alsoSends?: JoinedRequest[];
+  /** An `unreviewed` entry standing for a page's own traffic to one endpoint: how often, when. */
+  traffic?: TrafficSummary;
   tabId: number;
   frameId: number;
   documentId?: string;
@@ -76,6 +78,15 @@ export interface ScreenshotRecord {
   capturedAt: number;
 }
 
+/** Requests a guarded tab's page sent to one endpoint with no agent input before them. */
+export interface TrafficSummary {
+  /** `site METHOD /path`: what "silence" names. */
+  key: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
 export interface Settings {
   guardMode: GuardMode;
   /** A pending action not decided within this time is rejected, logged as `timeout`. */
@@ -85,6 +96,8 @@ export interface Settings {
   defaultThreshold: Threshold;
   /** `site kind` pairs whose suggestion the person declined. */
   silencedSuggestions: string[];
+  /** `site METHOD /path` keys of page traffic the person chose not to log any more. */
+  silencedEndpoints: string[];
   /** Retention: decided actions beyond these are removed, oldest first; pending ones never. */
   historyMaxEntries: number;
   historyMaxDays: number;
@@ -131,6 +144,7 @@ export const DEFAULT_SETTINGS: Settings = {
   suggestAfter: 5,
   defaultThreshold: { amount: 100, currency: 'USD' },
   silencedSuggestions: [],
+  silencedEndpoints: [],
   historyMaxEntries: 100_000,
   historyMaxDays: 365,
   screenshotMaxCount: 500,

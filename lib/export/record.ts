@@ -32,6 +32,8 @@ export interface ExportedAction {
   cause: string | null;
   /** The page's WebMCP tool the agent called, as the page described it. */
   tool: { name: string; description: string; readOnly: boolean; consequential: boolean; declarative: boolean } | null;
+  /** An entry counting a page's own traffic to one endpoint (no agent input before it). */
+  traffic?: { count: number; firstAt: string; lastAt: string };
   /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
   reviewer?: { name: string; key: string };
   screenshot?: string;
@@ -83,6 +85,9 @@ export function exportedAction(record: ActionRecord): ExportedAction {
           declarative: Boolean(record.tool.declarative),
         }
       : null,
+    ...(record.traffic
+      ? { traffic: { count: record.traffic.count, firstAt: new Date(record.traffic.firstAt).toISOString(), lastAt: new Date(record.traffic.lastAt).toISOString() } }
+      : {}),
     ...(record.reviewer ? { reviewer: { name: record.reviewer.name, key: record.reviewer.key } } : {}),
   };
 }

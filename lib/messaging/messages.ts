@@ -54,6 +54,8 @@ const jsonObject = v.custom<Record<string, unknown>>(isJsonObject);
 export const PANEL_MESSAGES = {
   queue: message('queue', {}),
   'clear-history': message('clear-history', {}),
+  'silence-endpoint': message('silence-endpoint', { id: actionId }),
+  'unsilence-endpoint': message('unsilence-endpoint', { key: text(1000) }),
   decide: message('decide', {
     id: actionId,
     verdict,
@@ -119,6 +121,8 @@ export const PANEL_MESSAGES = {
 export interface PanelReplies {
   queue: QueueState;
   'clear-history': { removed: number };
+  'silence-endpoint': DecideReply;
+  'unsilence-endpoint': DecideReply;
   decide: DecideReply;
   'resume-tab': { ok: true };
   'reject-paused': { ok: true };

@@ -227,7 +227,10 @@ export class PanelPage {
     for (const rule of rules) if (rule.createdBy !== 'managed') await this.send({ type: 'delete-rule', id: rule.id });
     const defaults: Partial<typeof DEFAULT_SETTINGS> = { ...DEFAULT_SETTINGS };
     delete defaults.silencedSuggestions; // not settings set-settings changes
+    delete defaults.silencedEndpoints;
     delete defaults.passkeyFor;
+    const current = await this.send<{ silencedEndpoints?: string[] }>({ type: 'settings' });
+    for (const key of current.silencedEndpoints ?? []) await this.send({ type: 'unsilence-endpoint', key });
     const saved = await this.send<{ ok?: false; error?: string }>({ type: 'set-settings', settings: { ...defaults, ...TEST_SETTINGS } });
     if (saved.ok === false) throw new Error(`resetPolicy: the settings were refused: ${saved.error}`);
   }

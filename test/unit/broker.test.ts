@@ -684,6 +684,76 @@ describe('Broker', () => {
     });
   });
 
+  describe("a page's own traffic in a guarded tab", () => {
+    const beat = (at: number, over: Partial<ObservedRequest> = {}): ObservedRequest => ({
+      tabId: origin.tabId,
+      frameId: 0,
+      method: 'POST',
+      url: 'https://shop.example/api/session/heartbeat?from=timer',
+      type: 'xmlhttprequest',
+      documentUrl: 'https://shop.example/notes',
+      body: null,
+      at,
+      ...over,
+    });
+    const traffic = async (store: ActionStore) => (await store.recent(100)).filter((record) => record.traffic);
+
+    it('is counted per endpoint in one unreviewed entry, with no agent input before it', async () => {
+      const { broker, store, platform } = await setup();
+      platform.attached.add(origin.tabId);
+      await broker.refreshDebuggers();
+      const start = platform.clock;
+      for (const at of [1, 2, 3]) expect(await broker.observeRequest(beat(start + at))).toBeUndefined();
+      await broker.observeRequest(beat(start + 4, { url: 'https://shop.example/api/drafts/current', method: 'PUT' }));
+      await broker.flushTraffic();
+      const entries = await traffic(store);
+      expect(entries.map((entry) => [entry.label, entry.status, entry.traffic?.count])).toEqual(
+        expect.arrayContaining([
+          ['POST /api/session/heartbeat', 'unreviewed', 3],
+          ['PUT /api/drafts/current', 'unreviewed', 1],
+        ]),
+      );
+      expect(entries).toHaveLength(2);
+      // Later requests add to the same entry, after a restart too (its id comes from the endpoint).
+      const restarted = new Broker(store, platform);
+      await restarted.refreshDebuggers();
+      await restarted.observeRequest(beat(start + 9));
+      await restarted.flushTraffic();
+      const heartbeat = (await traffic(store)).find((entry) => entry.label === 'POST /api/session/heartbeat');
+      expect(heartbeat?.traffic).toMatchObject({ count: 4, firstAt: start + 1, lastAt: start + 9 });
+    });
+
+    it('is left alone in a tab nothing guards, and once the person silenced its endpoint', async () => {
+      const { broker, store, platform } = await setup();
+      await broker.observeRequest(beat(platform.clock + 1));
+      await broker.flushTraffic();
+      expect(await traffic(store)).toEqual([]);
+      platform.attached.add(origin.tabId);
+      await broker.refreshDebuggers();
+      await broker.observeRequest(beat(platform.clock + 2));
+      await broker.flushTraffic();
+      const [entry] = await traffic(store);
+      expect(await broker.silenceEndpoint(entry!.id)).toEqual({ ok: true });
+      expect((await store.settings()).silencedEndpoints).toEqual(['https://shop.example POST /api/session/heartbeat']);
+      await broker.observeRequest(beat(platform.clock + 3));
+      await broker.flushTraffic();
+      expect((await traffic(store))[0]?.traffic?.count).toBe(1);
+      expect(await broker.silenceEndpoint(proposal().id)).toMatchObject({ ok: false });
+      await broker.unsilenceEndpoint('https://shop.example POST /api/session/heartbeat');
+      await broker.observeRequest(beat(platform.clock + 4));
+      await broker.flushTraffic();
+      expect((await traffic(store))[0]?.traffic?.count).toBe(2);
+    });
+
+    it('still gets an entry of its own when an agent input came just before it', async () => {
+      const { broker, platform } = await setup();
+      platform.attached.add(origin.tabId);
+      await broker.refreshDebuggers();
+      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      expect(await broker.observeRequest(beat(platform.clock + 1))).toMatchObject({ status: 'unreviewed', reason: expect.stringContaining('"Sync now"') });
+    });
+  });
+
   describe('one approval gate for every approving path', () => {
     it('refuses Approve and every shortcut until the action is evaluated, and makes no rule', async () => {
       const { broker, store, platform } = await setup();
