@@ -94,6 +94,35 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
             </dd>
           </>
         )}
+        {record.items?.length ? (
+          <>
+            <dt>{t('details.items')}</dt>
+            <dd className="items">
+              <ul>
+                {record.items.map((item, index) => (
+                  <li key={index}>
+                    {item.quantity !== undefined && `${item.quantity} × `}
+                    <PageText text={item.name} />
+                    {item.price && (
+                      <>
+                        {' · '}
+                        <PageText text={item.price} />
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+        {record.deliverTo && (
+          <>
+            <dt>{t('details.deliverTo')}</dt>
+            <dd className="deliver-to">
+              <PageText text={record.deliverTo} />
+            </dd>
+          </>
+        )}
         {record.recipients ? (
           <>
             <dt>{t('details.to')}</dt>

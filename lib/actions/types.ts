@@ -67,6 +67,10 @@ export interface ProposedAction {
   amount?: Amount;
   recipients?: string[];
   message?: string;
+  /** A purchase's line items, as the page's order summary shows them. */
+  items?: LineItem[];
+  /** Where a purchase is delivered, as the page shows it. */
+  deliverTo?: string;
   /** The control's rectangle in the top viewport, for highlighting it on the screenshot. */
   target?: TargetBox;
   /** Where masked fields sit in the top viewport, painted over before a screenshot is kept. */
@@ -77,6 +81,13 @@ export interface ProposedAction {
   /** The page's WebMCP tool the agent called (or whose declarative form it submitted). */
   tool?: ToolCall;
   heldAt: number;
+}
+
+export interface LineItem {
+  name: string;
+  quantity?: number;
+  /** As the page writes it: "€19.98". */
+  price?: string;
 }
 
 /** A WebMCP tool as the page declared it: its annotations are the page's claim, not proof. */

@@ -28,6 +28,7 @@ import {
 } from '@/lib/actions/dom';
 import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
 import { CAUSE_WINDOW_MS, isReadOnlyRequest, requestFieldSnapshots } from '@/lib/actions/requests';
+import { deliveryAddressIn, fieldsCarryAddress, lineItemsNear } from '@/lib/actions/order';
 import { maskSecret } from '@/lib/actions/secrets';
 import { editedArgs, toolAmount, toolArgText, toolFields, toolKind, toolMessage, type ToolSchema } from '@/lib/actions/tool-call';
 import type {
@@ -651,6 +652,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const amount = currentAmount(entry);
     if (amount) action.amount = amount;
     else if (entry.kind === 'purchase') unreadable.push('the amount');
+    if (entry.kind === 'purchase' && !entry.toolArgs) describeOrder(action, entry.near, unreadable);
     if (entry.kind === 'send') {
       const recipients = recipientsOf(fields);
       const channel = recipients.length || entry.toolArgs ? undefined : channelOf(findComposer(entry.near));
@@ -668,6 +670,17 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     // Every secret located, or none listed: the background then keeps no picture at all.
     if (target && redactions.every(Boolean)) action.redactions = redactions as Rect[];
     return action;
+  }
+
+  /** What a purchase buys and where it goes, from the page's order summary, or that they could not be read. */
+  function describeOrder(action: ProposedAction, near: Element, unreadable: string[]): void {
+    const items = lineItemsNear(near);
+    if (items.length) action.items = items;
+    else unreadable.push('the items bought');
+    if (fieldsCarryAddress(action.fields)) return;
+    const deliverTo = deliveryAddressIn(doc);
+    if (deliverTo) action.deliverTo = deliverTo;
+    else if (items.length) unreadable.push('the delivery address');
   }
 
   /** What is known of an action that could not be read: where it happened and why it failed. */

@@ -9,6 +9,7 @@ import {
   type FieldSnapshot,
   type GuardSignal,
   type ProposedAction,
+  type LineItem,
   type ToolCall,
 } from '@/lib/actions/types';
 import { finite, LIMITS, parseOrNull, text } from './schemas';
@@ -68,6 +69,18 @@ const destination = v.pipe(
     const asked = parseOrNull(v.picklist(['PUT', 'PATCH', 'DELETE']), asMethod);
     if (asked) out.asMethod = asked;
     return out;
+  }),
+);
+
+const lineItem = v.pipe(
+  v.object({ name: text(200), quantity: v.optional(v.unknown()), price: v.optional(v.unknown()) }),
+  v.transform(({ name, quantity, price }): LineItem => {
+    const item: LineItem = { name };
+    const count = parseOrNull(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)), quantity);
+    if (count !== null) item.quantity = count;
+    const written = parseOrNull(text(100), price);
+    if (written !== null) item.price = written;
+    return item;
   }),
 );
 
@@ -168,6 +181,10 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
   if (cause) action.cause = cause;
   const tool = optional('tool', toolCall, raw.tool);
   if (tool) action.tool = tool;
+  const items = optional('items bought', v.pipe(v.array(lineItem), v.maxLength(50)), raw.items);
+  if (items) action.items = items;
+  const deliverTo = optional('delivery address', text(1000), raw.deliverTo);
+  if (deliverTo !== undefined) action.deliverTo = deliverTo;
   if (message !== undefined) action.message = message;
   const box = optional('control position', target, raw.target);
   if (box) action.target = box;

@@ -239,3 +239,17 @@ test('a composer’s message can be edited before it is sent', async ({ agent, p
   const request = await expectReceivedOnce(server, '/api/thread/reply');
   expect(JSON.parse(request.body)).toEqual({ text: 'We will pay the quoted price' });
 });
+
+test('a purchase card in a single-page shop names the items bought and where they go', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/shop/spa-checkout.html`);
+  await agent.getByRole('button', { name: 'Place order' }).click();
+  const card = panel.card('Place order');
+  await expect(card).toContainText('Purchase');
+  await expect(card.locator('.items li')).toHaveText(['2 × USB-C cable, 2 m · €19.98', '1 × Charger 30 W · €24.90']);
+  await expect(card.locator('.deliver-to')).toHaveText('Ada Lovelace 12 St James Square London SW1Y 4JH');
+  await expect(card).toContainText('€49.78');
+  await expect(card.locator('.unreadable')).toHaveCount(0);
+  await panel.approve('Place order');
+  const order = await expectReceivedOnce(server, '/api/shop/orders');
+  expect(JSON.parse(order.body)).toMatchObject({ address: 'saved-1' });
+});
