@@ -332,8 +332,9 @@ export function amountOf(label: string, container: Element | null): Amount | und
   return container ? parseAmount(textOf(container).slice(0, 20000)) : undefined;
 }
 
+// Not a subtotal: shops list it before the total.
 const TOTAL_LABEL =
-  /(order total|grand total|total due|amount due|amount to pay|total|gesamtsumme|gesamtbetrag|gesamt|summe|montant total|total à payer|montant|importe total|total a pagar|importe)[^\d$€£¥₹]{0,30}/i;
+  /(?<!sub[\s-]?)(?<!zwischen)(order total|grand total|total due|amount due|amount to pay|total|gesamtsumme|gesamtbetrag|gesamt|summe|montant total|total à payer|montant|importe total|total a pagar|importe)[^\d$€£¥₹]{0,30}/i;
 
 function totalLine(scope: Element): Amount | undefined {
   const text = textOf(scope).slice(0, 20000);

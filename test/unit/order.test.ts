@@ -50,3 +50,14 @@ describe('where it goes', () => {
     expect(fieldsCarryAddress([{ name: 'email', label: 'Email', type: 'email', value: 'a@b.example' }])).toBe(false);
   });
 });
+
+describe('the amount of a purchase', () => {
+  it('is the order total, not the subtotal listed above it', async () => {
+    const { amountOf } = await import('@/lib/actions/dom');
+    document.body.innerHTML =
+      '<div><ul><li>Subtotal €44.88</li><li>Shipping €4.90</li><li>Order total €49.78</li></ul><button id="buy">Place order</button></div>';
+    expect(amountOf('Place order', document.getElementById('buy')!.parentElement)).toMatchObject({ value: 49.78, currency: 'EUR' });
+    document.body.innerHTML = '<div><p>Zwischensumme 10,00 €</p><p>Gesamtsumme 12,50 €</p><button id="buy">Kaufen</button></div>';
+    expect(amountOf('Kaufen', document.getElementById('buy')!.parentElement)).toMatchObject({ value: 12.5 });
+  });
+});
