@@ -38,6 +38,7 @@ export default defineUnlistedScript(() => {
     hold: (action) => send({ type: 'hold', action }) as Promise<HoldReply>,
     input: (label, benign, at) => void send({ type: 'input', label, benign, at }).catch(() => undefined),
     join: (id, request) => send({ type: 'join', id, request }) as Promise<{ joined: boolean }>,
+    ran: (action) => void send({ type: 'ran', action }).catch(() => undefined),
     alive: () => Boolean(api.runtime?.id),
   });
 });

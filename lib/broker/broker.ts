@@ -176,6 +176,12 @@ export class Broker {
     this.platform.watchNavigation(true);
     const earlier = await this.store.get(proposal.id);
     if (earlier) return this.repeatedHold(earlier, proposal, origin);
+    const record = this.recordOf(proposal, origin);
+    await this.store.add(record);
+    return this.evaluateHeld(record);
+  }
+
+  private recordOf(proposal: ProposedAction, origin: Origin): ActionRecord {
     const record: ActionRecord = {
       ...proposal,
       frameUrl: proposal.frameUrl || clip(origin.tabUrl, 8192),
@@ -188,8 +194,20 @@ export class Broker {
       risks: riskReasons(proposal, origin.tabUrl),
     };
     if (isCrossOriginFrame(proposal.frameUrl, origin.tabUrl)) record.frameCrossOrigin = true;
-    await this.store.add(record);
-    return this.evaluateHeld(record);
+    return record;
+  }
+
+  /**
+   * A tool the page marks read-only ran at once, unasked: the page answered it there, with no
+   * round trip. Logged as let through on the page's claim; what it sends is judged at the request.
+   */
+  async noteToolRan(proposal: ProposedAction, origin: Origin): Promise<undefined> {
+    if (proposal.trigger !== 'tool' || !proposal.tool?.readOnly || proposal.tool.consequential) return undefined;
+    if (await this.store.get(proposal.id)) return undefined;
+    const now = this.platform.now();
+    await this.store.add({ ...this.recordOf(proposal, origin), status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
+    this.changed();
+    return undefined;
   }
 
   /**
@@ -235,20 +253,6 @@ export class Broker {
     const settings = await this.store.settings();
     await this.syncManaged();
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
-    if (policy.verdict === 'allow' && !policy.rule) {
-      // No person's rule: the page's own claim (a read-only tool), logged as let through.
-      const released = await this.store.settle(record.id, {
-        signals,
-        status: 'released',
-        decidedAt: this.platform.now(),
-        decidedBy: 'system',
-        reason: policy.reasons.join('; '),
-        evaluatedAt: this.platform.now(),
-      });
-      if (!released) return { status: 'held' };
-      this.changed();
-      return { status: 'release' };
-    }
     if (policy.verdict !== 'ask' && policy.rule) {
       const allow = policy.verdict === 'allow';
       const settled = await this.store.settle(record.id, {

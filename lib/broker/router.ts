@@ -89,6 +89,7 @@ const CONTENT_HANDLERS = {
     broker.hold(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
   input: (broker, { label, benign, at }, { tabId }) => broker.noteInput(tabId, label, benign, at),
   join: (broker, { id, request }, { tabId }) => broker.joinRequest(tabId, id, request),
+  ran: (broker, { action }, origin) => broker.noteToolRan(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
 } satisfies ContentHandlers;
 
 export async function handleContentRequest(broker: Broker, message: unknown, sender: ContentSender): Promise<unknown> {

@@ -64,6 +64,8 @@ export interface Transport {
   input(label: string, benign: boolean, at: number): void;
   /** A further request the input behind a pending card caused, to be shown on it and decided with it. */
   join(id: string, request: JoinedRequest): Promise<{ joined: boolean }>;
+  /** A read-only tool the page ran at once, for the log. */
+  ran(action: ProposedAction): void;
   /** False once the extension was reloaded or updated: this script can no longer be reached. */
   alive(): boolean;
 }
@@ -476,7 +478,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     } catch (error) {
       read = { kind: 'unclassified', failure: describeError(error) };
     }
-    hold({
+    const spec: HoldSpec = {
       ...read,
       label: tool.name,
       tool,
@@ -488,7 +490,19 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       near: doc.documentElement,
       replay: (reviewed) => answer({ verdict: 'approve', reviewed, ...(toolArgs ? { input: toolArgs.values } : {}) }),
       discard: (why) => answer({ verdict: 'reject', message: why }),
-    });
+    };
+    // The page's read-only claim runs it at once, as a run no person approved (what it sends
+    // is judged at the request); the background only logs it.
+    if (tool.readOnly && !tool.consequential && !read.failure) {
+      win.queueMicrotask(() => spec.replay(false)); // once the hook is waiting for the answer
+      try {
+        transport.ran(describe(newId(), { ...spec, joined: [], answered: Promise.resolve(), targets: [], truncated: false, baseline: null }));
+      } catch {
+        // the log misses it; the run itself is judged at its requests
+      }
+      return;
+    }
+    hold(spec);
   }
 
   function activate(control: Element): void {

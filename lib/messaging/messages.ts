@@ -161,6 +161,7 @@ export const CONTENT_MESSAGES = {
   hold: message('hold', { action: proposedAction }),
   input: message('input', { label: text(LIMITS.text), benign: v.boolean(), at: v.pipe(v.number(), v.finite()) }),
   join: message('join', { id: actionId, request: joinedRequest }),
+  ran: message('ran', { action: proposedAction }),
 } satisfies Table<ContentReplies>;
 
 export interface ContentReplies {
@@ -168,6 +169,7 @@ export interface ContentReplies {
   hold: HoldReply;
   input: undefined;
   join: { joined: boolean };
+  ran: undefined;
 }
 
 type Table<Replies> = { [K in keyof Replies]: v.GenericSchema<unknown, { type: K }> };

@@ -17,7 +17,7 @@ export interface PolicyAction {
   /** Part of the page's description of the action failed validation: no rule lets it through unseen. */
   descriptionUnreadable?: boolean;
   /** The page's WebMCP tool an agent called, with what the page claims of it. */
-  tool?: { name: string; readOnly?: boolean; consequential?: boolean; declarative?: boolean };
+  tool?: { name: string; consequential?: boolean; declarative?: boolean };
 }
 
 export interface PolicySettings {
@@ -64,22 +64,12 @@ export function evaluate(
   const rule = mostSpecific(managed, action) ?? mostSpecific(live, action);
   const confirm = confirmationFor(action, rule?.threshold ?? settings.defaultThreshold, stats);
   const withConfirm = confirm ? { confirm } : {};
-  if (!rule) return readOnlyTool(action) ?? { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
+  if (!rule) return { verdict: 'ask', reasons: ['no rule for this site'], ...withConfirm };
 
   const named = allowedEndpoint(rule, action) ?? allowedTool(rule, action);
   const level = named ? 'trust' : levelFor(rule, action.kind);
   const verdict = verdictFor(level, action, rule, settings, stats, named);
-  if (verdict.verdict === 'ask' && readOnlyTool(action)) return { ...readOnlyTool(action)!, ...withConfirm };
   return { ...verdict, rule, ...withConfirm };
-}
-
-/**
- * A tool the page marks read-only runs unasked, unless a rule blocks it. That is only the
- * page's claim: what the tool then sends is judged at the request, as a script's would be.
- */
-function readOnlyTool(action: PolicyAction): { verdict: Verdict; reasons: string[] } | undefined {
-  if (!action.tool?.readOnly || action.tool.consequential || action.descriptionUnreadable) return undefined;
-  return { verdict: 'allow', reasons: ['the page marks this tool read-only'] };
 }
 
 /**

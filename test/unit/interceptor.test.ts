@@ -51,6 +51,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
       return reply();
     },
     join: async () => ({ joined: true }),
+    ran: () => undefined,
   });
   // The frame asks about its tab at its first input; a press comes before any real click.
   if (touched) document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));

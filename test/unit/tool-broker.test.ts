@@ -39,20 +39,26 @@ describe('WebMCP tool calls in the broker', () => {
     expect(await store.get(call.id)).toMatchObject({ status: 'pending', signals: ['tool-call'], tool: { name: 'transfer_money' } });
   });
 
-  it('lets a tool the page marks read-only run with no card, logged as let through on that claim', async () => {
+  it('logs a read-only tool the page ran at once as let through on its claim, and nothing else so', async () => {
     const { broker, store } = await setup();
     const call = toolCall('get_balance', { tool: { name: 'get_balance', description: '', readOnly: true } });
-    expect(await broker.hold(call, origin)).toEqual({ status: 'release' });
-    expect(await store.get(call.id)).toMatchObject({ status: 'released', reason: 'the page marks this tool read-only' });
+    await broker.noteToolRan(call, origin);
+    expect(await store.get(call.id)).toMatchObject({ status: 'released', decidedBy: 'system', reason: 'the page marks this tool read-only' });
+    // A page cannot log its way past a card: anything but a read-only tool call is ignored.
+    for (const other of [toolCall('transfer_money'), toolCall('wipe', { tool: { name: 'wipe', description: '', readOnly: true, consequential: true } }), proposal()]) {
+      await broker.noteToolRan(other, origin);
+      expect(await store.get(other.id)).toBeUndefined();
+    }
+    await broker.noteToolRan({ ...call, label: 'again' }, origin); // an id already logged is not overwritten
+    expect((await store.get(call.id))?.label).toBe('get_balance');
   });
 
-  it('asks for a read-only tool the page also marks consequential, and blocks one a rule blocks', async () => {
+  it('asks for a tool the page marks both read-only and consequential, and blocks a call a rule blocks', async () => {
     const { broker } = await setup();
     const both = toolCall('wipe', { tool: { name: 'wipe', description: '', readOnly: true, consequential: true } });
     expect(await broker.hold(both, origin)).toEqual({ status: 'held' });
     await broker.rules.save(undefined, { pattern: 'https://bank.example', trust: 'block' });
-    const read = toolCall('get_balance', { tool: { name: 'get_balance', description: '', readOnly: true } });
-    expect(await broker.hold(read, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.hold(toolCall('transfer_money'), origin)).toMatchObject({ status: 'blocked' });
   });
 
   it('"Always allow tool" allows that tool by name on that site, and no other; a consequential tool still asks', async () => {
