@@ -206,6 +206,7 @@ export class Broker {
     if (await this.store.get(proposal.id)) return undefined;
     const now = this.platform.now();
     await this.store.add({ ...this.recordOf(proposal, origin), status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
+    this.requestLog.noteCovered(origin.tabId, now);
     this.changed();
     return undefined;
   }
@@ -247,6 +248,7 @@ export class Broker {
         reason: 'tab not guarded',
       });
       if (!released) return { status: 'held' }; // decided meanwhile (tab closed, timeout)
+      this.requestLog.noteCovered(record.tabId, released.decidedAt!);
       this.changed();
       return { status: 'release' };
     }
@@ -266,6 +268,7 @@ export class Broker {
         ...(allow ? { deliveredAt: this.platform.now() } : {}),
       });
       if (!settled) return { status: 'held' };
+      if (allow) this.requestLog.noteCovered(record.tabId, settled.decidedAt!);
       await this.rules.noteApplied(policy.rule);
       this.changed();
       return allow ? { status: 'release', approved: true } : { status: 'blocked', reason: policy.reasons.join('; ') };
@@ -512,6 +515,7 @@ export class Broker {
       ...(reviewer ? { reviewer } : {}),
     });
     if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
+    if (verdict === 'approve') this.requestLog.noteCovered(decided.tabId, decided.decidedAt!);
     this.changed();
     const message: TabMessage = { type: 'decision', id, verdict };
     if (note) message.note = note;

@@ -59,6 +59,8 @@ export class RequestLog {
   /** The last input of an agent in each guarded tab, as its frames report it. */
   private readonly inputs = new Map<number, { at: number; label: string; benign: boolean }>();
   private readonly traffic = new Map<string, PendingTraffic>();
+  /** When each tab last had an action approved or released: what covers the requests after it. */
+  private readonly coveredAt = new Map<number, number>();
   private flushing = false;
 
   constructor(
@@ -80,6 +82,24 @@ export class RequestLog {
 
   forget(tabId: number): void {
     this.inputs.delete(tabId);
+    this.coveredAt.delete(tabId);
+  }
+
+  /** An action of the tab was approved or released: its replay's requests are covered. */
+  noteCovered(tabId: number, at: number): void {
+    this.coveredAt.set(tabId, Math.max(at, this.coveredAt.get(tabId) ?? -Infinity));
+  }
+
+  /** Kept in memory; read from the history once per tab after the worker starts. */
+  private async lastCovered(tabId: number): Promise<number> {
+    const known = this.coveredAt.get(tabId);
+    if (known !== undefined) return known;
+    const decided = (await this.store.forTab(tabId))
+      .filter((record) => record.status === 'approved' || record.status === 'released')
+      .map((record) => record.decidedAt ?? -Infinity);
+    const last = Math.max(-Infinity, ...decided);
+    this.noteCovered(tabId, last);
+    return this.coveredAt.get(tabId)!;
   }
 
   /** Requests from the page's workers, or code that went around the in-page hooks, land here. */
@@ -95,10 +115,7 @@ export class RequestLog {
     const shape = { method: request.method, url: request.url, keepalive: request.type === 'ping', fields: bodyFields };
     if (isReadOnlyRequest(shape, pageUrl)) return undefined;
     const since = (input?.at ?? request.at) - CAUSE_WINDOW_MS;
-    const covered = (await this.store.forTab(request.tabId)).some(
-      (record) => (record.status === 'approved' || record.status === 'released') && (record.decidedAt ?? 0) >= since,
-    );
-    if (covered) return undefined;
+    if ((await this.lastCovered(request.tabId)) >= since) return undefined;
     // After a benign input (the page judged it so), or none at all: the page's own traffic.
     if (!input || input.benign) {
       await this.count(request, pageUrl);
