@@ -77,7 +77,8 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
           </>
         ) : (
           <>
-            <dt>{t('details.control')}</dt>
+            {/* A script's or a tool's request has no control behind it: the label is the request. */}
+            <dt>{t(record.cause ? 'details.request' : 'details.control')}</dt>
             <dd className="label">
               <PageText text={record.label} fallback={t('details.noLabel')} />
             </dd>
