@@ -1,52 +1,22 @@
-import { contentKind, effectiveMethod } from '@/lib/actions/content';
+import { contentKind } from '@/lib/actions/content';
 import {
-  amountOf,
-  channelOf,
   classifyClick,
   classifyForm,
   composerSend,
-  controlLabel,
-  dialogOf,
-  dialogText,
-  effectiveSubmission,
-  fieldScope,
-  findComposer,
   findControl,
-  formFields,
   isSubmitButton,
-  messageOf,
   readValue,
-  recipientsOf,
-  scopeFields,
-  sentFields,
-  snapshotTarget,
-  targetRect,
-  VALUE_LIMIT,
   writeValue,
-  type Classified,
-  type FieldTarget,
 } from '@/lib/actions/dom';
-import { attr, closest, matches, requestSubmitOf, submitOf, titleOf } from '@/lib/actions/native';
-import { CAUSE_WINDOW_MS, isReadOnlyRequest, requestFieldSnapshots } from '@/lib/actions/requests';
-import { deliveryAddressIn, fieldsCarryAddress, lineItemsNear } from '@/lib/actions/order';
-import { maskSecret } from '@/lib/actions/secrets';
-import { editedArgs, toolAmount, toolArgText, toolFields, toolKind, toolMessage, type ToolSchema } from '@/lib/actions/tool-call';
-import type {
-  Amount,
-  Destination,
-  FieldChange,
-  FieldSnapshot,
-  GuardSignal,
-  JoinedRequest,
-  ProposedAction,
-  Rect,
-  TargetBox,
-  ToolCall,
-  Trigger,
-} from '@/lib/actions/types';
-import { classifyWording, clip, normalizeLabel, TITLE_LIMIT } from '@/lib/actions/wording';
+import { attr, closest, matches, requestSubmitOf, submitOf } from '@/lib/actions/native';
+import { CAUSE_WINDOW_MS, isReadOnlyRequest } from '@/lib/actions/requests';
+import { editedArgs, toolArgText, toolKind, type ToolSchema } from '@/lib/actions/tool-call';
+import type { JoinedRequest, ProposedAction, ToolCall, Trigger } from '@/lib/actions/types';
+import { clip, normalizeLabel } from '@/lib/actions/wording';
 import { contentSignals, holdSignals, toolSignals, type TabGuard } from '@/lib/detect/signals';
 import type { DecisionReply, FieldEdit, HoldReply, RevealReply, TabMessage } from '@/lib/messaging/protocol';
+import type { Held, HoldSpec, Input, Joined } from './held';
+import { openerOf, withWording, wordingOf } from './input-wording';
 import {
   FORM_SUBMIT_EVENT,
   REQUEST_DECISION_EVENT,
@@ -54,6 +24,7 @@ import {
   type RequestDecision,
   type RequestDetail,
 } from './page-hook';
+import { createProposals, describeError, pathOf, requestFields, requestMethod } from './proposal';
 import { createStatus } from './status';
 import { TOOL_EVENT, type ToolCallDetail } from './tool-hook';
 
@@ -84,67 +55,6 @@ const TOGGLES = '[role=tab], [role=switch], [role=checkbox], [role=option], [rol
 const URL_LIMIT = 8192;
 const WRITE_METHODS = ['PUT', 'PATCH', 'DELETE'];
 
-interface BoundState {
-  label: string;
-  action: string;
-  frameUrl: string;
-  amount: string;
-  values: string[];
-}
-
-interface Held extends HoldSpec {
-  /** Requests the same input caused while this waited: decided with it once the card shows them. */
-  joined: Joined[];
-  /** Settles when the background first answered the hold: a card exists to join. */
-  answered: Promise<void>;
-  /** The elements whose values the reviewer sees, in the order of the proposal's fields. */
-  targets: FieldTarget[];
-  truncated: boolean;
-  /** Null when the action could not be read: there is nothing to bind the approval to. */
-  baseline: BoundState | null;
-}
-
-interface Joined {
-  spec: HoldSpec;
-  /** The background put it on the card: only then does the card's approval cover it. */
-  shown: boolean;
-}
-
-interface HoldSpec extends Classified {
-  trigger: Trigger;
-  /** The agent's input that caused it, whose further requests join its card. */
-  input?: Input | null;
-  signals: GuardSignal[];
-  form: HTMLFormElement | null;
-  submitter: Element | null;
-  near: Element;
-  request?: RequestDetail;
-  tool?: ToolCall;
-  /** An imperative tool call's arguments (edits land here before it runs) and their schema. */
-  toolArgs?: { values: Record<string, unknown>; schema: ToolSchema | undefined };
-  /** Why the action could not be read, when it could not. */
-  failure?: string;
-  /** `reviewed`: a person approved it, or a person's rule did (not the page's claim, nor an unguarded tab). */
-  replay: (reviewed: boolean) => void;
-  /** Undoes a rejected action's side of the page: a held request fails like a network error, a tool call with `why`. */
-  discard?: (why: string) => void;
-}
-
-interface Input {
-  at: number;
-  trusted: boolean;
-  control: Element | null;
-  /** For a control in a confirmation dialog: the control outside it that opened the dialog. */
-  opener: Element | null;
-  /** The control's label and what its wording says, read once for all the requests it causes. */
-  wording?: Wording;
-}
-
-interface Wording {
-  label: string;
-  kind: ReturnType<typeof classifyWording>;
-}
-
 export interface Interceptor {
   /** Handles a message from the background; returns the reply for decisions. */
   receive(message: TabMessage): DecisionReply | RevealReply | undefined;
@@ -159,6 +69,7 @@ export interface Interceptor {
  */
 export function installInterceptor(win: Window & typeof globalThis, transport: Transport): Interceptor {
   const doc = win.document;
+  const { fieldTargets, snapshots, currentAmount, describe, unreadable, boundState, changesSince } = createProposals(win);
   const held = new Map<string, Held>();
   const status = createStatus(doc);
   const watchedRoots = new WeakSet<ShadowRoot>();
@@ -597,178 +508,6 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     ask(1);
   }
 
-  function fieldTargets(spec: HoldSpec): { targets: FieldTarget[]; truncated: boolean } {
-    if (spec.request) return { targets: [], truncated: false };
-    if (spec.form) {
-      const { elements, truncated } = formFields(spec.form);
-      return { targets: elements, truncated };
-    }
-    const scope = fieldScope(spec.near);
-    if (scope) {
-      const { elements, truncated } = scopeFields(scope);
-      if (elements.length) return { targets: elements, truncated };
-    }
-    const composer = spec.kind === 'send' ? findComposer(spec.near) : null;
-    return { targets: composer ? [composer] : [], truncated: false };
-  }
-
-  function snapshots(entry: Held): FieldSnapshot[] {
-    if (entry.request) return requestFields(entry.request);
-    if (entry.toolArgs) return toolFields(entry.toolArgs.values, entry.toolArgs.schema);
-    return entry.targets.map(snapshotTarget);
-  }
-
-  function currentAmount(entry: HoldSpec): Amount | undefined {
-    if (entry.tool && !entry.tool.declarative) return entry.toolArgs && toolAmount(entry.toolArgs.values);
-    return amountOf(entry.label, entry.form ?? entry.near.parentElement);
-  }
-
-  function destinationOf(entry: HoldSpec): Destination | undefined {
-    if (entry.request) {
-      const { url, method, via } = entry.request;
-      const asked = requestMethod(entry.request);
-      return { action: clip(url, URL_LIMIT), method: method.toLowerCase().slice(0, 20), via, ...(asked !== method ? { asMethod: asked } : {}) };
-    }
-    if (!entry.form) return undefined;
-    const destination = effectiveSubmission(entry.form, entry.submitter);
-    const asked = effectiveMethod({ method: destination.method, fields: sentFields(entry.form) });
-    return { ...destination, action: clip(destination.action, URL_LIMIT), ...(asked !== destination.method.toUpperCase() ? { asMethod: asked } : {}) };
-  }
-
-  function frameTitle(): string {
-    return clip(titleOf(doc), TITLE_LIMIT);
-  }
-
-  function describe(id: string, entry: Held): ProposedAction {
-    const fields = snapshots(entry);
-    const action: ProposedAction = {
-      id,
-      kind: entry.kind,
-      trigger: entry.trigger,
-      label: entry.label,
-      frameUrl: clip(win.location.href, URL_LIMIT),
-      frameTitle: frameTitle(),
-      fields,
-      signals: entry.signals,
-      heldAt: Date.now(),
-    };
-    if (entry.request?.cause === 'script') action.cause = 'evaluated-script';
-    if (entry.request?.cause === 'tool') action.cause = 'tool-execution';
-    if (entry.tool) action.tool = entry.tool;
-    const unreadable: string[] = [];
-    if (entry.truncated) action.fieldsTruncated = true;
-    const destination = destinationOf(entry);
-    if (destination) action.form = destination;
-    const body = entry.request?.body;
-    if (body && (body.kind === 'binary' || body.kind === 'text')) {
-      unreadable.push(body.kind === 'text' ? 'the body is plain text, shown as one field' : 'the body is binary data');
-    }
-    const amount = currentAmount(entry);
-    if (amount) action.amount = amount;
-    else if (entry.kind === 'purchase') unreadable.push('the amount');
-    if (entry.kind === 'purchase' && !entry.toolArgs) describeOrder(action, entry.near, unreadable);
-    if (entry.kind === 'send') {
-      const recipients = recipientsOf(fields);
-      const channel = recipients.length || entry.toolArgs ? undefined : channelOf(findComposer(entry.near));
-      if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
-      else unreadable.push('the recipients');
-      const message = entry.toolArgs ? toolMessage(entry.toolArgs.values) : messageOf(fields);
-      if (message) action.message = message;
-    }
-    if (unreadable.length) action.unreadable = unreadable;
-    // A tool call has no control on the page to point at.
-    const target = entry.trigger === 'tool' ? undefined : targetBox(entry.near);
-    if (target) action.target = target;
-    const secrets = entry.targets.filter((_, index) => fields[index]?.masked && !fields[index]?.hidden);
-    const redactions = secrets.map(targetRect);
-    // Every secret located, or none listed: the background then keeps no picture at all.
-    if (target && redactions.every(Boolean)) action.redactions = redactions as Rect[];
-    return action;
-  }
-
-  /** What a purchase buys and where it goes, from the page's order summary, or that they could not be read. */
-  function describeOrder(action: ProposedAction, near: Element, unreadable: string[]): void {
-    const items = lineItemsNear(near);
-    if (items.length) action.items = items;
-    else unreadable.push('the items bought');
-    if (fieldsCarryAddress(action.fields)) return;
-    const deliverTo = deliveryAddressIn(doc);
-    if (deliverTo) action.deliverTo = deliverTo;
-    else if (items.length) unreadable.push('the delivery address');
-  }
-
-  /** What is known of an action that could not be read: where it happened and why it failed. */
-  function unreadable(id: string, entry: Held): ProposedAction {
-    let title = '';
-    try {
-      title = frameTitle();
-    } catch {
-      // the title is page data too; leave it out
-    }
-    return {
-      id,
-      kind: 'unclassified',
-      trigger: entry.trigger,
-      label: entry.label,
-      frameUrl: clip(win.location.href, URL_LIMIT),
-      frameTitle: title,
-      fields: [],
-      signals: entry.signals,
-      heldAt: Date.now(),
-      unreadable: [`could not read this action: ${entry.failure ?? 'unknown error'}`],
-    };
-  }
-
-  function targetBox(control: Element): TargetBox | undefined {
-    const rect = targetRect(control);
-    if (!rect) return undefined;
-    try {
-      const top = win.top ?? win;
-      return { ...rect, viewportWidth: top.innerWidth, viewportHeight: top.innerHeight };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** What an approval is bound to: where the data goes, every value, the amount, the control. */
-  function boundState(spec: HoldSpec, targets: FieldTarget[]): BoundState {
-    const destination = destinationOf(spec);
-    return {
-      label: spec.label,
-      action: destination ? `${destination.method} ${destination.action}` : '',
-      frameUrl: win.location.href,
-      amount: currentAmount(spec)?.text ?? '',
-      values: targets.map(readValue),
-    };
-  }
-
-  function changesSince(entry: Held): FieldChange[] {
-    const before = entry.baseline;
-    if (!before) return []; // nothing could be read, and the card said so
-    const now = boundState(entry, entry.targets);
-    const fields = snapshots(entry);
-    const changes: FieldChange[] = [];
-    if (now.action !== before.action) changes.push({ label: 'Sends to', before: before.action, after: now.action });
-    if (now.frameUrl !== before.frameUrl) changes.push({ label: 'Page', before: before.frameUrl, after: now.frameUrl });
-    if (now.amount !== before.amount) changes.push({ label: 'Amount', before: before.amount, after: now.amount });
-    now.values.forEach((value, index) => {
-      if (value === before.values[index]) return;
-      const field = fields[index]!;
-      const shown = (raw: string) => (field.masked ? maskedLike(entry.targets[index]!, raw) : clip(raw, VALUE_LIMIT));
-      changes.push({ label: field.label || field.name, before: shown(before.values[index] ?? ''), after: shown(value) });
-    });
-    return changes;
-  }
-
-  function maskedLike(target: FieldTarget, raw: string): string {
-    const identity = {
-      type: (target as HTMLInputElement).type ?? '',
-      name: `${(target as HTMLInputElement).name ?? ''} ${target.id}`,
-      autocomplete: attr(target, 'autocomplete') ?? '',
-    };
-    return maskSecret(identity, raw).value;
-  }
-
   function runReplay(replay: (reviewed: boolean) => void, reviewed = false): void {
     replaying++;
     replayedAt = now();
@@ -848,62 +587,4 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     },
     heldCount: () => held.size,
   };
-}
-
-/**
- * What an input says it does. A control in a confirmation dialog ("OK") speaks with the control
- * that opened the dialog ("Drop") and the dialog's question; so does a native `confirm()` the
- * input led to. The first of them that names a consequential kind gives it.
- */
-function wordingOf(input: Input, confirmed?: string): Wording {
-  const own = input.control ? controlLabel(input.control) : '';
-  const dialog = input.control ? dialogOf(input.control) : null;
-  const question = confirmed ?? (dialog ? dialogText(dialog) : '');
-  const opener = input.opener ? controlLabel(input.opener) : '';
-  const words = [opener, own].filter(Boolean).join(' → ');
-  const label = normalizeLabel(question ? `${words} (“${question}”)` : words);
-  const kinds = [opener, question, own].map((text) => (text ? classifyWording(text) : null));
-  const kind = kinds.find((found) => found && found !== 'benign') ?? (kinds.includes('benign') ? 'benign' : null);
-  return { label, kind };
-}
-
-/** A control in a dialog was opened by the last control outside it (or by what opened that). */
-function openerOf(control: Element | null, previous: Input | null): Element | null {
-  const dialog = control ? dialogOf(control) : null;
-  if (!dialog || !previous?.control) return null;
-  return dialog.contains(previous.control) ? previous.opener : previous.control;
-}
-
-/** A classified submission, named and kinded by the input that led to it where that says more. */
-function withWording(classified: Classified | null, wording: Wording | null): Classified | null {
-  if (!classified || !wording?.label) return classified;
-  const kind = classified.kind === 'submit' && wording.kind && wording.kind !== 'benign' ? wording.kind : classified.kind;
-  return { kind, label: wording.label };
-}
-
-/** The method a request asks the server for: its own, or the override it carries. */
-function requestMethod(request: RequestDetail): string {
-  return effectiveMethod({ method: request.method, fields: request.body.fields, override: request.override });
-}
-
-function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return normalizeLabel(text);
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.slice(0, 200);
-  }
-}
-
-/** A request body's fields as the card shows them, secrets masked by their names. */
-function requestFields(request: RequestDetail): FieldSnapshot[] {
-  const fields = requestFieldSnapshots(request.body.fields, request.body.kind);
-  if (request.body.text !== undefined) {
-    fields.push({ name: 'body', label: 'Body', type: 'text', value: request.body.text.slice(0, VALUE_LIMIT) });
-  }
-  return fields.slice(0, 200);
 }
