@@ -52,6 +52,9 @@ test('the SQL editor’s lint requests pass with no card; one "Go" with an UPDAT
   await expect(panel.queue.cards).toHaveCount(1);
   const card = panel.card('Go');
   await expect(card).toContainText('UPDATE `orders` SET `total` = 0');
+  // The rule a card offers names the route the app's query carries, not every route of index.php.
+  await card.getByText('Rules for').click();
+  await expect(card.getByRole('button', { name: /^Always allow POST \/real\/dbadmin\/index\.php\?route=\/import on/ })).toBeVisible();
   expect(routed(server, '/import')).toEqual([]);
   await panel.approve('Go');
   await expect.poll(() => routed(server, '/import').map((request) => sqlOf(request.body))).toEqual(['UPDATE `orders` SET `total` = 0 WHERE `id` = 17']);
