@@ -92,7 +92,7 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     const confirmation = (await panel.card('Buy now').getAttribute('data-confirm'))!;
     const bare = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: first, verdict: 'approve', confirmation });
     expect(bare).toEqual({ ok: false, error: 'This needs your passkey.' });
-    await expect(panel.card('Buy now').getByRole('note')).toContainText('This needs your passkey.');
+    await expect(panel.card('Buy now').locator('.refusals')).toContainText('This needs your passkey.');
 
     // An answer for one action cannot approve another, and an answer is accepted once.
     const forFirst = await assertionFor(panel, first);

@@ -191,13 +191,12 @@ async function panelAlone(port: number) {
   };
 }
 
-const approval = (card: QueueCard) => ({
-  type: 'decide',
-  id: card.id,
-  verdict: 'approve',
-  dwellMs: 60_000,
-  ...(card.confirm ? { confirmation: card.confirm.value } : {}),
-});
+/** The panel's Approve, sent once the broker's own dwell (about a second from the card's hold) has passed. */
+async function approval(card: QueueCard) {
+  const readable = card.createdAt + 1500 - Date.now();
+  if (readable > 0) await new Promise((done) => setTimeout(done, readable));
+  return { type: 'decide', id: card.id, verdict: 'approve', dwellMs: 60_000, ...(card.confirm ? { confirmation: card.confirm.value } : {}) };
+}
 
 test('a tool the page’s own assistant calls, in a tab no client drives, still waits for the person', async ({ server }) => {
   server.reset();
@@ -209,7 +208,7 @@ test('a tool the page’s own assistant calls, in a tab no client drives, still 
     expect(held!.signals).toEqual(['tool-call']); // no debugger, no webdriver: the call alone
     expect(await person.attachedTargets()).not.toContainEqual(expect.stringContaining('/bank/tools.html'));
     await expectNothingReceived(server, '/api/bank/transfers');
-    expect(await person.send(approval(held!))).toEqual({ ok: true });
+    expect(await person.send(await approval(held!))).toEqual({ ok: true });
     const sent = await expectReceivedOnce(server, '/api/bank/transfers');
     expect(JSON.parse(sent.body)).toMatchObject({ iban: 'FR7630006000011234567890189', amount: 42.5 });
     await expect
@@ -240,7 +239,7 @@ test('Puppeteer’s WebMCP client: a held tool answers only after the decision, 
     expect(await close).toMatchObject({ status: 'Error' });
     expect((await close).exception?.description).toContain('Rejected by reviewer: keep the account');
     await expectNothingReceived(server, '/api/bank/account');
-    expect(await person.send(approval(byLabel('transfer_money')))).toEqual({ ok: true });
+    expect(await person.send(await approval(byLabel('transfer_money')))).toEqual({ ok: true });
     expect(await transfer).toMatchObject({ status: 'Completed', output: 'Transferred 12 EUR to DE02120300000000202051' });
     await expectReceivedOnce(server, '/api/bank/transfers');
   } finally {
