@@ -192,6 +192,7 @@ export class TeamBridge {
         fingerprint: await fingerprintOf(record),
         ...(record.confirm ? { confirm: record.confirm } : {}),
         ...(record.screenshot === 'captured' ? { screenshot: true } : {}),
+        ...(record.alsoSends?.length ? { alsoSends: record.alsoSends } : {}),
       });
     }
     return cards;

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import type { ProposedAction } from '@/lib/actions/types';
+import type { JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
-import { proposedAction } from '@/lib/messaging/validate';
+import { joinedRequest, proposedAction } from '@/lib/messaging/validate';
 import type { SignedDecision } from './signing';
 
 /** The KV bucket of pending actions, one entry per action: `<browser>.<action id>`. */
@@ -26,6 +26,8 @@ export interface TeamCard extends ProposedAction {
   confirm?: { value: string; reasons: string[] };
   /** A picture is in the object store, under the entry's key. */
   screenshot?: boolean;
+  /** Requests that joined the card in the agent browser: the reviewer approves them with it. */
+  alsoSends?: JoinedRequest[];
 }
 
 /** `pending` until decided; `closed` when the agent browser settled it, whoever decided. */
@@ -81,6 +83,7 @@ const cardContext = v.object({
   fingerprint: nonEmpty(200),
   confirm: v.optional(v.object({ value: text(200), reasons: v.pipe(v.array(text(LIMITS.text)), v.maxLength(20)) })),
   screenshot: v.optional(v.boolean()),
+  alsoSends: v.optional(v.pipe(v.array(joinedRequest), v.maxLength(20))),
 });
 
 /** The page data in a card is checked as any page's proposal is; the context beside it here. */

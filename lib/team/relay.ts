@@ -44,6 +44,8 @@ export class AgentRelay {
     for await (const key of await this.kv.keys(`${this.browser}.>`)) keys.add(key);
     for (const card of cards) {
       if (!keys.has(`${this.browser}.${card.id}`)) await this.queue.offer(this.entryFor(card)).catch(() => undefined); // raced: next sync
+      // A card that changed here (a request joined it) replaces the reviewers' copy while undecided.
+      else await this.queue.amend(this.browser, card.id, (entry) => (entry.state === 'pending' && entry.card.fingerprint !== card.fingerprint ? { ...entry, card } : null)).catch(() => undefined);
     }
     for (const key of keys) {
       const id = key.slice(this.browser.length + 1);

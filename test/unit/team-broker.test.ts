@@ -122,6 +122,21 @@ describe('team review between brokers, over a real nats-server', () => {
     }
   });
 
+  it('shows the reviewer what joined a card, and refuses a decision signed before something joined', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const { action, review } = await heldAndSeen(ci, [desk]);
+    const stash = { method: 'POST', url: 'https://shop.example/api/stash', fields: [{ name: 'draft', label: 'draft', type: 'form', value: '1' }] };
+    expect(await ci.broker.joinRequest(origin.tabId, action.id, stash)).toEqual({ joined: true });
+    await expect
+      .poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)?.card.alsoSends)
+      .toEqual([stash]);
+    const stale = { type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, confirmation: 'shop.example' } as const;
+    expect(await desk.panel(stale)).toEqual({ ok: false, error: 'The agent browser changed this action; review it again.' });
+    const current = (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)!;
+    expect(await desk.panel({ ...stale, fingerprint: current.card.fingerprint })).toEqual({ ok: true });
+  });
+
   it('ignores and counts a malformed entry in the bucket; the queue goes on', async () => {
     const desk = await reviewer();
     const ci = await agent([{ name: desk.name, key: desk.key }]);
