@@ -18,7 +18,8 @@ const LIB_IMPORTS = {
   messaging: ['actions', 'detect', 'db', 'policy'],
   intercept: ['actions', 'detect'],
   team: ['actions', 'db', 'export', 'messaging'],
-  broker: ['actions', 'detect', 'db', 'history', 'messaging', 'policy', 'team'],
+  broker: ['actions', 'agent', 'detect', 'db', 'history', 'messaging', 'policy', 'team'],
+  agent: ['actions', 'messaging'],
 };
 /** What runs in every frame: framework-free, and only the message types from messaging. */
 const CONTENT_SIDE = ['actions', 'detect', 'intercept'];

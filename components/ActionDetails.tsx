@@ -29,6 +29,17 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
       <p className="title">
         <PageText text={record.tabTitle || record.frameTitle} fallback={t('details.untitled')} />
       </p>
+      {record.task && (
+        <p className="task">
+          <strong>{t('details.task')}</strong> <PageText text={record.task.task} />
+          {record.task.constraints && (
+            <span className="note">
+              {' '}
+              (<PageText text={record.task.constraints} />)
+            </span>
+          )}
+        </p>
+      )}
       {record.changedSinceHeld && <ChangedSinceHeld changes={record.changedSinceHeld} />}
       {record.refusals?.length ? (
         <div className="refusals" role="note">

@@ -7,6 +7,10 @@ import { handleContentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { isContentScript, isExtensionPage } from '@/lib/messaging/senders';
 import { openReviewPanel } from '@/lib/broker/notification';
 import type { ObservedRequest } from '@/lib/broker/request-log';
+import { connectAgentChannel, parseChannelConfig, type AgentChannelConfig } from '@/lib/agent/channel';
+import { handleAgentRequest } from '@/lib/broker/router';
+
+const AGENT_CHANNEL_KEY = 'agentChannel';
 
 const DEBUGGER_POLL_MS = 1000;
 
@@ -57,12 +61,28 @@ export default defineBackground(() => {
   // protocol, before any agent connects. A client that can evaluate in this worker already holds
   // every power the extension has; a launch can raise the guard to `always`, never turn it off.
   Object.assign(globalThis, {
-    countersignLaunch: (mode: unknown) =>
+    countersignLaunch: (mode: unknown, channel?: unknown) =>
       brokerReady.then(async (broker) => {
         if (mode === 'always' || mode === 'automation') await broker.updateSettings({ guardMode: mode });
         else if (mode !== null) throw new Error(`a launch sets the guard mode to "always" or "automation", not ${String(mode)}`);
+        const config = parseChannelConfig(channel);
+        if (config) {
+          await browser.storage.local.set({ [AGENT_CHANNEL_KEY]: config });
+          openAgentChannel(config);
+        }
         return (await broker.settings()).guardMode;
       }),
+  });
+
+  // The agent's channel (`countersign mcp`), where a launch configured one: it asks and reads, never decides.
+  let agentChannel: { close(): void } | null = null;
+  const openAgentChannel = (config: AgentChannelConfig) => {
+    agentChannel?.close();
+    agentChannel = connectAgentChannel(config, (request) => brokerReady.then((broker) => handleAgentRequest(broker, request)));
+  };
+  void browser.storage.local.get(AGENT_CHANNEL_KEY).then((stored) => {
+    const config = parseChannelConfig(stored[AGENT_CHANNEL_KEY]);
+    if (config && !agentChannel) openAgentChannel(config);
   });
 
   browser.notifications.onClicked.addListener((id) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // countersign browser: Chromium with Countersign, for an agent to connect to.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { clientSnippets, DEFAULT_PORT, DEFAULT_PROFILE, launchBrowser, LAUNCH_GU
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: countersign browser [options] [url...]
+       countersign mcp [--profile DIR]
 
 Starts Chromium with Countersign in a persistent profile, with the DevTools endpoint on
 127.0.0.1 for your agent, and prints how each client connects.
@@ -20,7 +21,11 @@ Options:
                     move the real mouse and keyboard (the profile keeps the mode)
   --headless        no window (the default when there is no display)
   --json            print one JSON line instead of the instructions
-  -h, --help        this text`;
+  -h, --help        this text
+
+countersign mcp serves MCP on stdio for the agent's harness, beside its browser tool server:
+the agent declares its task there, which the person sees beside each of its actions. It
+talks to the browser that "countersign browser" started with the same --profile.`;
 
 function fail(message) {
   console.error(`countersign: ${message}`);
@@ -40,7 +45,22 @@ if (command === '-h' || command === '--help') {
   console.log(USAGE);
   process.exit(0);
 }
-if (command !== 'browser') fail(`unknown command "${command ?? ''}"\n\n${USAGE}`);
+if (command === 'mcp') {
+  let options;
+  try {
+    options = parseArgs({ args: rest, options: { profile: { type: 'string', default: DEFAULT_PROFILE } } }).values;
+  } catch (error) {
+    fail(`${error.message}\n\n${USAGE}`);
+  }
+  const { runMcp } = await import('./mcp.mjs');
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  try {
+    await runMcp({ profile: resolve(options.profile), version });
+  } catch (error) {
+    fail(error.message);
+  }
+  process.exit(0);
+} else if (command !== 'browser') fail(`unknown command "${command ?? ''}"\n\n${USAGE}`);
 
 let parsed;
 try {
@@ -105,7 +125,7 @@ if (values.json) {
   Profile             ${browser.profile}
   Review panel        toolbar button, or chrome-extension://${browser.extensionId}/sidepanel.html
 `);
-  for (const { client, snippet } of clientSnippets(browser.endpoint)) {
+  for (const { client, snippet } of clientSnippets(browser.endpoint, browser.profile)) {
     console.log(`${client}:\n${snippet.replace(/^/gm, '  ')}\n`);
   }
   console.log('Close the browser or press Ctrl-C to stop.');

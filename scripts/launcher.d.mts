@@ -12,6 +12,8 @@ export interface LaunchedBrowser {
   extensionId: string;
   guardMode: string;
   profile: string;
+  /** The loopback relay `countersign mcp` talks to Countersign through; `file` holds its address and secret. */
+  agentChannel: { url: string; file: string };
   close(): Promise<void>;
 }
 
@@ -27,4 +29,4 @@ export function launchBrowser(options?: {
   attachTimeoutMs?: number;
 }): Promise<LaunchedBrowser>;
 
-export function clientSnippets(endpoint: string): { client: string; snippet: string }[];
+export function clientSnippets(endpoint: string, profile?: string): { client: string; snippet: string }[];

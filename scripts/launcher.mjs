@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkAttach } from './attach-check.mjs';
+import { startAgentChannel } from './agent-channel.mjs';
 import { openCdp } from './cdp.mjs';
 import { openUrls } from './open-urls.mjs';
 import { extensionFlags, findChromium, BROWSER_FLAGS } from './chromium.mjs';
@@ -75,7 +76,9 @@ export async function launchBrowser({
   let exitCode = null;
   const exited = new Promise((done) => child.once('exit', (code, signal) => done((exitCode = code ?? signal))));
 
+  let channel = null;
   const close = async () => {
+    await channel?.close();
     if (exitCode === null) {
       try {
         process.kill(-child.pid, 'SIGTERM'); // the whole process group: helpers too
@@ -100,7 +103,8 @@ export async function launchBrowser({
     const endpoint = `http://127.0.0.1:${actualPort}`;
     const version = await (await fetch(`${endpoint}/json/version`)).json();
     const worker = await extensionWorker(endpoint, deadline);
-    const guardMode = await setGuardMode(worker.webSocketDebuggerUrl, guard, deadline);
+    channel = await startAgentChannel(profile);
+    const guardMode = await configureExtension(worker.webSocketDebuggerUrl, guard, channel, deadline);
     await openUrls(version.webSocketDebuggerUrl, urls, { timeoutMs: attachTimeoutMs });
     await checkAttach(version.webSocketDebuggerUrl, { timeoutMs: attachTimeoutMs });
     return {
@@ -111,6 +115,7 @@ export async function launchBrowser({
       extensionId: new URL(worker.url).host,
       guardMode,
       profile,
+      agentChannel: { url: channel.url, file: channel.file },
       child,
       exited,
       close,
@@ -141,10 +146,11 @@ async function extensionWorker(endpoint, deadline) {
 }
 
 /**
- * Sets the guard mode through the worker's own launch hook (entrypoints/background.ts), before any
- * agent connects, and returns the mode in force. Only the worker's target is attached, briefly.
+ * Sets the guard mode and the agent's channel through the worker's own launch hook
+ * (entrypoints/background.ts), before any agent connects, and returns the mode in force. Only
+ * the worker's target is attached, briefly.
  */
-async function setGuardMode(webSocketUrl, guard, deadline) {
+async function configureExtension(webSocketUrl, guard, channel, deadline) {
   const worker = await openCdp(webSocketUrl, "could not reach Countersign's service worker over the DevTools protocol");
   const evaluate = (expression) => worker.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
   try {
@@ -153,7 +159,8 @@ async function setGuardMode(webSocketUrl, guard, deadline) {
       if (Date.now() > deadline) throw new Error("Countersign's service worker did not start");
       await sleep(25);
     }
-    const { result, exceptionDetails } = await evaluate(`countersignLaunch(${JSON.stringify(guard ?? null)})`);
+    const connection = JSON.stringify({ url: channel.url, secret: channel.secret });
+    const { result, exceptionDetails } = await evaluate(`countersignLaunch(${JSON.stringify(guard ?? null)}, ${connection})`);
     if (exceptionDetails || typeof result?.value !== 'string') {
       throw new Error(`could not set the guard mode: ${exceptionDetails?.exception?.description ?? 'no answer'}`);
     }
@@ -164,9 +171,18 @@ async function setGuardMode(webSocketUrl, guard, deadline) {
 }
 
 /** How each client connects to the browser at `endpoint`: what the launcher prints and the README shows. */
-export function clientSnippets(endpoint) {
+export function clientSnippets(endpoint, profile = DEFAULT_PROFILE) {
   const address = new URL(endpoint).host;
   return [
+    {
+      client: 'Countersign (the agent declares its task)',
+      // `countersign mcp` finds the default profile by itself; another one is named.
+      snippet: JSON.stringify(
+        { mcpServers: { countersign: { command: 'npx', args: ['countersign', 'mcp', ...(profile === DEFAULT_PROFILE ? [] : ['--profile', profile])] } } },
+        null,
+        2,
+      ),
+    },
     {
       client: 'Playwright MCP',
       snippet: JSON.stringify(

@@ -83,6 +83,13 @@ export interface ProposedAction {
   heldAt: number;
 }
 
+/** The task an agent declared on its channel, in its own words: shown beside its actions. */
+export interface AgentTask {
+  task: string;
+  constraints?: string;
+  declaredAt: number;
+}
+
 export interface LineItem {
   name: string;
   quantity?: number;

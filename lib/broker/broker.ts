@@ -1,4 +1,4 @@
-import type { FieldChange, JoinedRequest, ProposedAction, Rect } from '@/lib/actions/types';
+import type { AgentTask, FieldChange, JoinedRequest, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
@@ -104,6 +104,7 @@ export class Broker {
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
   private readonly startedAt: number;
   private holdsStarted = 0;
+  private task: Promise<AgentTask | null> | null = null;
   private readonly fatigue: FatigueMonitor;
   private readonly lifecycle: Lifecycle;
   private readonly requestLog: RequestLog;
@@ -176,9 +177,24 @@ export class Broker {
     this.platform.watchNavigation(true);
     const earlier = await this.store.get(proposal.id);
     if (earlier) return this.repeatedHold(earlier, proposal, origin);
-    const record = this.recordOf(proposal, origin);
+    const record = await this.withTask(this.recordOf(proposal, origin));
     await this.store.add(record);
     return this.evaluateHeld(record);
+  }
+
+  /** The agent's declared task, on every action held until it declares another. */
+  private async withTask(record: ActionRecord): Promise<ActionRecord> {
+    this.task ??= this.store.agentTask();
+    const task = await this.task;
+    return task ? { ...record, task } : record;
+  }
+
+  /** From the agent's channel: its task in its own words, for the cards that follow. */
+  async declareTask(task: string, constraints?: string): Promise<{ ok: true }> {
+    const declared: AgentTask = { task, ...(constraints ? { constraints } : {}), declaredAt: this.platform.now() };
+    await this.store.saveAgentTask(declared);
+    this.task = Promise.resolve(declared);
+    return { ok: true };
   }
 
   private recordOf(proposal: ProposedAction, origin: Origin): ActionRecord {
@@ -205,7 +221,8 @@ export class Broker {
     if (proposal.trigger !== 'tool' || !proposal.tool?.readOnly || proposal.tool.consequential) return undefined;
     if (await this.store.get(proposal.id)) return undefined;
     const now = this.platform.now();
-    await this.store.add({ ...this.recordOf(proposal, origin), status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
+    const record = await this.withTask(this.recordOf(proposal, origin));
+    await this.store.add({ ...record, status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
     this.requestLog.noteCovered(origin.tabId, now);
     this.changed();
     return undefined;

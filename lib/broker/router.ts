@@ -1,3 +1,4 @@
+import { parseAgentRequest } from '@/lib/agent/requests';
 import {
   readContentRequest,
   readPanelRequest,
@@ -14,7 +15,7 @@ import type { SenderInfo } from '@/lib/messaging/senders';
 import type { Broker, Origin } from './broker';
 
 /** Messages refused by validation, by origin; each answered with a typed refusal. */
-export const dropped = { panel: 0, content: 0 };
+export const dropped = { panel: 0, content: 0, agent: 0 };
 
 type PanelHandlers = {
   [K in PanelType]: (broker: Broker, request: PanelRequestOf<K>) => PanelReplies[K] | Promise<PanelReplies[K]>;
@@ -91,6 +92,24 @@ const CONTENT_HANDLERS = {
   join: (broker, { id, request }, { tabId }) => broker.joinRequest(tabId, id, request),
   ran: (broker, { action }, origin) => broker.noteToolRan(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
 } satisfies ContentHandlers;
+
+/**
+ * A request from the agent's channel. Anything but what the table allows (above all, anything
+ * claiming to decide) is refused with its reason, counted and logged.
+ */
+export async function handleAgentRequest(broker: Broker, value: unknown): Promise<Record<string, unknown>> {
+  const parsed = parseAgentRequest(value);
+  if (!parsed.ok) {
+    dropped.agent++;
+    console.warn(`agent channel: refused: ${parsed.error}`);
+    return { error: parsed.error };
+  }
+  const request = parsed.request;
+  switch (request.type) {
+    case 'declare-task':
+      return broker.declareTask(request.task, request.constraints);
+  }
+}
 
 export async function handleContentRequest(broker: Broker, message: unknown, sender: ContentSender): Promise<unknown> {
   const tabId = sender.tab?.id;

@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb';
-import type { FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
+import type { AgentTask, FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { Outcome } from './outcome';
@@ -15,6 +15,8 @@ export interface ActionRecord extends ProposedAction {
   alsoSends?: JoinedRequest[];
   /** An `unreviewed` entry standing for a page's own traffic to one endpoint: how often, when. */
   traffic?: TrafficSummary;
+  /** The agent's declared task when this was held. */
+  task?: AgentTask;
   tabId: number;
   frameId: number;
   documentId?: string;

@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import type { AgentTask } from '@/lib/actions/types';
 import type { Rule } from '@/lib/policy/rules';
 import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
@@ -183,6 +184,14 @@ export class ActionStore {
   async saveSettings(settings: Settings): Promise<void> {
     await this.db.put('settings', settings, 'settings');
     this.storedSettings = Promise.resolve({ ...settings });
+  }
+
+  async agentTask(): Promise<AgentTask | null> {
+    return ((await this.db.get('settings', 'agentTask')) as AgentTask | undefined) ?? null;
+  }
+
+  async saveAgentTask(task: AgentTask): Promise<void> {
+    await this.db.put('settings', task, 'agentTask');
   }
 
   async passkey(): Promise<StoredPasskey | null> {

@@ -39,6 +39,7 @@ export const CSV_COLUMNS: readonly [string, (record: ActionRecord) => string][] 
   ['team_reviewer_key', (r) => r.reviewer?.key ?? ''],
   ['cause', (r) => r.cause ?? ''],
   ['tool', (r) => r.tool?.name ?? ''],
+  ['task', (r) => r.task?.task ?? ''],
 ];
 
 // A spreadsheet would run these as formulas.

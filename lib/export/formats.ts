@@ -76,7 +76,15 @@ function evalLine(record: ActionRecord): string {
   const action = exportedAction(record);
   return `${JSON.stringify({
     id: action.id,
-    context: { site: action.site, url: action.url, title: action.title, frameUrl: action.frameUrl, signals: action.signals, risks: action.risks },
+    context: {
+      site: action.site,
+      url: action.url,
+      title: action.title,
+      frameUrl: action.frameUrl,
+      signals: action.signals,
+      risks: action.risks,
+      ...(action.task ? { task: action.task.task } : {}),
+    },
     proposedAction: {
       kind: action.kind,
       trigger: action.trigger,

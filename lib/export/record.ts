@@ -32,6 +32,8 @@ export interface ExportedAction {
   cause: string | null;
   /** The page's WebMCP tool the agent called, as the page described it. */
   tool: { name: string; description: string; readOnly: boolean; consequential: boolean; declarative: boolean } | null;
+  /** The task the agent declared on its channel, when this was held. */
+  task?: { task: string; constraints: string | null; declaredAt: string };
   /** An entry counting a page's own traffic to one endpoint (no agent input before it). */
   traffic?: { count: number; firstAt: string; lastAt: string };
   /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
@@ -85,6 +87,9 @@ export function exportedAction(record: ActionRecord): ExportedAction {
           declarative: Boolean(record.tool.declarative),
         }
       : null,
+    ...(record.task
+      ? { task: { task: record.task.task, constraints: record.task.constraints ?? null, declaredAt: new Date(record.task.declaredAt).toISOString() } }
+      : {}),
     ...(record.traffic
       ? { traffic: { count: record.traffic.count, firstAt: new Date(record.traffic.firstAt).toISOString(), lastAt: new Date(record.traffic.lastAt).toISOString() } }
       : {}),

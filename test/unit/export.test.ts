@@ -94,6 +94,7 @@ const RECORDS: ActionRecord[] = [
     trigger: 'tool',
     label: 'buy_now',
     tool: { name: 'buy_now', description: 'Buy the product shown, with the saved card', consequential: true },
+    task: { task: 'buy a kettle under 40 EUR', declaredAt: Date.UTC(2026, 10, 21, 9, 2, 30) },
     frameUrl: 'https://shop.example/p',
     tabUrl: 'https://shop.example/p',
     tabTitle: 'Kettle',

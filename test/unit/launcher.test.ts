@@ -7,6 +7,7 @@ describe('npm run browser', () => {
 
   it('prints a configuration for every client the README names', () => {
     expect(snippets.map((s) => s.client)).toEqual([
+      'Countersign (the agent declares its task)',
       'Playwright MCP',
       'chrome-devtools-mcp',
       'Playwright',

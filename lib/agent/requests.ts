@@ -1,0 +1,45 @@
+import * as v from 'valibot';
+import { PANEL_MESSAGES } from '@/lib/messaging/messages';
+import { nonEmpty, text } from '@/lib/messaging/schemas';
+
+// What an agent may send on its channel (`countersign mcp`): it can declare its task, and in
+// time ask and read; it can never decide, change a rule or a setting, or read a masked value.
+
+export const TASK_LIMIT = 2000;
+
+const requestId = v.union([v.pipe(v.number(), v.safeInteger()), nonEmpty(100)]);
+
+export const AGENT_REQUESTS = {
+  'declare-task': v.strictObject({
+    id: requestId,
+    type: v.literal('declare-task'),
+    task: nonEmpty(TASK_LIMIT),
+    constraints: v.optional(text(TASK_LIMIT)),
+  }),
+};
+
+export type AgentRequestType = keyof typeof AGENT_REQUESTS;
+export type AgentRequest = { [K in AgentRequestType]: v.InferOutput<(typeof AGENT_REQUESTS)[K]> }[AgentRequestType];
+
+/** What only the person's panel sends, and words that claim a decision: refused by name, so the log says what was tried. */
+const PANEL_ONLY = new Set(Object.keys(PANEL_MESSAGES));
+const DECIDING = /decid|approv|reject|allow|block|rule|setting|grant|reveal|passkey/i;
+
+export type ParsedAgentRequest = { ok: true; request: AgentRequest } | { ok: false; id: unknown; error: string };
+
+/** Reads one request: all or nothing, like a frame's answer. */
+export function parseAgentRequest(value: unknown): ParsedAgentRequest {
+  const raw = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const id = raw.id;
+  const type = typeof raw.type === 'string' ? raw.type : '';
+  if (!(type in AGENT_REQUESTS)) {
+    const error =
+      PANEL_ONLY.has(type) || DECIDING.test(type)
+        ? `the agent's channel cannot send "${type.slice(0, 40)}": only a person decides, changes rules or settings, or reveals a value, in the panel`
+        : `unknown request type "${type.slice(0, 40)}"`;
+    return { ok: false, id, error };
+  }
+  const parsed = v.safeParse(AGENT_REQUESTS[type as AgentRequestType], value);
+  if (!parsed.success) return { ok: false, id, error: `malformed ${type}: ${parsed.issues[0]?.message ?? 'unreadable'}` };
+  return { ok: true, request: parsed.output };
+}
