@@ -37,6 +37,8 @@ export async function startAgentChannel(profile) {
   server.on('connection', (socket) => {
     let role = null;
     let agentId = 0;
+    // An oversized or broken frame ends that connection (ws closes it); it never stops the relay.
+    socket.on('error', () => undefined);
     socket.on('message', (data) => {
       let message;
       try {
