@@ -1,7 +1,8 @@
 // countersign mcp: an MCP server (stdio) that an agent's harness adds beside its browser tool
-// server, so the agent can tell the person what it was asked to do. It talks to Countersign
-// through the launched browser's agent channel (scripts/agent-channel.mjs): it can declare,
-// never decide. Nothing but the MCP protocol goes to stdout.
+// server, so the agent can tell the person what it was asked to do and read what the person
+// decided. It talks to Countersign through the launched browser's agent channel
+// (scripts/agent-channel.mjs): it can declare and read, never decide. Nothing but the MCP
+// protocol goes to stdout.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -80,6 +81,24 @@ export function countersignServer(channel, version) {
       const reply = await channel.request({ type: 'declare-task', task, ...(constraints ? { constraints } : {}) });
       if (reply.error) return { ...text(`Not recorded: ${reply.error}`), isError: true };
       return text('Task declared: the person sees it beside each action from this browser until you declare another.');
+    },
+  );
+  server.registerTool(
+    'get_decisions',
+    {
+      title: 'Read the person’s decisions',
+      description:
+        'What became of the actions Countersign held in your browser: approved, edited, rejected (with the person’s note), ' +
+        'timed out or still pending, newest first. Read it after an action did not go through, and change course accordingly.',
+      inputSchema: {
+        since: z.string().datetime({ offset: true }).optional().describe('Only actions held at or after this time (ISO 8601), e.g. when you started the task'),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ since }) => {
+      const reply = await channel.request({ type: 'get-decisions', ...(since ? { since: Date.parse(since) } : {}) });
+      if (reply.error) return { ...text(`Could not read the decisions: ${reply.error}`), isError: true };
+      return text(JSON.stringify(reply.decisions, null, 2));
     },
   );
   return server;

@@ -16,7 +16,27 @@ export const AGENT_REQUESTS = {
     task: nonEmpty(TASK_LIMIT),
     constraints: v.optional(text(TASK_LIMIT)),
   }),
+  /** What became of this browser's actions since then (ms since the epoch): to change course. */
+  'get-decisions': v.strictObject({
+    id: requestId,
+    type: v.literal('get-decisions'),
+    since: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  }),
 };
+
+/** One action as the agent may read it: what was held and what the person made of it. */
+export interface AgentDecision {
+  id: string;
+  heldAt: string;
+  site: string;
+  kind: string;
+  label: string;
+  outcome: string;
+  decidedBy: string | null;
+  note: string | null;
+  /** What the person changed before approving: secrets stay masked, as everywhere. */
+  edits: { label: string; before: string; after: string }[];
+}
 
 export type AgentRequestType = keyof typeof AGENT_REQUESTS;
 export type AgentRequest = { [K in AgentRequestType]: v.InferOutput<(typeof AGENT_REQUESTS)[K]> }[AgentRequestType];

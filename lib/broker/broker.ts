@@ -1,3 +1,5 @@
+import type { AgentDecision } from '@/lib/agent/requests';
+import { outcomeOf } from '@/lib/db/outcome';
 import type { AgentTask, FieldChange, JoinedRequest, ProposedAction, Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
 import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
@@ -35,6 +37,7 @@ const FLOOD_WINDOW_MS = 60_000;
 /** Requests one card can carry besides its own. */
 const MAX_JOINED = 20;
 const MAX_SILENCED = 1000;
+const AGENT_DECISIONS = 200;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -187,6 +190,26 @@ export class Broker {
     this.task ??= this.store.agentTask();
     const task = await this.task;
     return task ? { ...record, task } : record;
+  }
+
+  /**
+   * From the agent's channel: the actions held since `since`, newest first (at most 200), with
+   * their outcome, who decided and the person's note and edits. A page's own traffic is left out.
+   */
+  async agentDecisions(since: number): Promise<AgentDecision[]> {
+    return (await this.store.recent(AGENT_DECISIONS))
+      .filter((record) => record.createdAt >= since && !record.traffic)
+      .map((record) => ({
+        id: record.id,
+        heldAt: new Date(record.createdAt).toISOString(),
+        site: record.site,
+        kind: record.kind,
+        label: record.label,
+        outcome: outcomeOf(record),
+        decidedBy: record.decidedBy ?? null,
+        note: record.note ?? null,
+        edits: record.edits ?? [],
+      }));
   }
 
   /** From the agent's channel: its task in its own words, for the cards that follow. */

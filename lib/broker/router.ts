@@ -108,6 +108,8 @@ export async function handleAgentRequest(broker: Broker, value: unknown): Promis
   switch (request.type) {
     case 'declare-task':
       return broker.declareTask(request.task, request.constraints);
+    case 'get-decisions':
+      return { decisions: await broker.agentDecisions(request.since ?? 0) };
   }
 }
 

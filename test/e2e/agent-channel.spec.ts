@@ -27,10 +27,10 @@ async function mcpAsPrinted(output: string): Promise<Client> {
   return client;
 }
 
-test('the task an agent declares is on the card of its next action, and in the history’s export', async ({ launched, person, server }) => {
+test('the task an agent declares is on the card of its next action and in the export; the agent reads the rejection and its note', async ({ launched, person, server }) => {
   const client = await mcpAsPrinted(launched.output);
   try {
-    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('declare_task');
+    expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['declare_task', 'get_decisions']);
     const declared = await client.callTool({ name: 'declare_task', arguments: { task: 'Buy the blue kettle, nothing else', constraints: 'under 40 EUR' } });
     expect(declared.isError).toBeFalsy();
 
@@ -41,6 +41,14 @@ test('the task an agent declares is on the card of its next action, and in the h
     await expect(card.locator('.task')).toHaveText('The agent’s task: Buy the blue kettle, nothing else (under 40 EUR)');
     await person.panel.reject('Buy now', 'not the blue one');
     await expectNothingReceived(server, '/api/spa/buy');
+
+    // The agent reads what became of it, with the person's note, to change course.
+    const read = await client.callTool({ name: 'get_decisions', arguments: { since: new Date(Date.now() - 60_000).toISOString() } });
+    const [text] = read.content as { type: string; text: string }[];
+    const decisions = JSON.parse(text!.text) as { label: string; outcome: string; note: string | null; decidedBy: string }[];
+    expect(decisions.find((decision) => decision.label === 'Buy now')).toMatchObject({ outcome: 'rejected', note: 'not the blue one', decidedBy: 'person' });
+    const later = await client.callTool({ name: 'get_decisions', arguments: { since: new Date(Date.now() + 60_000).toISOString() } });
+    expect(JSON.parse((later.content as { text: string }[])[0]!.text)).toEqual([]);
 
     await person.panel.history.open();
     const exported = await person.panel.history.export('json');

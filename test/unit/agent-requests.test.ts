@@ -22,6 +22,13 @@ describe("the agent's channel", () => {
     },
   );
 
+  it('reads a request for decisions, with or without a time to start from', () => {
+    expect(parseAgentRequest({ id: 'a', type: 'get-decisions' })).toEqual({ ok: true, request: { id: 'a', type: 'get-decisions' } });
+    expect(parseAgentRequest({ id: 'b', type: 'get-decisions', since: 1_796_000_000_000 })).toMatchObject({ ok: true });
+    expect(parseAgentRequest({ id: 'c', type: 'get-decisions', since: -1 })).toMatchObject({ ok: false });
+    expect(parseAgentRequest({ id: 'd', type: 'get-decisions', since: 0, includeMasked: true })).toMatchObject({ ok: false });
+  });
+
   it('says what it does not know, whatever arrives', () => {
     for (const value of [null, 'declare-task', 42, [], { type: 7 }, { type: 'hello' }]) expect(parseAgentRequest(value).ok).toBe(false);
   });
