@@ -44,14 +44,28 @@ const READ_ONLY_ROUTE = /(^|\/)(search|queries|query|suggest|suggestions|autocom
 /** Query parameters apps route by (phpMyAdmin's `route`, MediaWiki's `action`), read like paths. */
 export const ROUTE_PARAMS = ['route', 'action', 'r', 'do', 'op', 'task'];
 
-/** The URL's path, then the routes its query carries. */
-export function routesOf(url: URL): string[] {
-  const routes = [url.pathname];
+/** The routing parameters a URL's query carries (`route=/lint`), in ROUTE_PARAMS order. */
+export function routeParams(url: URL): [string, string][] {
+  const found: [string, string][] = [];
   for (const name of ROUTE_PARAMS) {
     const route = url.searchParams.get(name);
-    if (route) routes.push(route);
+    if (route) found.push([name, route]);
   }
-  return routes;
+  return found;
+}
+
+/** The URL's path, then the routes its query carries. */
+export function routesOf(url: URL): string[] {
+  return [url.pathname, ...routeParams(url).map(([, route]) => route)];
+}
+
+/** A URL's path, for labels like `POST /api/cart`; an unparsable URL as written, capped. */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.slice(0, 200);
+  }
 }
 
 /** A URL whose path or query route names a search, lookup, lint, preview or validation. */

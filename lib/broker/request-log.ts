@@ -1,4 +1,4 @@
-import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, requestFieldSnapshots } from '@/lib/actions/requests';
+import { CAUSE_WINDOW_MS, isReadOnlyRequest, isStateChanging, pathOf, requestFieldSnapshots } from '@/lib/actions/requests';
 import { clip } from '@/lib/actions/wording';
 import type { ActionRecord, TrafficSummary } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
@@ -212,14 +212,6 @@ export class RequestLog {
       risks: [],
       traffic,
     };
-  }
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.slice(0, 200);
   }
 }
 

@@ -9,7 +9,7 @@ import {
   writeValue,
 } from '@/lib/actions/dom';
 import { attr, closest, matches, requestSubmitOf, submitOf } from '@/lib/actions/native';
-import { CAUSE_WINDOW_MS, isReadOnlyRequest } from '@/lib/actions/requests';
+import { CAUSE_WINDOW_MS, isReadOnlyRequest, pathOf } from '@/lib/actions/requests';
 import { editedArgs, toolArgText, toolKind, type ToolSchema } from '@/lib/actions/tool-call';
 import type { JoinedRequest, ProposedAction, ToolCall, Trigger } from '@/lib/actions/types';
 import { clip, normalizeLabel } from '@/lib/actions/wording';
@@ -24,7 +24,7 @@ import {
   type RequestDecision,
   type RequestDetail,
 } from './page-hook';
-import { createProposals, describeError, pathOf, requestFields, requestMethod } from './proposal';
+import { createProposals, describeError, requestFields, requestMethod } from './proposal';
 import { createStatus } from './status';
 import { TOOL_EVENT, type ToolCallDetail } from './tool-hook';
 

@@ -220,14 +220,6 @@ export function describeError(error: unknown): string {
   return normalizeLabel(text);
 }
 
-export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.slice(0, 200);
-  }
-}
-
 /** A request body's fields as the card shows them, secrets masked by their names. */
 export function requestFields(request: RequestDetail): FieldSnapshot[] {
   const fields = requestFieldSnapshots(request.body.fields, request.body.kind);

@@ -98,33 +98,14 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
     } else threshold = { amount: t.amount, currency: t.currency };
   }
 
-  let endpoints: string[] | undefined;
-  if (value.endpoints !== undefined) {
-    if (!Array.isArray(value.endpoints) || value.endpoints.length > MAX_ENDPOINTS) {
-      errors.push(`${at}.endpoints: expected a list of at most ${MAX_ENDPOINTS} endpoints`);
-    } else {
-      endpoints = [];
-      value.endpoints.forEach((entry: unknown, index) => {
-        const parsed = typeof entry === 'string' ? parseEndpoint(entry) : { error: 'expected text' };
-        if ('error' in parsed) errors.push(`${at}.endpoints[${index}]: ${parsed.error}`);
-        else endpoints!.push(parsed.endpoint);
-      });
-    }
-  }
-
-  let tools: string[] | undefined;
-  if (value.tools !== undefined) {
-    if (!Array.isArray(value.tools) || value.tools.length > MAX_TOOLS) {
-      errors.push(`${at}.tools: expected a list of at most ${MAX_TOOLS} tool names`);
-    } else {
-      tools = [];
-      value.tools.forEach((entry: unknown, index) => {
-        const parsed = typeof entry === 'string' ? parseToolName(entry) : { error: 'expected text' };
-        if ('error' in parsed) errors.push(`${at}.tools[${index}]: ${parsed.error}`);
-        else tools!.push(parsed.tool);
-      });
-    }
-  }
+  const endpoints = parseList(value.endpoints, `${at}.endpoints`, MAX_ENDPOINTS, 'endpoints', errors, (entry) => {
+    const parsed = parseEndpoint(entry);
+    return 'error' in parsed ? parsed : { item: parsed.endpoint };
+  });
+  const tools = parseList(value.tools, `${at}.tools`, MAX_TOOLS, 'tool names', errors, (entry) => {
+    const parsed = parseToolName(entry);
+    return 'error' in parsed ? parsed : { item: parsed.tool };
+  });
 
   if (value.note !== undefined && (typeof value.note !== 'string' || value.note.length > MAX_NOTE)) {
     errors.push(`${at}.note: expected text of at most ${MAX_NOTE} characters`);
@@ -137,6 +118,29 @@ export function parseRuleSpec(value: unknown, at = 'rule'): { rule: RuleSpec } |
   if (tools?.length) rule.tools = [...new Set(tools)];
   if (typeof value.note === 'string' && value.note) rule.note = value.note;
   return { rule };
+}
+
+/** A list of texts, each read by `parseOne`; what is wrong is added to `errors`, naming each entry. */
+function parseList(
+  value: unknown,
+  at: string,
+  max: number,
+  noun: string,
+  errors: string[],
+  parseOne: (entry: string) => { item: string } | { error: string },
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > max) {
+    errors.push(`${at}: expected a list of at most ${max} ${noun}`);
+    return undefined;
+  }
+  const items: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    const parsed = typeof entry === 'string' ? parseOne(entry) : { error: 'expected text' };
+    if ('error' in parsed) errors.push(`${at}[${index}]: ${parsed.error}`);
+    else items.push(parsed.item);
+  });
+  return items;
 }
 
 function level(value: unknown): TrustLevel | undefined {

@@ -1,4 +1,4 @@
-import { ROUTE_PARAMS } from '@/lib/actions/requests';
+import { routeParams } from '@/lib/actions/requests';
 import type { ActionKind } from '@/lib/actions/types';
 
 export const TRUST_LEVELS = ['block', 'ask', 'ask-risky', 'trust'] as const;
@@ -99,11 +99,7 @@ export function endpointOf(destination: { method: string; action: string; asMeth
   if (!/^(POST|PUT|PATCH|DELETE)$/.test(method)) return undefined;
   try {
     const url = new URL(destination.action);
-    const routes = new URLSearchParams();
-    for (const name of ROUTE_PARAMS) {
-      const value = url.searchParams.get(name);
-      if (value) routes.set(name, value);
-    }
+    const routes = new URLSearchParams(routeParams(url));
     const query = routes.size ? `?${routes.toString().replace(/%2F/gi, '/')}` : '';
     return { origin: url.origin, endpoint: `${method} ${url.pathname}${query}`, method, path: url.pathname, params: url.searchParams };
   } catch {
