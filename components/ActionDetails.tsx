@@ -29,17 +29,7 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
       <p className="title">
         <PageText text={record.tabTitle || record.frameTitle} fallback={t('details.untitled')} />
       </p>
-      {record.task && (
-        <p className="task">
-          <strong>{t('details.task')}</strong> <PageText text={record.task.task} />
-          {record.task.constraints && (
-            <span className="note">
-              {' '}
-              (<PageText text={record.task.constraints} />)
-            </span>
-          )}
-        </p>
-      )}
+      <AgentContext record={record} />
       {record.changedSinceHeld && <ChangedSinceHeld changes={record.changedSinceHeld} />}
       {record.refusals?.length ? (
         <div className="refusals" role="note">
@@ -220,6 +210,30 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
   );
 }
 
+/** What the agent said on its channel: its task, and its doubt while it said it was unsure. */
+export function AgentContext({ record }: { record: ActionRecord }) {
+  return (
+    <>
+      {record.task && (
+        <p className="task">
+          <strong>{t('details.task')}</strong> <PageText text={record.task.task} />
+          {record.task.constraints && (
+            <span className="note">
+              {' '}
+              (<PageText text={record.task.constraints} />)
+            </span>
+          )}
+        </p>
+      )}
+      {record.unsure && (
+        <p className="unsure">
+          <strong>{t('details.unsure', { percent: Math.round(record.unsure.value * 100) })}</strong> <PageText text={record.unsure.about} />
+        </p>
+      )}
+    </>
+  );
+}
+
 function causeKey(cause: ActionRecord['cause']) {
   if (cause === 'evaluated-script') return 'details.madeByScript';
   return cause === 'tool-execution' ? 'details.madeByTool' : 'details.madeByPage';
@@ -233,7 +247,7 @@ function formatAmount(value: number, currency: string): string {
   }
 }
 
-function Screenshot({ record, picture }: { record: ActionRecord; picture: string | null | undefined }) {
+export function Screenshot({ record, picture }: { record: ActionRecord; picture: string | null | undefined }) {
   const stored = useScreenshot(record.id, record.screenshot === 'captured' && picture === undefined);
   const url = picture === undefined ? stored : picture;
   if (record.screenshot === 'background') return <p className="note">{t('details.screenshotBackground')}</p>;

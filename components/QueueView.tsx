@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import type { PausedTab } from '@/lib/messaging/protocol';
+import { AGENT_TAB } from '@/lib/actions/types';
 import { ActionCard } from './ActionCard';
 import { kindObject, Message, t } from './i18n';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
+import { QuestionCard } from './QuestionCard';
 import { Suggestions } from './Suggestions';
 import { useActivePause } from './useActivePause';
 import { useBroker } from './useBroker';
@@ -24,7 +26,9 @@ export function QueueView() {
     const fresh = known.current ? actions.filter((action) => !known.current!.has(action.id)) : [];
     const [first] = fresh;
     if (fresh.length === 1 && first) {
-      setAnnouncement(t('queue.heldOne', { kind: kindObject(first.kind), site: first.site, label: first.label }));
+      setAnnouncement(
+        first.question ? t('queue.askedOne', { question: first.label }) : t('queue.heldOne', { kind: kindObject(first.kind), site: first.site, label: first.label }),
+      );
     } else if (fresh.length > 1) {
       setAnnouncement(t('queue.heldMany', fresh.length));
     }
@@ -54,7 +58,10 @@ export function QueueView() {
       {queue.paused.map((tab) => (
         <PausedCard key={tab.tabId} tab={tab} />
       ))}
-      {queue.actions.map((record) => (
+      {queue.actions.map((record) =>
+        record.question ? (
+          <QuestionCard key={record.id} record={record} dwellMs={settings.dwellMs} approvalsPaused={Boolean(fatigue)} />
+        ) : (
         // A card the page changed is a new review: fresh edit state.
         <ActionCard
           key={`${record.id}:${record.changedSinceHeld ? 'changed' : 'held'}`}
@@ -63,18 +70,20 @@ export function QueueView() {
           approvalsPaused={Boolean(fatigue)}
           passkeyRegistered={queue.passkeyRegistered}
         />
-      ))}
+        ),
+      )}
     </section>
   );
 }
 
 /** One card for a tab that raised too many actions: its actions stay held until resumed. */
 function PausedCard({ tab }: { tab: PausedTab }) {
+  const questions = tab.tabId === AGENT_TAB;
   return (
-    <article className="card paused" aria-label={t('queue.pausedLabel', { site: tab.site })}>
+    <article className="card paused" aria-label={questions ? t('queue.pausedQuestionsLabel') : t('queue.pausedLabel', { site: tab.site })}>
       <p>
-        <strong>{t('queue.pausedTitle', { count: tab.count, seconds: tab.seconds })}</strong>{' '}
-        <Message id="queue.pausedBody" parts={{ site: <PageText text={tab.site} /> }} />
+        <strong>{t(questions ? 'queue.pausedQuestionsTitle' : 'queue.pausedTitle', { count: tab.count, seconds: tab.seconds })}</strong>{' '}
+        {questions ? t('queue.pausedQuestionsBody') : <Message id="queue.pausedBody" parts={{ site: <PageText text={tab.site} /> }} />}
       </p>
       <div className="decide">
         <button onClick={() => void request({ type: 'resume-tab', tabId: tab.tabId })}>{t('queue.resume')}</button>

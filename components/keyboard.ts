@@ -9,6 +9,7 @@ export const SHORTCUTS = [
   { keys: ['r'], does: 'keys.reject' },
   { keys: ['n'], does: 'keys.note' },
   { keys: ['e'], does: 'keys.edit' },
+  { keys: ['1', '…', '9'], does: 'keys.option' },
   { keys: ['←', '→'], does: 'keys.views' },
   { keys: ['?'], does: 'keys.help' },
   { keys: ['Alt+Shift+C'], does: 'keys.openPanel' },
@@ -71,6 +72,17 @@ export function useQueueKeys(say: (text: string) => void): void {
           break;
         case 'e':
           press(':scope > .decide > .edit', t('keys.nothingToEdit'));
+          break;
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
+          press(`:scope > .options > .option[data-key="${event.key}"]`, t('keys.noOption'));
           break;
         case 'n':
           if (!card) return;

@@ -11,6 +11,10 @@ import { z } from 'zod';
 import { CHANNEL_FILE } from './agent-channel.mjs';
 
 const REPLY_MS = 10_000;
+/** How long each look at a question waits in the browser: under REPLY_MS, so a slow look is not a lost one. */
+const ANSWER_POLL_MS = 8_000;
+/** Looks that may fail in a row (the browser's worker restarting) before the agent is told. */
+const LOST_LOOKS = 3;
 
 /** The channel as `npm run browser` wrote it into the profile. */
 export function readChannelFile(profile) {
@@ -48,7 +52,7 @@ export async function openAgentChannel({ url, secret }) {
   });
   return {
     request(message) {
-      if (socket.readyState !== WebSocket.OPEN) return Promise.resolve({ error: 'the agent channel is closed' });
+      if (socket.readyState !== WebSocket.OPEN) return Promise.resolve({ error: 'the agent channel is closed', closed: true });
       const id = nextId++;
       socket.send(JSON.stringify({ ...message, id }));
       return new Promise((done) => {
@@ -61,6 +65,43 @@ export async function openAgentChannel({ url, secret }) {
 }
 
 const text = (value) => ({ content: [{ type: 'text', text: value }] });
+
+/** What the person made of a question, in words for the agent. */
+export function answerText(state) {
+  switch (state.status) {
+    case 'answered':
+      return `The person answered: ${state.answer}`;
+    case 'declined':
+      return `The person declined to answer${state.note ? `: ${state.note}` : '.'}`;
+    case 'timed-out':
+      return `No answer: timed out${state.note ? ` (${state.note})` : ''}. Do not go ahead with what you asked about.`;
+    default:
+      return `No answer: ${state.reason ?? state.status}.`;
+  }
+}
+
+/** Waits for the person's answer, telling the harness it is still waiting (MCP progress) between looks. */
+async function awaitAnswer(channel, question, extra) {
+  const progressToken = extra?._meta?.progressToken;
+  let looks = 0;
+  let lost = 0;
+  for (;;) {
+    const reply = await channel.request({ type: 'await-answer', question, waitMs: ANSWER_POLL_MS });
+    if (reply.error) {
+      if (reply.closed || ++lost >= LOST_LOOKS) return reply;
+      continue;
+    }
+    lost = 0;
+    if (reply.status !== 'pending') return reply;
+    looks++;
+    if (progressToken !== undefined) {
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken, progress: looks, message: reply.paused ? 'paused: too many questions at once' : 'waiting for the person' },
+      });
+    }
+  }
+}
 
 export function countersignServer(channel, version) {
   const server = new McpServer({ name: 'countersign', version });
@@ -84,12 +125,66 @@ export function countersignServer(channel, version) {
     },
   );
   server.registerTool(
+    'ask_person',
+    {
+      title: 'Ask the person',
+      description:
+        'Ask the person reviewing your browser actions a question, and wait for the answer. Use it when you are unsure, ' +
+        'when the task is ambiguous, or before something the task may not cover. Offer options where you can; the person may also answer in their own words. ' +
+        'The call returns the answer, or says that none came (timed out or declined): then do not go ahead with what you asked about.',
+      inputSchema: {
+        question: z.string().min(1).max(2000).describe('One question, e.g. "The blue kettle is sold out. Buy the red one (same price)?"'),
+        options: z.array(z.string().min(1).max(200)).max(9).optional().describe('Answers to offer as buttons, e.g. ["Buy the red one", "Stop"]'),
+        context: z.string().max(2000).optional().describe('What the person needs to know to answer'),
+        confidence: z.number().min(0).max(1).optional().describe('How sure you are of what you would do without asking, 0 to 1'),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ question, options, context, confidence }, extra) => {
+      const asked = await channel.request({
+        type: 'ask-person',
+        question,
+        ...(options?.length ? { options } : {}),
+        ...(context ? { context } : {}),
+        ...(confidence !== undefined ? { confidence } : {}),
+      });
+      if (asked.error) return { ...text(`Not asked: ${asked.error}`), isError: true };
+      const state = await awaitAnswer(channel, asked.question, extra);
+      if (state.error) return { ...text(`No answer: ${state.error}`), isError: true };
+      return text(answerText(state));
+    },
+  );
+  server.registerTool(
+    'report_confidence',
+    {
+      title: 'Report your confidence',
+      description:
+        'Say how sure you are that what you are about to do is what the person wants, and why. Below their threshold ' +
+        '(0.5 unless they changed it), your next consequential actions in the browser wait for the person even where they trusted the site, ' +
+        'and each shows your words. Report again when you are sure again; declaring a new task clears it.',
+      inputSchema: {
+        confidence: z.number().min(0).max(1).describe('0 (guessing) to 1 (certain)'),
+        about: z.string().min(1).max(2000).describe('What you are unsure of, e.g. "two accounts are named Ada; I picked the first"'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ confidence, about }) => {
+      const reply = await channel.request({ type: 'report-confidence', confidence, about });
+      if (reply.error) return { ...text(`Not recorded: ${reply.error}`), isError: true };
+      return text(
+        reply.asking
+          ? 'Noted. Below the person’s threshold: your next consequential actions wait for the person, with your words on each.'
+          : 'Noted. At or above the person’s threshold: their rules apply as before.',
+      );
+    },
+  );
+  server.registerTool(
     'get_decisions',
     {
       title: 'Read the person’s decisions',
       description:
-        'What became of the actions Countersign held in your browser: approved, edited, rejected (with the person’s note), ' +
-        'timed out or still pending, newest first. Read it after an action did not go through, and change course accordingly.',
+        'What became of the actions Countersign held in your browser (and of your questions): approved, edited, rejected (with the person’s note), ' +
+        'answered, timed out or still pending, newest first. Read it after an action did not go through, and change course accordingly.',
       inputSchema: {
         since: z.string().datetime({ offset: true }).optional().describe('Only actions held at or after this time (ISO 8601), e.g. when you started the task'),
       },

@@ -5,6 +5,7 @@ import { outcomeOf, type Outcome } from '@/lib/db/outcome';
 import { nameOf, t } from '../i18n';
 import { ActionDetails, FieldTable } from '../ActionDetails';
 import { PageText } from '../PageText';
+import { QuestionDetails } from '../QuestionCard';
 
 export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClose: () => void }) {
   return (
@@ -16,7 +17,7 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
       </p>
       {record.fatigue && <p className="flag">{t('history.fatigue', { warning: record.fatigue })}</p>}
       {record.traffic && <Traffic id={record.id} traffic={record.traffic} />}
-      <ActionDetails record={record} />
+      {record.question ? <QuestionDetails record={record} /> : <ActionDetails record={record} />}
       {record.fields.length > 0 && <FieldTable fields={record.fields} caption={t('card.fields')} />}
       {record.edits && (
         <>

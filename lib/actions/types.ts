@@ -2,11 +2,15 @@
  * `purchase` includes moving money; `delete` is destructive; `unclassified` is an action that
  * could not be read, held rather than let through.
  */
-export const ACTION_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const;
+export const PAGE_KINDS = ['purchase', 'send', 'delete', 'submit', 'unclassified'] as const;
+/** `question`: the agent asked the person on its channel; no page proposes one. */
+export const ACTION_KINDS = [...PAGE_KINDS, 'question'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** How the agent triggered the action; decides how the content script replays it. */
-export const TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request', 'tool'] as const;
+export const PAGE_TRIGGERS = ['click', 'submit', 'enter', 'form-submit', 'request', 'tool'] as const;
+/** `channel`: the agent's own channel (`countersign mcp`), not the page. */
+export const TRIGGERS = [...PAGE_TRIGGERS, 'channel'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
@@ -88,6 +92,28 @@ export interface AgentTask {
   task: string;
   constraints?: string;
   declaredAt: number;
+}
+
+/** The agent's questions belong to the agent, not to a tab: a navigation or a closed tab leaves them be. */
+export const AGENT_TAB = -1;
+
+/** How sure the agent said it is (0 to 1), and about what: below the threshold its actions ask. */
+export interface AgentConfidence {
+  value: number;
+  about: string;
+  at: number;
+}
+
+/** A question the agent put to the person on its channel, and the answer once given. */
+export interface AgentQuestion {
+  text: string;
+  options?: string[];
+  context?: string;
+  /** The agent's stated confidence, 0 to 1. */
+  confidence?: number;
+  /** The tab it concerns (the one the agent last acted in), for the card's context and picture. */
+  concerns?: { tabId: number; url: string; title: string };
+  answer?: string;
 }
 
 export interface LineItem {

@@ -1,12 +1,13 @@
 import type { AgentDecision } from '@/lib/agent/requests';
 import { outcomeOf } from '@/lib/db/outcome';
-import type { AgentTask, FieldChange, JoinedRequest, ProposedAction, Rect } from '@/lib/actions/types';
+import { AGENT_TAB, type AgentConfidence, type AgentTask, type FieldChange, type JoinedRequest, type ProposedAction, type Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { ActionRecord, ChannelRefusal, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
+  AgentState,
   DecideReply,
   FieldEdit,
   HoldReply,
@@ -30,6 +31,7 @@ import { ReviewerKey } from './reviewer-key';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
+import { Questions } from './questions';
 import { RuleBook } from './rulebook';
 import { TeamBridge } from './team';
 
@@ -38,6 +40,7 @@ const FLOOD_WINDOW_MS = 60_000;
 const MAX_JOINED = 20;
 const MAX_SILENCED = 1000;
 const AGENT_DECISIONS = 200;
+const CHANNEL_REFUSALS = 50;
 const GRANT_TIMER = 'grant:';
 
 const MASK = '••••••';
@@ -88,6 +91,8 @@ export interface BrokerPlatform {
    */
   captureTab(tabId: number, redact: { rects: Rect[]; viewportWidth: number }): Promise<Blob | 'background'>;
   notifyPanels(): void;
+  /** The first of these tabs that still exists, else the active tab of the last focused window. */
+  agentTab(candidates: number[]): Promise<{ tabId: number; url: string; title: string } | null>;
   /** The relying party of the reviewer's passkey. */
   readonly extensionId: string;
   /** Whether a DevTools-protocol client (in Firefox: any WebDriver client) can drive Countersign's own pages. */
@@ -108,12 +113,14 @@ export class Broker {
   private readonly startedAt: number;
   private holdsStarted = 0;
   private task: Promise<AgentTask | null> | null = null;
+  private confidence: Promise<AgentConfidence | null> | null = null;
   private readonly fatigue: FatigueMonitor;
   private readonly lifecycle: Lifecycle;
   private readonly requestLog: RequestLog;
   readonly rules: RuleBook;
   readonly reviewerKey: ReviewerKey;
   readonly team: TeamBridge;
+  readonly questions: Questions;
 
   constructor(
     private readonly store: ActionStore,
@@ -139,6 +146,17 @@ export class Broker {
       },
     );
     this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
+    this.questions = new Questions({
+      store,
+      platform,
+      recentTabs: () => [...this.requestLog.recentInputTabs(), ...this.debuggers.list()],
+      withAgentContext: (record) => this.withAgentContext(record),
+      isFlooding: (record, limit) => this.isFlooding(record, limit),
+      armTimeout: (record, settings) => this.lifecycle.armTimeout(record, settings),
+      gate: async (record, approving) => this.gate(record, 'answer', undefined, approving),
+      noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
+      changed: () => this.changed(),
+    });
     this.team = new TeamBridge(store, {
       decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
       groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
@@ -180,16 +198,21 @@ export class Broker {
     this.platform.watchNavigation(true);
     const earlier = await this.store.get(proposal.id);
     if (earlier) return this.repeatedHold(earlier, proposal, origin);
-    const record = await this.withTask(this.recordOf(proposal, origin));
+    const record = await this.withAgentContext(this.recordOf(proposal, origin));
     await this.store.add(record);
     return this.evaluateHeld(record);
   }
 
-  /** The agent's declared task, on every action held until it declares another. */
-  private async withTask(record: ActionRecord): Promise<ActionRecord> {
+  /**
+   * The agent's declared task, on every action held until it declares another, and its stated
+   * doubt while its confidence is below the threshold.
+   */
+  private async withAgentContext(record: ActionRecord): Promise<ActionRecord> {
     this.task ??= this.store.agentTask();
-    const task = await this.task;
-    return task ? { ...record, task } : record;
+    this.confidence ??= this.store.agentConfidence();
+    const [task, confidence, settings] = await Promise.all([this.task, this.confidence, this.store.settings()]);
+    const unsure = confidence && confidence.value < settings.confidenceThreshold ? confidence : undefined;
+    return { ...record, ...(task ? { task } : {}), ...(unsure ? { unsure } : {}) };
   }
 
   /**
@@ -209,15 +232,44 @@ export class Broker {
         decidedBy: record.decidedBy ?? null,
         note: record.note ?? null,
         edits: record.edits ?? [],
+        ...(record.question?.answer !== undefined ? { answer: record.question.answer } : {}),
       }));
   }
 
-  /** From the agent's channel: its task in its own words, for the cards that follow. */
+  /** From the agent's channel: its task in its own words, for the cards that follow. A new task starts with no stated doubt. */
   async declareTask(task: string, constraints?: string): Promise<{ ok: true }> {
     const declared: AgentTask = { task, ...(constraints ? { constraints } : {}), declaredAt: this.platform.now() };
     await this.store.saveAgentTask(declared);
+    await this.store.saveAgentConfidence(null);
     this.task = Promise.resolve(declared);
+    this.confidence = Promise.resolve(null);
+    this.changed();
     return { ok: true };
+  }
+
+  /**
+   * From the agent's channel: how sure it is, and about what. Below the threshold its actions
+   * ask even where a rule would allow them, until it reports otherwise or declares a new task.
+   */
+  async reportConfidence(value: number, about: string): Promise<{ ok: true; asking: boolean }> {
+    const stated: AgentConfidence = { value, about, at: this.platform.now() };
+    await this.store.saveAgentConfidence(stated);
+    this.confidence = Promise.resolve(stated);
+    this.changed();
+    return { ok: true, asking: value < (await this.store.settings()).confidenceThreshold };
+  }
+
+  /** A request on the agent's channel was refused: kept for Settings, where the person sees it. */
+  async noteChannelRefusal(type: string, error: string): Promise<void> {
+    const refusal: ChannelRefusal = { at: this.platform.now(), type: clip(type, 40), error: clip(error, 300) };
+    await this.store.saveChannelRefusals([...(await this.store.channelRefusals()), refusal].slice(-CHANNEL_REFUSALS));
+    this.changed();
+  }
+
+  /** The agent's side as Settings show it: its task, its stated confidence, what it tried and was refused. */
+  async agentState(): Promise<AgentState> {
+    const [task, confidence, refusals] = await Promise.all([this.store.agentTask(), this.store.agentConfidence(), this.store.channelRefusals()]);
+    return { task, confidence, refusals };
   }
 
   private recordOf(proposal: ProposedAction, origin: Origin): ActionRecord {
@@ -244,7 +296,7 @@ export class Broker {
     if (proposal.trigger !== 'tool' || !proposal.tool?.readOnly || proposal.tool.consequential) return undefined;
     if (await this.store.get(proposal.id)) return undefined;
     const now = this.platform.now();
-    const record = await this.withTask(this.recordOf(proposal, origin));
+    const record = await this.withAgentContext(this.recordOf(proposal, origin));
     await this.store.add({ ...record, status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
     this.requestLog.noteCovered(origin.tabId, now);
     this.changed();
@@ -295,7 +347,10 @@ export class Broker {
     const settings = await this.store.settings();
     await this.syncManaged();
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
-    if (policy.verdict !== 'ask' && policy.rule) {
+    // The agent said it is unsure: what a rule would allow, the person sees first.
+    const overruled = policy.verdict === 'allow' && record.unsure !== undefined;
+    if (overruled) policy.reasons = [...policy.reasons, `the agent said it is unsure (${Math.round(record.unsure!.value * 100)} %)`];
+    if (policy.verdict !== 'ask' && policy.rule && !overruled) {
       const allow = policy.verdict === 'allow';
       const settled = await this.store.settle(record.id, {
         signals,
@@ -421,7 +476,7 @@ export class Broker {
 
   async rejectPaused(tabId: number): Promise<{ ok: true }> {
     for (const record of await this.store.pendingForTab(tabId)) {
-      if (record.paused) await this.decide(record.id, 'reject', 'paused: too many actions at once');
+      if (record.paused) await this.decide(record.id, 'reject', `paused: too many ${tabId === AGENT_TAB ? 'questions' : 'actions'} at once`);
     }
     return { ok: true };
   }
@@ -507,9 +562,10 @@ export class Broker {
     return reply;
   }
 
-  private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut', confirmation?: string) {
+  /** `approving`: whether the fatigue pause applies (every approval; an answer only if it says go ahead). */
+  private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut' | 'answer', confirmation?: string, approving = true) {
     const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
-    return approvalGate({ record, now: this.platform.now(), dwellMs: settings.dwellMs, fatigue, path, confirmation });
+    return approvalGate({ record, now: this.platform.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
   }
 
   /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */
@@ -619,7 +675,7 @@ export class Broker {
   async reconcile(): Promise<void> {
     const open = await this.platform.openTabs();
     for (const record of await this.store.pending()) {
-      if (!open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
+      if (record.tabId !== AGENT_TAB && !open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
       else if (record.evaluatedAt === undefined && record.createdAt < this.startedAt) await this.evaluateAgain(record);
       else await this.lifecycle.expire(record.id); // expires it, or re-arms its timer
     }
@@ -654,6 +710,7 @@ export class Broker {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
+    if (record.kind === 'question') return { ok: false, error: 'Only the person answers the agent’s questions: they make no rule.' };
     const kind = record.kind;
     if (level === 'trust') return this.approveByShortcut(record, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     const claim = await this.team.claim(id, 'reject');
@@ -834,6 +891,7 @@ export class Broker {
   }
 
   private changed(): void {
+    this.questions.changed();
     void this.updateBadge();
     this.platform.notifyPanels();
     this.team.changed();

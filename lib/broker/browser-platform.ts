@@ -117,6 +117,15 @@ export function browserPlatform(
       // Tabs without our content script (chrome:// pages, the panel itself) have no receiver.
       await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
     },
+    async agentTab(candidates) {
+      const pages = (tab: Browser.tabs.Tab | undefined) => tab?.id !== undefined && /^https?:/.test(tab.url ?? '');
+      for (const tabId of candidates) {
+        const tab = await browser.tabs.get(tabId).catch(() => undefined);
+        if (pages(tab)) return { tabId, url: tab!.url!, title: tab!.title ?? '' };
+      }
+      const [active] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+      return pages(active) ? { tabId: active!.id!, url: active!.url!, title: active!.title ?? '' } : null;
+    },
     async captureTab(tabId, { rects, viewportWidth }) {
       const tab = await browser.tabs.get(tabId);
       const window = await browser.windows.get(tab.windowId);

@@ -20,6 +20,10 @@ export class DebuggerWatch {
     return this.tabs.has(tabId);
   }
 
+  list(): number[] {
+    return [...this.tabs];
+  }
+
   any(): boolean {
     return this.tabs.size > 0;
   }

@@ -10,9 +10,10 @@ export interface GateCheck {
   /**
    * `approve`: the card's Approve, which must carry the typed confirmation of a high-risk
    * action. `shortcut`: a rule or grant made from the card; it approves only an action that
-   * needs no confirmation and leaves the others for Approve.
+   * needs no confirmation and leaves the others for Approve. `answer`: an answer to the agent's
+   * question (the fatigue pause applies only where the caller passes it: an answer that approves).
    */
-  path: 'approve' | 'shortcut';
+  path: 'approve' | 'shortcut' | 'answer';
   confirmation?: string;
 }
 
@@ -26,6 +27,9 @@ export type GateVerdict = { ok: true } | { ok: false; error: string };
 export function approvalGate(check: GateCheck): GateVerdict {
   const { record, now } = check;
   if (record?.status !== 'pending') return refuse('This action was already decided or no longer exists.');
+  if ((record.kind === 'question') !== (check.path === 'answer')) {
+    return refuse(record.kind === 'question' ? 'A question from the agent is answered, not approved.' : 'Only a question from the agent is answered.');
+  }
   if (record.evaluatedAt === undefined) return refuse('Countersign is still checking this action; approve it once its card is complete.');
   const paused = pausedMessage(check.fatigue, now);
   if (paused) return refuse(paused);

@@ -75,6 +75,11 @@ export class RequestLog {
     this.inputs.set(tabId, { at: Math.min(now, Math.max(at, now - CAUSE_WINDOW_MS)), label, benign });
   }
 
+  /** The tabs with an agent's input, latest first. */
+  recentInputTabs(): number[] {
+    return [...this.inputs].sort(([, a], [, b]) => b.at - a.at).map(([tabId]) => tabId);
+  }
+
   /** Whether any open tab's frames have reported an agent's input. */
   hasInputs(): boolean {
     return this.inputs.size > 0;

@@ -27,6 +27,8 @@ const PANEL_HANDLERS = {
   'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
   'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
   decide: (broker, decision) => broker.decideFromPanel(decision),
+  answer: (broker, { id, answer, dwellMs }) => broker.questions.answer(id, answer, dwellMs),
+  'agent-state': (broker) => broker.agentState(),
   'resume-tab': (broker, { tabId }) => broker.resumeTab(tabId),
   'reject-paused': (broker, { tabId }) => broker.rejectPaused(tabId),
   reveal: (broker, { id, index }) => broker.reveal(id, index),
@@ -101,13 +103,23 @@ export async function handleAgentRequest(broker: Broker, value: unknown): Promis
   const parsed = parseAgentRequest(value);
   if (!parsed.ok) {
     dropped.agent++;
-    console.warn(`agent channel: refused: ${parsed.error}`);
+    await broker.noteChannelRefusal(parsed.type, parsed.error);
     return { error: parsed.error };
   }
   const request = parsed.request;
   switch (request.type) {
     case 'declare-task':
       return broker.declareTask(request.task, request.constraints);
+    case 'report-confidence':
+      return broker.reportConfidence(request.confidence, request.about);
+    case 'ask-person': {
+      const { question, options, context, confidence } = request;
+      // The confidence stated with a question counts as reported, about that question.
+      if (confidence !== undefined) await broker.reportConfidence(confidence, question);
+      return broker.questions.ask({ question, ...(options ? { options } : {}), ...(context ? { context } : {}), ...(confidence !== undefined ? { confidence } : {}) });
+    }
+    case 'await-answer':
+      return broker.questions.wait(request.question, request.waitMs ?? 0);
     case 'get-decisions':
       return { decisions: await broker.agentDecisions(request.since ?? 0) };
   }

@@ -179,7 +179,7 @@ export class TeamBridge {
     const cards: TeamCard[] = [];
     for (const record of await this.store.pending()) {
       // Only a complete card of its own: members of a group and a paused tab's actions follow their card.
-      if (record.evaluatedAt === undefined || record.groupOf || record.paused) continue;
+      if (record.evaluatedAt === undefined || record.groupOf || record.paused || record.question) continue;
       const action = parseProposedAction(record);
       if (!action) continue;
       cards.push({

@@ -11,6 +11,7 @@ export const OUTCOMES = [
   'blocked-by-rule',
   'released',
   'unreviewed',
+  'answered',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -1,12 +1,15 @@
 import type { DBSchema } from 'idb';
-import type { AgentTask, FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
+import type { AgentConfidence, AgentQuestion, AgentTask, FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { Outcome } from './outcome';
 import type { GuardMode } from '@/lib/detect/signals';
 
-/** `unreviewed`: a state-changing request left a guarded tab with no hold, rule or release. */
-export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released' | 'unreviewed';
+/**
+ * `unreviewed`: a state-changing request left a guarded tab with no hold, rule or release.
+ * `answered`: the person answered the agent's question.
+ */
+export type ActionStatus = 'pending' | 'approved' | 'rejected' | 'abandoned' | 'released' | 'unreviewed' | 'answered';
 export type Decider = 'person' | 'rule' | 'timeout' | 'system';
 
 /** One held action and everything that happened to it. */
@@ -17,6 +20,10 @@ export interface ActionRecord extends ProposedAction {
   traffic?: TrafficSummary;
   /** The agent's declared task when this was held. */
   task?: AgentTask;
+  /** Held while the agent said it was unsure: it asks even where a rule would allow it. */
+  unsure?: AgentConfidence;
+  /** A question from the agent (kind `question`), with the person's answer once given. */
+  question?: AgentQuestion;
   tabId: number;
   frameId: number;
   documentId?: string;
@@ -62,6 +69,13 @@ export interface ActionRecord extends ProposedAction {
   /** Derived on every write, for the history's indexes. */
   outcome?: Outcome;
   words?: string[];
+}
+
+/** A request on the agent's channel that was refused (it claimed to decide, or was malformed). */
+export interface ChannelRefusal {
+  at: number;
+  type: string;
+  error: string;
 }
 
 /** `withheld`: secrets on the page could not all be located, so no picture was kept. */
@@ -118,6 +132,8 @@ export interface Settings {
   passkeyFor: PasskeyScope[];
   /** A desktop notification for a held action when no Countersign panel is open. */
   notifications: boolean;
+  /** While the agent's stated confidence is below this (0 to 1), its actions ask even under a rule. */
+  confidenceThreshold: number;
 }
 
 /** `devtools`: approvals from a panel that a DevTools-protocol client is attached to. */
@@ -156,6 +172,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fatigueDwellMs: 1500,
   fatiguePauseSeconds: 10,
   passkeyFor: ['high-risk', 'devtools'],
+  confidenceThreshold: 0.5,
 };
 
 export interface CountersignSchema extends DBSchema {

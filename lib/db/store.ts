@@ -1,7 +1,7 @@
 import type { IDBPDatabase } from 'idb';
-import type { AgentTask } from '@/lib/actions/types';
+import type { AgentConfidence, AgentTask } from '@/lib/actions/types';
 import type { Rule } from '@/lib/policy/rules';
-import type { ActionRecord, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
+import type { ActionRecord, ChannelRefusal, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
 
@@ -192,6 +192,24 @@ export class ActionStore {
 
   async saveAgentTask(task: AgentTask): Promise<void> {
     await this.db.put('settings', task, 'agentTask');
+  }
+
+  async agentConfidence(): Promise<AgentConfidence | null> {
+    return ((await this.db.get('settings', 'agentConfidence')) as AgentConfidence | undefined) ?? null;
+  }
+
+  async saveAgentConfidence(confidence: AgentConfidence | null): Promise<void> {
+    if (confidence) await this.db.put('settings', confidence, 'agentConfidence');
+    else await this.db.delete('settings', 'agentConfidence');
+  }
+
+  /** What the agent's channel sent that was refused, newest last. */
+  async channelRefusals(): Promise<ChannelRefusal[]> {
+    return ((await this.db.get('settings', 'channelRefusals')) as ChannelRefusal[] | undefined) ?? [];
+  }
+
+  async saveChannelRefusals(refusals: ChannelRefusal[]): Promise<void> {
+    await this.db.put('settings', refusals, 'channelRefusals');
   }
 
   async passkey(): Promise<StoredPasskey | null> {

@@ -6,7 +6,7 @@ import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
 import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
 import { joinedRequest, proposedAction } from './validate';
-import type { DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion, TeamQueueState, TeamStatus } from './protocol';
+import type { AgentState, DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion, TeamQueueState, TeamStatus } from './protocol';
 
 /**
  * Every message the background accepts: who may send it (the table it is in), its schema,
@@ -19,6 +19,8 @@ const message = <T extends string, E extends v.ObjectEntries>(type: T, entries: 
 
 const actionId = nonEmpty(100);
 const tabId = whole(0, Number.MAX_SAFE_INTEGER);
+/** A paused tab's id, or the agent's own questions (-1). */
+const pausedId = whole(-1, Number.MAX_SAFE_INTEGER);
 
 const settingsChange = v.strictObject({
   guardMode: v.exactOptional(v.picklist(GUARD_MODES)),
@@ -32,6 +34,7 @@ const settingsChange = v.strictObject({
   floodLimit: v.exactOptional(whole(1, 10_000)),
   fatigueCount: v.exactOptional(whole(2, 10_000)),
   fatigueDwellMs: v.exactOptional(whole(0, 60_000)),
+  confidenceThreshold: v.exactOptional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1))),
   fatiguePauseSeconds: v.exactOptional(whole(1, 600)),
   defaultThreshold: v.exactOptional(
     v.object({
@@ -65,8 +68,10 @@ export const PANEL_MESSAGES = {
     dwellMs: v.exactOptional(whole(0, 86_400_000)),
     passkey: v.exactOptional(answer),
   }),
-  'resume-tab': message('resume-tab', { tabId }),
-  'reject-paused': message('reject-paused', { tabId }),
+  answer: message('answer', { id: actionId, answer: nonEmpty(LIMITS.text), dwellMs: v.exactOptional(whole(0, 86_400_000)) }),
+  'agent-state': message('agent-state', {}),
+  'resume-tab': message('resume-tab', { tabId: pausedId }),
+  'reject-paused': message('reject-paused', { tabId: pausedId }),
   reveal: message('reveal', { id: actionId, index: whole(0, LIMITS.fields - 1) }),
   settings: message('settings', {}),
   'set-settings': message('set-settings', { settings: settingsChange }),
@@ -124,6 +129,8 @@ export interface PanelReplies {
   'silence-endpoint': DecideReply;
   'unsilence-endpoint': DecideReply;
   decide: DecideReply;
+  answer: DecideReply;
+  'agent-state': AgentState;
   'resume-tab': { ok: true };
   'reject-paused': { ok: true };
   reveal: RevealReply;

@@ -1,6 +1,6 @@
-import type { Amount, FieldChange, FieldSnapshot } from '@/lib/actions/types';
+import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldSnapshot } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
-import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionRecord, ChannelRefusal } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
 import type { TeamCard } from '@/lib/team/entry';
 import type { TeamState } from '@/lib/team/link';
@@ -33,7 +33,14 @@ export interface QueuedAction extends ActionRecord {
   needsPasskey: boolean;
 }
 
-/** A tab paused for raising too many actions: one card for all of them. */
+/** The agent's side as Settings show it: its task, its stated confidence, what it tried and was refused. */
+export interface AgentState {
+  task: AgentTask | null;
+  confidence: AgentConfidence | null;
+  refusals: ChannelRefusal[];
+}
+
+/** A tab paused for raising too many actions (tab -1: the agent, too many questions): one card for all of them. */
 export interface PausedTab {
   tabId: number;
   site: string;

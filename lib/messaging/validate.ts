@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import {
-  ACTION_KINDS,
+  PAGE_KINDS,
   GUARD_SIGNALS,
   REQUEST_VIAS,
-  TRIGGERS,
+  PAGE_TRIGGERS,
   ACTION_CAUSES,
   type Destination,
   type FieldSnapshot,
@@ -151,8 +151,8 @@ export function parseProposedAction(value: unknown): ProposedAction | null {
   };
   const action: ProposedAction = {
     id,
-    kind: need('kind', v.picklist(ACTION_KINDS), raw.kind, 'unclassified'),
-    trigger: need('trigger', v.picklist(TRIGGERS), raw.trigger, 'click'),
+    kind: need('kind', v.picklist(PAGE_KINDS), raw.kind, 'unclassified'),
+    trigger: need('trigger', v.picklist(PAGE_TRIGGERS), raw.trigger, 'click'),
     label: need('control label', text(LIMITS.text), raw.label, ''),
     frameUrl: need('frame address', text(LIMITS.url), raw.frameUrl, ''),
     frameTitle: need('frame title', text(LIMITS.text), raw.frameTitle, ''),

@@ -142,6 +142,7 @@ export function grantsTrust(spec: RuleSpec): boolean {
 
 export function levelFor(rule: RuleSpec, kind: ActionKind): TrustLevel {
   if (kind === 'unclassified') return rule.trust === 'block' ? 'block' : 'ask';
+  if (kind === 'question') return 'ask'; // only the person answers the agent
   return rule.kinds?.[kind] ?? rule.trust;
 }
 

@@ -40,6 +40,15 @@ export class FakePlatform implements BrokerPlatform {
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
+  /** Tab addresses for the agent's questions; tab 1 is the active one. */
+  tabUrls = new Map<number, string>([
+    [1, 'https://shop.example/cart'],
+    [2, 'https://mail.example/inbox'],
+  ]);
+  agentTab = async (candidates: number[]) => {
+    const tabId = candidates.find((tab) => this.tabUrls.has(tab)) ?? 1;
+    return { tabId, url: this.tabUrls.get(tabId)!, title: `Tab ${tabId}` };
+  };
   notified: string[] = [];
   notifyHeld = async (record: { id: string }) => void this.notified.push(record.id);
   now = () => ++this.clock;

@@ -117,6 +117,7 @@ describe('the router under fuzzing', () => {
       watchNavigationRequests: () => undefined,
       notifyPanels: () => undefined,
       captureTab: async () => 'background' as const,
+      agentTab: async () => null,
       managedRules: async () => undefined,
       managedPasskeyScopes: async () => undefined,
       managedTeam: async () => undefined,

@@ -1,0 +1,109 @@
+import { useId, useState } from 'react';
+import type { ActionRecord } from '@/lib/db/schema';
+import { request } from '@/lib/messaging/client';
+import { AgentContext, Screenshot } from './ActionDetails';
+import { errorText } from './errorText';
+import { kindName, t } from './i18n';
+import { PageText } from './PageText';
+import { useDwell } from './useDwell';
+
+/** A question from the agent as the card and History show it: its words are the agent's, shown as text. */
+export function QuestionDetails({ record }: { record: ActionRecord }) {
+  const question = record.question;
+  if (!question) return null;
+  return (
+    <div className="details">
+      <header>
+        <span className="kind">{kindName('question')}</span>
+      </header>
+      <p className="question-text">
+        <PageText text={question.text} />
+      </p>
+      {question.context && (
+        <p className="question-context">
+          <PageText text={question.context} />
+        </p>
+      )}
+      {question.confidence !== undefined && (
+        <p className="confidence">{t('question.confidence', { percent: Math.round(question.confidence * 100) })}</p>
+      )}
+      <AgentContext record={record} />
+      {question.concerns ? (
+        <dl>
+          <dt>{t('question.concerns')}</dt>
+          <dd className="url">
+            <PageText text={question.concerns.title} fallback={t('details.untitled')} /> · <PageText text={question.concerns.url} />
+          </dd>
+        </dl>
+      ) : (
+        <p className="note">{t('question.noTab')}</p>
+      )}
+      <Screenshot record={record} picture={undefined} />
+      {question.answer !== undefined && (
+        <p className="answer">
+          <strong>{t('question.answered')}</strong> <PageText text={question.answer} />
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A question waiting in the Queue: an option's button or an answer in the person's words, or
+ * Decline (with the note). Answers wait for the dwell like Approve; one that says go ahead also
+ * waits out a fatigue pause (the background checks both).
+ */
+export function QuestionCard({ record, dwellMs, approvalsPaused }: { record: ActionRecord; dwellMs: number; approvalsPaused: boolean }) {
+  const dwell = useDwell(dwellMs, record.evaluatedAt !== undefined);
+  const [own, setOwn] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const answerId = useId();
+  const options = record.question?.options ?? [];
+
+  async function send(work: () => Promise<{ ok: boolean; error?: string }>) {
+    setBusy(true);
+    setError(null);
+    try {
+      const reply = await work();
+      if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
+    } catch (cause) {
+      setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const answer = (text: string) => send(() => request({ type: 'answer', id: record.id, answer: text, dwellMs: dwell.since() }));
+  const decline = () => send(() => request({ type: 'decide', id: record.id, verdict: 'reject', ...(own ? { note: own } : {}) }));
+  const blocked = busy || !dwell.ready;
+
+  return (
+    <article ref={dwell.ref} tabIndex={-1} className="card kind-question" aria-label={t('question.label')}>
+      <QuestionDetails record={record} />
+      {options.length > 0 && (
+        <div className="decide options" role="group" aria-label={t('question.options')}>
+          {options.map((option, index) => (
+            <button key={index} className="option" data-key={index + 1} disabled={blocked} onClick={() => void answer(option)}>
+              <span className="key" aria-hidden="true">
+                {index + 1}
+              </span>{' '}
+              <PageText text={option} />
+            </button>
+          ))}
+        </div>
+      )}
+      <label htmlFor={answerId}>{t(options.length ? 'question.ownWords' : 'question.yourAnswer')}</label>
+      <textarea id={answerId} rows={2} value={own} maxLength={4000} onChange={(e) => setOwn(e.target.value)} />
+      {approvalsPaused && <p className="note">{t('question.pausedNote')}</p>}
+      {error && <p role="alert">{error}</p>}
+      <div className="decide">
+        <button className="approve" disabled={blocked || !own.trim()} onClick={() => void answer(own.trim())}>
+          {t('question.send')}
+        </button>
+        <button className="reject" disabled={busy} onClick={() => void decline()}>
+          {t('question.decline')}
+        </button>
+      </div>
+    </article>
+  );
+}
