@@ -10,6 +10,8 @@ import { useBroker } from './useBroker';
 import { errorText } from './errorText';
 import { PageText } from './PageText';
 import { TeamSettings } from './TeamSettings';
+import { AgentSettings } from './AgentSettings';
+import { NumberSetting } from './NumberSetting';
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions' | 'silencedEndpoints'>>;
 
@@ -101,6 +103,7 @@ export function SettingsView() {
           </ul>
         </fieldset>
       )}
+      <AgentSettings settings={settings} save={save} />
       {error && <p role="alert">{error}</p>}
       <TeamSettings />
       {tab && (
@@ -120,26 +123,6 @@ export function SettingsView() {
     </section>
   );
 }
-
-function NumberSetting(props: { label: string; value: number; onSave: (value: number) => Promise<void> }) {
-  const [draft, setDraft] = useState(String(props.value));
-  useEffect(() => setDraft(String(props.value)), [props.value]);
-  return (
-    <label>
-      {props.label}{' '}
-      <input
-        inputMode="decimal"
-        value={draft}
-        size={8}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={() => void props.onSave(Number(draft))}
-        onKeyDown={(e) => e.key === 'Enter' && void props.onSave(Number(draft))}
-      />
-    </label>
-  );
-}
-
-
 
 /** "Protect approvals with a passkey": register, choose what needs it, remove (which takes the key). */
 function PasskeySettings() {

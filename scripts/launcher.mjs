@@ -175,7 +175,7 @@ export function clientSnippets(endpoint, profile = DEFAULT_PROFILE) {
   const address = new URL(endpoint).host;
   return [
     {
-      client: 'Countersign (the agent declares its task)',
+      client: 'Countersign (the agent asks, declares its task, reads decisions)',
       // `countersign mcp` finds the default profile by itself; another one is named.
       snippet: JSON.stringify(
         { mcpServers: { countersign: { command: 'npx', args: ['countersign', 'mcp', ...(profile === DEFAULT_PROFILE ? [] : ['--profile', profile])] } } },

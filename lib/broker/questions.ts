@@ -16,7 +16,7 @@ const LABEL_LIMIT = 300;
 
 /** An answer that says go ahead: it faces the same fatigue defence as an approval. */
 const APPROVING =
-  /^\s*(yes|yeah|yep|sure|ok(ay)?|go( ahead)?|proceed|approved?|confirm(ed)?|continue|allow(ed)?|do it|accept(ed)?|agreed?|buy|pay|send|delete|submit|ja|oui|s[ií]|vale|d['’]accord)\b/i;
+  /^\s*(yes|yeah|yep|sure|ok(ay)?|go( ahead)?|proceed|approved?|confirm(ed)?|continue|allow(ed)?|do it|accept(ed)?|agreed?|buy|pay|send|delete|submit|ja|oui|s[ií]|vale|d['’]accord)(?=$|[\s,.;:!])/iu;
 
 export function approvesSomething(answer: string): boolean {
   return APPROVING.test(answer);

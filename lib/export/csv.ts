@@ -40,6 +40,8 @@ export const CSV_COLUMNS: readonly [string, (record: ActionRecord) => string][] 
   ['cause', (r) => r.cause ?? ''],
   ['tool', (r) => r.tool?.name ?? ''],
   ['task', (r) => r.task?.task ?? ''],
+  ['agent_unsure', (r) => (r.unsure ? `${Math.round(r.unsure.value * 100)} %: ${r.unsure.about}` : '')],
+  ['answer', (r) => r.question?.answer ?? ''],
 ];
 
 // A spreadsheet would run these as formulas.

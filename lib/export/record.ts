@@ -34,6 +34,10 @@ export interface ExportedAction {
   tool: { name: string; description: string; readOnly: boolean; consequential: boolean; declarative: boolean } | null;
   /** The task the agent declared on its channel, when this was held. */
   task?: { task: string; constraints: string | null; declaredAt: string };
+  /** The agent said it was unsure when this was held (below the threshold): its words. */
+  unsure?: { confidence: number; about: string; at: string };
+  /** A question the agent asked on its channel, with the person's answer. */
+  question?: { text: string; options: string[]; context: string | null; confidence: number | null; about: string | null; answer: string | null };
   /** An entry counting a page's own traffic to one endpoint (no agent input before it). */
   traffic?: { count: number; firstAt: string; lastAt: string };
   /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
@@ -89,6 +93,19 @@ export function exportedAction(record: ActionRecord): ExportedAction {
       : null,
     ...(record.task
       ? { task: { task: record.task.task, constraints: record.task.constraints ?? null, declaredAt: new Date(record.task.declaredAt).toISOString() } }
+      : {}),
+    ...(record.unsure ? { unsure: { confidence: record.unsure.value, about: record.unsure.about, at: new Date(record.unsure.at).toISOString() } } : {}),
+    ...(record.question
+      ? {
+          question: {
+            text: record.question.text,
+            options: record.question.options ?? [],
+            context: record.question.context ?? null,
+            confidence: record.question.confidence ?? null,
+            about: record.question.concerns?.url ?? null,
+            answer: record.question.answer ?? null,
+          },
+        }
       : {}),
     ...(record.traffic
       ? { traffic: { count: record.traffic.count, firstAt: new Date(record.traffic.firstAt).toISOString(), lastAt: new Date(record.traffic.lastAt).toISOString() } }

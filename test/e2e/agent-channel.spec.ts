@@ -17,7 +17,7 @@ test.beforeEach(async ({ person }) => {
 
 /** `countersign mcp` exactly as the launcher printed it, with the local script for `npx countersign`. */
 async function mcpAsPrinted(output: string): Promise<Client> {
-  const config = JSON.parse(printed(output, 'Countersign (the agent declares its task)')) as {
+  const config = JSON.parse(printed(output, 'Countersign (the agent asks, declares its task, reads decisions)')) as {
     mcpServers: { countersign: { command: string; args: string[] } };
   };
   const { command, args } = config.mcpServers.countersign;

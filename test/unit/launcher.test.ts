@@ -7,7 +7,7 @@ describe('npm run browser', () => {
 
   it('prints a configuration for every client the README names', () => {
     expect(snippets.map((s) => s.client)).toEqual([
-      'Countersign (the agent declares its task)',
+      'Countersign (the agent asks, declares its task, reads decisions)',
       'Playwright MCP',
       'chrome-devtools-mcp',
       'Playwright',
