@@ -114,6 +114,7 @@ export class Broker {
   private holdsStarted = 0;
   private task: Promise<AgentTask | null> | null = null;
   private confidence: Promise<AgentConfidence | null> | null = null;
+  private refusalsWritten: Promise<void> = Promise.resolve();
   private readonly fatigue: FatigueMonitor;
   private readonly lifecycle: Lifecycle;
   private readonly requestLog: RequestLog;
@@ -260,10 +261,14 @@ export class Broker {
   }
 
   /** A request on the agent's channel was refused: kept for Settings, where the person sees it. */
-  async noteChannelRefusal(type: string, error: string): Promise<void> {
+  noteChannelRefusal(type: string, error: string): Promise<void> {
     const refusal: ChannelRefusal = { at: this.platform.now(), type: clip(type, 40), error: clip(error, 300) };
-    await this.store.saveChannelRefusals([...(await this.store.channelRefusals()), refusal].slice(-CHANNEL_REFUSALS));
-    this.changed();
+    // One after another: refusals arriving together each read the list the last one wrote.
+    this.refusalsWritten = this.refusalsWritten.then(async () => {
+      await this.store.saveChannelRefusals([...(await this.store.channelRefusals()), refusal].slice(-CHANNEL_REFUSALS));
+      this.changed();
+    });
+    return this.refusalsWritten;
   }
 
   /** The agent's side as Settings show it: its task, its stated confidence, what it tried and was refused. */

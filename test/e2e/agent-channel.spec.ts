@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { expect, expectNothingReceived } from './fixtures';
+import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { expect, expectNothingReceived, expectReceivedOnce } from './fixtures';
 import { launchedTest as test, printed } from './launcher';
 
 // The agent's own side of the loop: `countersign mcp`, added to the agent's harness as printed
@@ -30,7 +31,7 @@ async function mcpAsPrinted(output: string): Promise<Client> {
 test('the task an agent declares is on the card of its next action and in the export; the agent reads the rejection and its note', async ({ launched, person, server }) => {
   const client = await mcpAsPrinted(launched.output);
   try {
-    expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['declare_task', 'get_decisions']);
+    expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['ask_person', 'declare_task', 'get_decisions', 'report_confidence']);
     const declared = await client.callTool({ name: 'declare_task', arguments: { task: 'Buy the blue kettle, nothing else', constraints: 'under 40 EUR' } });
     expect(declared.isError).toBeFalsy();
 
@@ -98,7 +99,105 @@ test('the channel cannot decide: a forged decision, a malformed request and a wr
 
   await expectNothingReceived(server, '/api/spa/buy');
   expect((await person.panel.send<{ guardMode: string }>({ type: 'settings' })).guardMode).toBe('automation');
+  // Each refusal is logged where the person sees it: Settings, "The agent".
+  await person.panel.settings.open();
+  const refusals = person.panel.page.locator('fieldset.agent .refusals li');
+  await expect(refusals.filter({ hasText: 'cannot send "decide": only a person decides' })).toHaveCount(1);
+  await expect(refusals.filter({ hasText: 'cannot send "set-settings"' })).toHaveCount(1);
+  await expect(refusals.filter({ hasText: 'malformed declare-task' })).toHaveCount(1);
+  await person.panel.queue.open();
   await expect(person.panel.card('Buy now')).toBeVisible();
   await person.panel.reject('Buy now');
   await page.close();
+});
+
+/** The text of a tool's result. */
+const resultText = (result: Awaited<ReturnType<McpClient['callTool']>>) => (result.content as { type: string; text: string }[])[0]!.text;
+
+test('ask_person: the card shows the question, its options, the task and the tab; the option clicked is what the tool returns, and History keeps it', async ({
+  launched,
+  person,
+  server,
+}) => {
+  const client = await mcpAsPrinted(launched.output);
+  const page = await person.browser.contexts()[0]!.newPage();
+  try {
+    await client.callTool({ name: 'declare_task', arguments: { task: 'Buy the blue kettle' } });
+    await page.goto(`${server.origin}/cases/spa-fetch.html`);
+    const asking = client.callTool({
+      name: 'ask_person',
+      arguments: {
+        question: 'The blue kettle is sold out. Buy the red one at the same price?',
+        options: ['Buy the red one', 'Stop here'],
+        context: 'Red: 39 EUR, in stock',
+        confidence: 0.4,
+      },
+    });
+    const card = person.panel.page.locator('article.kind-question');
+    await expect(card).toContainText('The blue kettle is sold out. Buy the red one at the same price?');
+    await expect(card).toContainText('Red: 39 EUR, in stock');
+    await expect(card).toContainText('40 % sure');
+    await expect(card.locator('.task')).toHaveText('The agent’s task: Buy the blue kettle');
+    await expect(card).toContainText(`${server.origin}/cases/spa-fetch.html`);
+    await card.getByRole('button', { name: 'Stop here' }).click();
+    expect(resultText(await asking)).toBe('The person answered: Stop here');
+    await expect(card).toHaveCount(0);
+
+    await person.panel.history.open();
+    const exported = JSON.parse((await person.panel.history.export('json')).text) as {
+      actions: { kind: string; outcome: string; question?: { text: string; answer: string; options: string[] } }[];
+    };
+    expect(exported.actions.find((action) => action.kind === 'question')).toMatchObject({
+      outcome: 'answered',
+      question: { answer: 'Stop here', options: ['Buy the red one', 'Stop here'] },
+    });
+  } finally {
+    await page.close();
+    await client.close();
+  }
+});
+
+test('ask_person: a question nobody answers returns the timed-out answer after the configured timeout', async ({ launched, person }) => {
+  const client = await mcpAsPrinted(launched.output);
+  try {
+    await person.panel.send({ type: 'set-settings', settings: { timeoutSeconds: 2 } });
+    const result = await client.callTool({ name: 'ask_person', arguments: { question: 'Which of the two Adas?' } });
+    expect(resultText(result)).toMatch(/^No answer: timed out \(no decision within 2 seconds\)/);
+    await expect(person.panel.page.locator('article.kind-question')).toHaveCount(0);
+  } finally {
+    await client.close();
+  }
+});
+
+test('report_confidence: below the threshold, a trusted site’s action asks, with the agent’s words on the card; sure again, the rule applies', async ({
+  launched,
+  person,
+  server,
+}) => {
+  const client = await mcpAsPrinted(launched.output);
+  const page = await person.browser.contexts()[0]!.newPage();
+  try {
+    expect(await person.panel.send({ type: 'save-rule', spec: { pattern: server.origin, trust: 'trust', threshold: { amount: 500, currency: 'EUR' } } })).toEqual({ ok: true });
+    await page.goto(`${server.origin}/cases/spa-fetch.html`);
+    await page.getByRole('button', { name: 'Buy now' }).click();
+    await expectReceivedOnce(server, '/api/spa/buy');
+
+    const unsure = await client.callTool({ name: 'report_confidence', arguments: { confidence: 0.2, about: 'two kettles look alike; I picked the cheaper' } });
+    expect(resultText(unsure)).toMatch(/your next consequential actions wait for the person/);
+    await page.getByRole('button', { name: 'Buy now' }).click();
+    const card = person.panel.card('Buy now');
+    await expect(card.locator('.unsure')).toHaveText('The agent is unsure (20 %): two kettles look alike; I picked the cheaper');
+    await page.waitForTimeout(300);
+    expect(server.received('/api/spa/buy')).toHaveLength(1); // held, not sent
+    await person.panel.approve('Buy now');
+    await expect.poll(() => server.received('/api/spa/buy').length).toBe(2);
+
+    await client.callTool({ name: 'report_confidence', arguments: { confidence: 0.9, about: 'checked the model number' } });
+    await page.getByRole('button', { name: 'Buy now' }).click();
+    await expect.poll(() => server.received('/api/spa/buy').length).toBe(3);
+    await expect(person.panel.card('Buy now')).toHaveCount(0);
+  } finally {
+    await page.close();
+    await client.close();
+  }
 });

@@ -150,6 +150,9 @@ describe('the agent’s questions', () => {
     const state = (await agent({ type: 'ask-person', question: '' })) as { error?: string };
     expect(state.error).toMatch(/malformed ask-person/);
     expect((await store.channelRefusals()).map((refusal) => refusal.type)).toEqual(['answer', 'ask-person']);
+    // Refusals arriving together are all kept.
+    await Promise.all(['decide', 'set-settings', 'reveal'].map((type) => agent({ type })));
+    expect((await store.channelRefusals()).map((refusal) => refusal.type).slice(2).sort()).toEqual(['decide', 'reveal', 'set-settings']);
   });
 });
 
