@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -139,6 +140,11 @@ test('ask_person: the card shows the question, its options, the task and the tab
     await expect(card).toContainText('40 % sure');
     await expect(card.locator('.task')).toHaveText('The agent’s task: Buy the blue kettle');
     await expect(card).toContainText(`${server.origin}/cases/spa-fetch.html`);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await person.panel.page.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page: person.panel.page }).include('article.kind-question').analyze();
+      expect(violations.map((violation) => `${violation.id}: ${violation.help}`), colorScheme).toEqual([]);
+    }
     await card.getByRole('button', { name: 'Stop here' }).click();
     expect(resultText(await asking)).toBe('The person answered: Stop here');
     await expect(card).toHaveCount(0);
