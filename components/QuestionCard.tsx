@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import { AgentContext, Screenshot } from './ActionDetails';
@@ -8,7 +8,7 @@ import { PageText } from './PageText';
 import { useDwell } from './useDwell';
 
 /** A question from the agent as the card and History show it: its words are the agent's, shown as text. */
-export function QuestionDetails({ record }: { record: ActionRecord }) {
+export function QuestionDetails({ record, picture }: { record: ActionRecord; picture?: string | null }) {
   const question = record.question;
   if (!question) return null;
   return (
@@ -28,17 +28,17 @@ export function QuestionDetails({ record }: { record: ActionRecord }) {
         <p className="confidence">{t('question.confidence', { percent: Math.round(question.confidence * 100) })}</p>
       )}
       <AgentContext record={record} />
-      {question.concerns ? (
+      {record.tabUrl ? (
         <dl>
           <dt>{t('question.concerns')}</dt>
           <dd className="url">
-            <PageText text={question.concerns.title} fallback={t('details.untitled')} /> · <PageText text={question.concerns.url} />
+            <PageText text={record.tabTitle} fallback={t('details.untitled')} /> · <PageText text={record.tabUrl} />
           </dd>
         </dl>
       ) : (
         <p className="note">{t('question.noTab')}</p>
       )}
-      <Screenshot record={record} picture={undefined} />
+      <Screenshot record={record} picture={picture} />
       {question.answer !== undefined && (
         <p className="answer">
           <strong>{t('question.answered')}</strong> <PageText text={question.answer} />
@@ -48,12 +48,43 @@ export function QuestionDetails({ record }: { record: ActionRecord }) {
   );
 }
 
+/** Where an answer goes: this browser's broker, or the team queue (signed there). */
+export interface AnswerTarget {
+  answer(text: string, dwellMs: number): Promise<{ ok: boolean; error?: string }>;
+  decline(note: string | undefined): Promise<{ ok: boolean; error?: string }>;
+}
+
+/** A question from this browser's agent, answered here. */
+export function localAnswers(id: string): AnswerTarget {
+  return {
+    answer: (text, dwellMs) => request({ type: 'answer', id, answer: text, dwellMs }),
+    decline: (note) => request({ type: 'decide', id, verdict: 'reject', ...(note ? { note } : {}) }),
+  };
+}
+
 /**
- * A question waiting in the Queue: an option's button or an answer in the person's words, or
- * Decline (with the note). Answers wait for the dwell like Approve; one that says go ahead also
- * waits out a fatigue pause (the background checks both).
+ * A question waiting in the Queue (or the team queue): an option's button or an answer in the
+ * person's words, or Decline (with the note). Answers wait for the dwell like Approve; one that
+ * says go ahead also waits out a fatigue pause (the background checks both).
  */
-export function QuestionCard({ record, dwellMs, approvalsPaused }: { record: ActionRecord; dwellMs: number; approvalsPaused: boolean }) {
+export function QuestionCard({
+  record,
+  dwellMs,
+  approvalsPaused,
+  target,
+  picture,
+  label = t('question.label'),
+  children,
+}: {
+  record: ActionRecord;
+  dwellMs: number;
+  approvalsPaused: boolean;
+  target: AnswerTarget;
+  /** The picture's address when it is not in this browser's history (a team card). */
+  picture?: string | null;
+  label?: string;
+  children?: ReactNode;
+}) {
   const dwell = useDwell(dwellMs, record.evaluatedAt !== undefined);
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
@@ -73,13 +104,13 @@ export function QuestionCard({ record, dwellMs, approvalsPaused }: { record: Act
       setBusy(false);
     }
   }
-  const answer = (text: string) => send(() => request({ type: 'answer', id: record.id, answer: text, dwellMs: dwell.since() }));
-  const decline = () => send(() => request({ type: 'decide', id: record.id, verdict: 'reject', ...(own ? { note: own } : {}) }));
+  const answer = (text: string) => send(() => target.answer(text, dwell.since()));
   const blocked = busy || !dwell.ready;
 
   return (
-    <article ref={dwell.ref} tabIndex={-1} className="card kind-question" aria-label={t('question.label')}>
-      <QuestionDetails record={record} />
+    <article ref={dwell.ref} tabIndex={-1} className="card kind-question" aria-label={label}>
+      {children}
+      <QuestionDetails record={record} picture={picture} />
       {options.length > 0 && (
         <div className="decide options" role="group" aria-label={t('question.options')}>
           {options.map((option, index) => (
@@ -100,7 +131,7 @@ export function QuestionCard({ record, dwellMs, approvalsPaused }: { record: Act
         <button className="approve" disabled={blocked || !own.trim()} onClick={() => void answer(own.trim())}>
           {t('question.send')}
         </button>
-        <button className="reject" disabled={busy} onClick={() => void decline()}>
+        <button className="reject" disabled={busy} onClick={() => void send(() => target.decline(own.trim() || undefined))}>
           {t('question.decline')}
         </button>
       </div>

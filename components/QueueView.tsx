@@ -6,7 +6,7 @@ import { ActionCard } from './ActionCard';
 import { kindObject, Message, t } from './i18n';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
-import { QuestionCard } from './QuestionCard';
+import { localAnswers, QuestionCard } from './QuestionCard';
 import { Suggestions } from './Suggestions';
 import { useActivePause } from './useActivePause';
 import { useBroker } from './useBroker';
@@ -60,7 +60,7 @@ export function QueueView() {
       ))}
       {queue.actions.map((record) =>
         record.question ? (
-          <QuestionCard key={record.id} record={record} dwellMs={settings.dwellMs} approvalsPaused={Boolean(fatigue)} />
+          <QuestionCard key={record.id} record={record} dwellMs={settings.dwellMs} approvalsPaused={Boolean(fatigue)} target={localAnswers(record.id)} />
         ) : (
         // A card the page changed is a new review: fresh edit state.
         <ActionCard

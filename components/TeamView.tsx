@@ -3,6 +3,7 @@ import { request } from '@/lib/messaging/client';
 import type { TeamReview } from '@/lib/messaging/protocol';
 import { teamCardRecord } from '@/lib/team/entry';
 import { ActionDetails } from './ActionDetails';
+import { QuestionCard, type AnswerTarget } from './QuestionCard';
 import { CardDecision, type CardVerdict } from './CardDecision';
 import { kindName, t } from './i18n';
 import { useDwell } from './useDwell';
@@ -62,6 +63,31 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
       ...(decision.verdict === 'approve' && review.needsPasskey ? { passkey: await passkeyAnswer(card.id, browser) } : {}),
     });
 
+  const from = (
+    <p className="browser">
+      {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
+    </p>
+  );
+  if (card.question) {
+    const decision = { browser, id: card.id, fingerprint: card.fingerprint };
+    const target: AnswerTarget = {
+      answer: (answer, dwellMs) => request({ type: 'team-decide', ...decision, verdict: 'approve', answer, dwellMs }),
+      decline: (note) => request({ type: 'team-decide', ...decision, verdict: 'reject', ...(note ? { note } : {}) }),
+    };
+    return (
+      <QuestionCard
+        record={teamCardRecord(card, review.seenAt)}
+        dwellMs={dwellMs}
+        approvalsPaused={approvalsPaused}
+        target={target}
+        picture={card.screenshot ? picture : null}
+        label={t('team.questionLabel', { browser })}
+      >
+        {from}
+      </QuestionCard>
+    );
+  }
+
   return (
     <article
       ref={dwell.ref}
@@ -70,9 +96,7 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
       aria-label={t('team.cardLabel', { kind: kindName(card.kind), site: card.site, browser })}
       data-confirm={card.confirm?.value}
     >
-      <p className="browser">
-        {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
-      </p>
+      {from}
       <ActionDetails record={teamCardRecord(card, review.seenAt)} picture={card.screenshot ? picture : null} />
       {/* A masked value stays masked: the page that could reveal it is in another browser. */}
       <CardDecision action={card} approveBlocked={!dwell.ready || approvalsPaused} submit={submit} error={error} onError={setError} />

@@ -31,7 +31,7 @@ import { ReviewerKey } from './reviewer-key';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
-import { Questions } from './questions';
+import { approvesSomething, Questions } from './questions';
 import { RuleBook } from './rulebook';
 import { TeamBridge } from './team';
 
@@ -155,14 +155,19 @@ export class Broker {
       isFlooding: (record, limit) => this.isFlooding(record, limit),
       armTimeout: (record, settings) => this.lifecycle.armTimeout(record, settings),
       gate: async (record, approving) => this.gate(record, 'answer', undefined, approving),
+      claim: (id) => this.team.claim(id, 'approve'),
       noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
       changed: () => this.changed(),
     });
     this.team = new TeamBridge(store, {
+      answer: (id, answer, reviewer) => this.questions.settle(id, answer, reviewer),
       decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
       groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
-      gate: (record, confirmation) => this.gate(record, 'approve', confirmation),
-      noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
+      gate: (record, confirmation, answer) =>
+        record.kind === 'question' ? this.gate(record, 'answer', undefined, approvesSomething(answer ?? '')) : this.gate(record, 'approve', confirmation),
+      noteApproval: async (record, dwellMs, answer) => {
+        if (answer === undefined || approvesSomething(answer)) await this.noteApproval(record, dwellMs);
+      },
       trustProof: (passkey) => this.trustProof(passkey),
       reviewerKey: this.reviewerKey,
       managedTeam: () => platform.managedTeam(),

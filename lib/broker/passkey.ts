@@ -175,6 +175,7 @@ export function fingerprintOf(record: ActionRecord): Promise<string> {
       ...(record.items?.length || record.deliverTo ? [record.items ?? [], record.deliverTo ?? ''] : []),
       // What joined the card since is approved with it, so it is part of what is signed.
       ...(record.alsoSends?.length ? [record.alsoSends] : []),
+      ...(record.question ? [record.question.text, record.question.options ?? []] : []),
     ]),
   );
 }

@@ -48,6 +48,8 @@ export interface QuestionDeps {
   /** The approval gate, on the answer path: the dwell always, the fatigue pause for an answer that approves. */
   gate(record: ActionRecord, approving: boolean): Promise<DecideReply>;
   noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
+  /** Takes the team queue's entry first, unless a reviewer answered already. */
+  claim(id: string): Promise<DecideReply>;
   changed(): void;
 }
 
@@ -99,21 +101,32 @@ export class Questions {
     return { question: record.id };
   }
 
-  /** The person's answer, from the panel: through the gate, once. */
+  /** The person's answer, from the panel: through the gate, once, and before any team reviewer's. */
   async answer(id: string, text: string, dwellMs: number | undefined): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
     if (record?.kind !== 'question' || !record.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
     const approving = approvesSomething(text);
     const gate = await this.deps.gate(record, approving);
     if (!gate.ok) return gate;
+    const claim = await this.deps.claim(id);
+    if (!claim.ok) return claim;
+    const reply = await this.settle(id, text);
+    if (reply.ok && approving) await this.deps.noteApproval(record, dwellMs);
+    return reply;
+  }
+
+  /** Records the answer (a team reviewer's: signed, checked and gated on their side). */
+  async settle(id: string, text: string, reviewer?: { name: string; key: string }): Promise<DecideReply> {
+    const record = await this.deps.store.get(id);
+    if (!record?.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
     const answered = await this.deps.store.settle(id, {
       status: 'answered',
       decidedAt: this.deps.platform.now(),
       decidedBy: 'person',
       question: { ...record.question, answer: text },
+      ...(reviewer ? { reviewer } : {}),
     });
     if (!answered) return { ok: false, error: 'This question was already answered or no longer exists.' };
-    if (approving) await this.deps.noteApproval(record, dwellMs);
     this.deps.changed();
     return { ok: true };
   }

@@ -4,7 +4,8 @@ import type { ActionRecord } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, FieldEdit, TeamQueueState, TeamStatus, Verdict } from '@/lib/messaging/protocol';
 import { parseProposedAction } from '@/lib/messaging/validate';
-import { entryKey, teamCardRecord, type TeamCard } from '@/lib/team/entry';
+import type { ProposedAction } from '@/lib/actions/types';
+import { entryKey, teamCardRecord, type TeamCard, type TeamQuestion } from '@/lib/team/entry';
 import { TeamLink, type ReviewRequest } from '@/lib/team/link';
 import {
   DEFAULT_TEAM,
@@ -23,11 +24,14 @@ const LOG_WINDOW = 200;
 
 /** What the team bridge needs of the broker. */
 export interface TeamBroker {
+  /** A reviewer's signed answer to the agent's question. */
+  answer(id: string, answer: string, reviewer: { name: string; key: string }): Promise<DecideReply>;
   decide(id: string, verdict: Verdict, note?: string, edits?: FieldEdit[], reviewer?: { name: string; key: string }): Promise<DecideReply>;
   groupMembers(id: string): Promise<ActionRecord[]>;
-  /** The local approval gate (dwell from when the card was first seen here, fatigue, confirmation). */
-  gate(record: ActionRecord, confirmation: string | undefined): Promise<DecideReply>;
-  noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
+  /** The local approval gate (dwell from when the card was first seen here, fatigue, confirmation); an answer's for a question. */
+  gate(record: ActionRecord, confirmation: string | undefined, answer: string | undefined): Promise<DecideReply>;
+  /** Counts toward fatigue (an answer only where it says go ahead). */
+  noteApproval(record: ActionRecord, dwellMs: number | undefined, answer: string | undefined): Promise<void>;
   trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
   reviewerKey: ReviewerKey;
   managedTeam(): Promise<unknown>;
@@ -70,9 +74,9 @@ export class TeamBridge {
         screenshot: async (id) => (await store.screenshot(id))?.blob,
       },
       reviewer: {
-        gate: (card, seenAt, confirmation) => broker.gate(teamCardRecord(card, seenAt), confirmation),
+        gate: (card, seenAt, confirmation, answer) => broker.gate(teamCardRecord(card, seenAt), confirmation, answer),
         passkey: (card, key, answer) => broker.reviewerKey.checkTeam(teamCardRecord(card, 0), key, card.fingerprint, answer),
-        noteApproval: (card, seenAt, dwellMs) => broker.noteApproval(teamCardRecord(card, seenAt), dwellMs),
+        noteApproval: (card, seenAt, dwellMs, answer) => broker.noteApproval(teamCardRecord(card, seenAt), dwellMs, answer),
         signer: () => this.signingKey(),
       },
     });
@@ -179,8 +183,8 @@ export class TeamBridge {
     const cards: TeamCard[] = [];
     for (const record of await this.store.pending()) {
       // Only a complete card of its own: members of a group and a paused tab's actions follow their card.
-      if (record.evaluatedAt === undefined || record.groupOf || record.paused || record.question) continue;
-      const action = parseProposedAction(record);
+      if (record.evaluatedAt === undefined || record.groupOf || record.paused) continue;
+      const action = record.question ? questionOf(record) : parseProposedAction(record);
       if (!action) continue;
       cards.push({
         ...action,
@@ -193,6 +197,7 @@ export class TeamBridge {
         ...(record.confirm ? { confirm: record.confirm } : {}),
         ...(record.screenshot === 'captured' ? { screenshot: true } : {}),
         ...(record.alsoSends?.length ? { alsoSends: record.alsoSends } : {}),
+        ...(record.task ? { task: record.task } : {}),
       });
     }
     return cards;
@@ -203,6 +208,11 @@ export class TeamBridge {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return false;
     const reviewer = { name: decision.reviewer, key: decision.key };
+    if (record.question) {
+      if (decision.verdict === 'reject') await this.broker.decide(id, 'reject', decision.note, [], reviewer);
+      else await this.broker.answer(id, decision.answer ?? '', reviewer);
+      return true;
+    }
     if (decision.edits?.length && record.trigger === 'request') {
       await this.broker.decide(id, 'reject', 'A request held in flight cannot be edited; the reviewer’s edited approval was refused.', [], reviewer);
       return true;
@@ -227,6 +237,23 @@ export class TeamBridge {
   }
 }
 
+
+/** A question's card: what the agent asked, without the tab it concerns (that is the card's page). */
+function questionOf(record: ActionRecord): ProposedAction & { question: TeamQuestion } {
+  const { text, options, context, confidence } = record.question!;
+  return {
+    id: record.id,
+    kind: 'question',
+    trigger: 'channel',
+    label: record.label,
+    frameUrl: record.frameUrl,
+    frameTitle: record.frameTitle,
+    fields: [],
+    signals: [],
+    heldAt: record.heldAt,
+    question: { text, ...(options ? { options } : {}), ...(context ? { context } : {}), ...(confidence !== undefined ? { confidence } : {}) },
+  };
+}
 
 function issueText(issue: v.BaseIssue<unknown>): string {
   const path = v.getDotPath(issue);

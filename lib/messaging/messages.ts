@@ -119,6 +119,8 @@ export const PANEL_MESSAGES = {
     confirmation: v.exactOptional(text(LIMITS.text)),
     dwellMs: v.exactOptional(whole(0, 86_400_000)),
     passkey: v.exactOptional(answer),
+    /** The answer to an agent's question, with `approve`. */
+    answer: v.exactOptional(nonEmpty(LIMITS.text)),
   }),
   'team-screenshot': message('team-screenshot', { browser: nonEmpty(64), id: actionId }),
 } satisfies Table<PanelReplies>;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { JoinedRequest, ProposedAction } from '@/lib/actions/types';
+import type { AgentTask, JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
 import { joinedRequest, proposedAction } from '@/lib/messaging/validate';
@@ -28,6 +28,18 @@ export interface TeamCard extends ProposedAction {
   screenshot?: boolean;
   /** Requests that joined the card in the agent browser: the reviewer approves them with it. */
   alsoSends?: JoinedRequest[];
+  /** The agent's declared task, shown beside the card. */
+  task?: AgentTask;
+  /** A question the agent asked (kind `question`): answered, not approved. */
+  question?: TeamQuestion;
+}
+
+/** The agent's question as a reviewer sees it: the tab it concerns is the card's page. */
+export interface TeamQuestion {
+  text: string;
+  options?: string[];
+  context?: string;
+  confidence?: number;
 }
 
 /** `pending` until decided; `closed` when the agent browser settled it, whoever decided. */
@@ -62,6 +74,7 @@ const signedDecision = v.object({
   at: finite,
   note: v.optional(text(LIMITS.message)),
   edits: v.optional(fieldEdits),
+  answer: v.optional(text(LIMITS.text)),
   reviewer: text(200),
   key: nonEmpty(200),
   signature: nonEmpty(400),
@@ -84,15 +97,38 @@ const cardContext = v.object({
   confirm: v.optional(v.object({ value: text(200), reasons: v.pipe(v.array(text(LIMITS.text)), v.maxLength(20)) })),
   screenshot: v.optional(v.boolean()),
   alsoSends: v.optional(v.pipe(v.array(joinedRequest), v.maxLength(20))),
+  task: v.optional(v.object({ task: nonEmpty(2000), constraints: v.optional(text(2000)), declaredAt: finite })),
+});
+
+/** A question card's own part: no page proposed it, so it is read by its own schema. */
+const questionCard = v.object({
+  id: nonEmpty(100),
+  kind: v.literal('question'),
+  trigger: v.literal('channel'),
+  label: text(LIMITS.text),
+  frameUrl: text(LIMITS.url),
+  frameTitle: text(LIMITS.text),
+  heldAt: finite,
+  question: v.object({
+    text: nonEmpty(2000),
+    options: v.optional(v.pipe(v.array(nonEmpty(200)), v.maxLength(9))),
+    context: v.optional(text(2000)),
+    confidence: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
+  }),
 });
 
 /** The page data in a card is checked as any page's proposal is; the context beside it here. */
 const card = v.pipe(
   v.unknown(),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const action = v.safeParse(proposedAction, dataset.value);
+    const asked = (dataset.value as { kind?: unknown } | null)?.kind === 'question';
     const context = v.safeParse(cardContext, dataset.value);
-    if (action.success && context.success) return { ...(action.output as ProposedAction), ...context.output } as TeamCard;
+    if (asked) {
+      const question = v.safeParse(questionCard, dataset.value);
+      if (question.success && context.success) return { ...question.output, fields: [], signals: [], ...context.output } as TeamCard;
+    }
+    const action = v.safeParse(proposedAction, dataset.value);
+    if (!asked && action.success && context.success) return { ...(action.output as ProposedAction), ...context.output } as TeamCard;
     addIssue({ message: 'the card is not a readable action' });
     return NEVER;
   }),

@@ -31,10 +31,11 @@ export interface AgentHost extends AgentSide {
 
 /** What the reviewer's broker supplies: the same gate and fatigue count as local cards. */
 export interface ReviewerHost {
-  gate(card: TeamCard, seenAt: number, confirmation: string | undefined): Promise<DecideReply>;
+  /** `answer`: an answer to the agent's question, which passes the answer path of the gate. */
+  gate(card: TeamCard, seenAt: number, confirmation: string | undefined, answer: string | undefined): Promise<DecideReply>;
   /** The reviewer's passkey, when this browser's scopes ask for it (a driven panel, high risk, every approval). */
   passkey(card: TeamCard, key: string, answer: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
-  noteApproval(card: TeamCard, seenAt: number, dwellMs: number | undefined): Promise<void>;
+  noteApproval(card: TeamCard, seenAt: number, dwellMs: number | undefined, answer: string | undefined): Promise<void>;
   signer(): Promise<{ privateKey: CryptoKey; publicKey: string }>;
 }
 
@@ -64,6 +65,8 @@ export interface ReviewRequest {
   confirmation?: string;
   dwellMs?: number;
   passkey?: AuthenticationResponseJSON;
+  /** The answer to an agent's question (with `approve`). */
+  answer?: string;
 }
 
 /**
@@ -268,10 +271,15 @@ export class TeamLink {
     if (request.edits?.length && review.entry.card.trigger === 'request') {
       return refuse('A request held in flight is sent as it is or not at all; it cannot be edited.');
     }
+    const asked = review.entry.card.kind === 'question';
+    if (request.verdict === 'approve' && asked !== (request.answer !== undefined)) {
+      return refuse(asked ? 'A question from the agent is answered, not approved.' : 'Only a question from the agent is answered.');
+    }
     if (request.verdict === 'approve') {
-      const gate = await this.host.reviewer.gate(review.entry.card, review.seenAt, request.confirmation);
+      const gate = await this.host.reviewer.gate(review.entry.card, review.seenAt, request.confirmation, request.answer);
       if (!gate.ok) return gate;
-      const proof = await this.host.reviewer.passkey(review.entry.card, key, request.passkey);
+      // An answer is the reviewer's words, not an approval of what the card shows: no passkey.
+      const proof = asked ? { ok: true as const } : await this.host.reviewer.passkey(review.entry.card, key, request.passkey);
       if (!proof.ok) return proof;
     }
     const current = await this.queue.read(request.browser, request.id);
@@ -287,12 +295,13 @@ export class TeamLink {
         at: this.host.now(),
         ...(request.note ? { note: request.note } : {}),
         ...(request.edits?.length ? { edits: request.edits } : {}),
+        ...(asked && request.verdict === 'approve' ? { answer: request.answer } : {}),
       },
       { name: this.settings?.reviewerName || this.settings?.browserName || 'reviewer', ...signer },
     );
     const written = await this.queue.replace({ ...current.entry, state: 'decided', decision }, current.revision);
     if (written === 'lost') return refuse('Another reviewer or the agent browser decided this action first.');
-    if (request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs);
+    if (request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs, request.answer);
     return { ok: true };
   }
 

@@ -10,6 +10,8 @@ export interface DecisionStatement {
   at: number;
   note?: string;
   edits?: FieldEdit[];
+  /** The answer to the agent's question (with `approve`): signed as part of the statement. */
+  answer?: string;
 }
 
 export interface SignedDecision extends DecisionStatement {
@@ -24,8 +26,12 @@ const ED25519 = { name: 'Ed25519' } as const;
 
 /** The bytes signed: a fixed order, so the same statement always signs the same. */
 function statementBytes(statement: DecisionStatement): Uint8Array<ArrayBuffer> {
-  const { browser, id, fingerprint, verdict, at, note = '', edits = [] } = statement;
-  const fields = ['countersign-decision/1', browser, id, fingerprint, verdict, at, note, edits.map(({ index, value }) => [index, value])];
+  const { browser, id, fingerprint, verdict, at, note = '', edits = [], answer } = statement;
+  // An answer is its own kind of statement: no decision's bytes can be read as one.
+  const fields =
+    answer === undefined
+      ? ['countersign-decision/1', browser, id, fingerprint, verdict, at, note, edits.map(({ index, value }) => [index, value])]
+      : ['countersign-answer/1', browser, id, fingerprint, verdict, at, note, answer];
   return new TextEncoder().encode(JSON.stringify(fields));
 }
 

@@ -4,14 +4,14 @@ import * as jwt from '@nats-io/jwt';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, type Origin } from '@/lib/broker/broker';
-import { handlePanelRequest } from '@/lib/broker/router';
+import { handleAgentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
 import { ActionStore } from '@/lib/db/store';
 import type { PanelReplies, PanelType } from '@/lib/messaging/messages';
 import { entryKey, PENDING_BUCKET } from '@/lib/team/entry';
 import { LOG_STREAM, logSubject } from '@/lib/team/log';
 import { TeamQueue } from '@/lib/team/queue';
-import { generateReviewerKey, signDecision } from '@/lib/team/signing';
+import { checkDecision, generateReviewerKey, signDecision, type SignedDecision } from '@/lib/team/signing';
 import { AGENT, REVIEWER, startTeamServer, type TeamServer } from '../team-server';
 import { FakePlatform } from './fake-platform';
 import { proposal } from './helpers';
@@ -186,6 +186,44 @@ describe('team review between brokers, over a real nats-server', () => {
     await new Promise((done) => setTimeout(done, 300));
     expect((await ci.store.get(action.id))?.status).toBe(expected);
     expect(decisions(ci.platform)).toHaveLength(1);
+  });
+
+  it('puts the agent’s question in the team queue; a reviewer’s signed answer is what the agent reads, and it cannot be replayed as an approval', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    await handleAgentRequest(ci.broker, { id: 1, type: 'declare-task', task: 'Buy a kettle' });
+    const asked = (await handleAgentRequest(ci.broker, { id: 2, type: 'ask-person', question: 'Red or blue?', options: ['Red', 'Blue'], confidence: 0.3 })) as { question: string };
+    await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.map((review) => review.card.id)).toContain(asked.question);
+    const review = (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === asked.question)!;
+    expect(review.card).toMatchObject({ kind: 'question', question: { text: 'Red or blue?', options: ['Red', 'Blue'], confidence: 0.3 }, task: { task: 'Buy a kettle' } });
+
+    const decide = { type: 'team-decide', browser: ci.name, id: asked.question, fingerprint: review.card.fingerprint } as const;
+    expect(await desk.panel({ ...decide, verdict: 'approve' })).toMatchObject({ ok: false, error: 'A question from the agent is answered, not approved.' });
+    expect(await desk.panel({ ...decide, verdict: 'approve', answer: 'Blue' })).toEqual({ ok: true });
+    await expect.poll(async () => handleAgentRequest(ci.broker, { id: 3, type: 'await-answer', question: asked.question })).toEqual({ status: 'answered', answer: 'Blue' });
+    expect(await ci.store.get(asked.question)).toMatchObject({ status: 'answered', reviewer: { name: desk.name, key: desk.key } });
+    await expect.poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.filter((r) => r.browser === ci.name)).toEqual([]);
+
+    // The signed answer, its answer stripped, does not verify as a decision.
+    const entry = await new TeamQueue(await new Kvm(ci.broker.team.link['connection']!).open(PENDING_BUCKET)).read(ci.name, asked.question);
+    const signed = entry!.entry!.decision as SignedDecision;
+    expect(signed.answer).toBe('Blue');
+    const stripped: SignedDecision = { ...signed };
+    delete stripped.answer;
+    expect(await checkDecision(stripped, { browser: ci.name, id: asked.question, fingerprint: review.card.fingerprint }, [desk.key])).toEqual({ ok: false, reason: 'the signature does not match' });
+  });
+
+  it('lets a question answered in the agent browser’s own panel close the team entry', async () => {
+    const desk = await reviewer();
+    const ci = await agent([{ name: desk.name, key: desk.key }]);
+    const asked = (await handleAgentRequest(ci.broker, { id: 1, type: 'ask-person', question: 'Proceed?' })) as { question: string };
+    const mine = async () => (await desk.panel({ type: 'team-queue' })).reviews.filter((r) => r.browser === ci.name);
+    await expect.poll(async () => (await mine()).length).toBe(1);
+    const review = (await mine())[0]!;
+    expect(await ci.panel({ type: 'answer', id: asked.question, answer: 'No' })).toEqual({ ok: true });
+    await expect.poll(mine).toEqual([]);
+    expect(await desk.panel({ type: 'team-decide', browser: ci.name, id: asked.question, fingerprint: review.card.fingerprint, verdict: 'approve', answer: 'Yes' })).toMatchObject({ ok: false });
+    expect((await ci.store.get(asked.question))?.question?.answer).toBe('No');
   });
 
   it('refuses and logs a decision written straight into the bucket, unsigned or by an unknown key', async () => {

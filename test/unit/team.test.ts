@@ -76,6 +76,49 @@ describe('entries', () => {
   });
 });
 
+describe('a question card in the team queue', () => {
+  const question = {
+    id: 'q-1',
+    kind: 'question',
+    trigger: 'channel',
+    label: 'Red or blue?',
+    frameUrl: 'https://shop.example/cart',
+    frameTitle: 'Cart',
+    heldAt: 1,
+    question: { text: 'Red or blue?', options: ['Red', 'Blue'], confidence: 0.3 },
+    site: 'https://shop.example',
+    tabUrl: 'https://shop.example/cart',
+    tabTitle: 'Cart',
+    risks: [],
+    createdAt: 1,
+    fingerprint: 'fp-q',
+  };
+  const entry = (card: unknown) => ({ v: 1, browser: 'ci-1', id: 'q-1', state: 'pending', card });
+
+  it('is read by its own schema: what the agent asked, nothing a page could add', () => {
+    const read = parseEntry(entry({ ...question, fields: [{ name: 'card', label: 'Card', type: 'text', value: '4242' }], form: { action: 'https://evil.example', method: 'post' } }));
+    expect(read?.card).toMatchObject({ kind: 'question', question: { text: 'Red or blue?', options: ['Red', 'Blue'], confidence: 0.3 }, fields: [] });
+    expect(read?.card.form).toBeUndefined();
+  });
+
+  it('is refused without its question, with ten options or an impossible confidence', () => {
+    expect(parseEntry(entry({ ...question, question: undefined }))).toBeNull();
+    expect(parseEntry(entry({ ...question, question: { text: 'Which?', options: Array.from({ length: 10 }, (_, i) => `Option ${i}`) } }))).toBeNull();
+    expect(parseEntry(entry({ ...question, question: { text: 'Which?', confidence: 2 } }))).toBeNull();
+  });
+
+  it('is answered by a statement of its own: an answer’s signature does not verify as a decision, nor with another answer', async () => {
+    const reviewer = { name: 'desk', ...(await generateReviewerKey()) };
+    const expected = { browser: 'ci-1', id: 'q-1', fingerprint: 'fp-q' };
+    const signed = await signDecision({ ...expected, verdict: 'approve', at: 2, answer: 'Blue' }, reviewer);
+    expect(await checkDecision(signed, expected, [reviewer.publicKey])).toEqual({ ok: true });
+    expect(await checkDecision({ ...signed, answer: 'Red' }, expected, [reviewer.publicKey])).toMatchObject({ ok: false });
+    const asDecision: SignedDecision = { ...signed };
+    delete asDecision.answer;
+    expect(await checkDecision(asDecision, expected, [reviewer.publicKey])).toMatchObject({ ok: false });
+  });
+});
+
 describe('the team queue on a real nats-server (JetStream KV over WebSocket)', () => {
   let server: TeamServer;
   let agent: NatsConnection;
