@@ -78,7 +78,7 @@ export function outcomeText(record: ActionRecord): string {
     default: {
       const name = outcomeName(record.status);
       const by = record.decidedBy ? t('history.outcomeBy', { outcome: name, who: whoDecided(record) }) : name;
-      return withWhy(by, record.reason ?? record.note);
+      return withWhy(by, record.reason ?? record.note ?? record.question?.answer);
     }
   }
 }

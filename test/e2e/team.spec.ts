@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { wsconnect } from '@nats-io/nats-core';
 import { Kvm } from '@nats-io/kv';
 import type { BrowserContext } from '@playwright/test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { startAgentChannel } from '../../scripts/agent-channel.mjs';
 import { PENDING_BUCKET } from '@/lib/team/entry';
 import { TeamQueue } from '@/lib/team/queue';
 import { generateReviewerKey, signDecision } from '@/lib/team/signing';
@@ -113,6 +116,38 @@ test('an agent browser’s held form appears in the reviewer’s Team view; Appr
   await agent.panel.history.open();
   await expect(agent.panel.page.getByRole('table', { name: 'History' })).toContainText('approved by team reviewer desk');
   await agent.panel.queue.open();
+});
+
+test('the agent’s question reaches the reviewer’s Team view; the option the reviewer clicks is what ask_person returns, signed', async () => {
+  // The agent browser's channel as `npm run browser` sets it up, and `countersign mcp` on it.
+  const profile = mkdtempSync(resolve(tmpdir(), 'countersign-team-channel-'));
+  const channel = await startAgentChannel(profile);
+  const worker = agent.context.serviceWorkers()[0] ?? (await agent.context.waitForEvent('serviceworker'));
+  await worker.evaluate((config) => (globalThis as unknown as { countersignLaunch(mode: null, channel: unknown): Promise<string> }).countersignLaunch(null, config), {
+    url: channel.url,
+    secret: channel.secret,
+  });
+  const client = new Client({ name: 'agent-harness', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: ['scripts/countersign.mjs', 'mcp', '--profile', profile], stderr: 'pipe' }));
+  try {
+    await client.callTool({ name: 'declare_task', arguments: { task: 'Renew the domain' } });
+    const asking = client.callTool({ name: 'ask_person', arguments: { question: 'Renew for 1 year or 3 years?', options: ['1 year', '3 years'] } });
+    await openTeamView(desk);
+    const card = desk.panel.page.getByRole('article', { name: 'The agent asks, from ci-1' });
+    await expect(card).toContainText('Renew for 1 year or 3 years?');
+    await expect(card.locator('.task')).toHaveText('The agent’s task: Renew the domain');
+    await card.getByRole('button', { name: '3 years' }).click();
+    const result = await asking;
+    expect((result.content as { text: string }[])[0]!.text).toBe('The person answered: 3 years');
+    await expect(card).toHaveCount(0);
+    await agent.panel.history.open();
+    await expect(agent.panel.page.getByRole('table', { name: 'History' })).toContainText('answered by team reviewer desk');
+    await agent.panel.queue.open();
+  } finally {
+    await client.close();
+    await channel.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('two reviewers approving at the same moment send it once', async ({ server }) => {
