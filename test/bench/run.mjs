@@ -14,6 +14,7 @@ import { heapSampler } from './heap-sampler.mjs';
 import { browserCpuMs } from './process-cpu.mjs';
 import { cardTimes, clickInvite, send } from './pages.mjs';
 import { teamReview } from './team.mjs';
+import { askPersonLatency } from './agent.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 const LOAD_RUNS = 30;
@@ -25,6 +26,7 @@ const OBSERVER_FLOOR_EXTENSION = resolve('test/bench/observer-floor-extension');
 const EVENT_COUNT = 10_000;
 const EVENT_RUNS = 5;
 const LATENCY_ACTIONS = 60;
+const QUESTIONS = 40;
 const REQUEST_COUNT = 100;
 const REQUEST_RUNS = 15;
 const FETCH_DOMAIN_PROTOTYPE = resolve('test/bench/fetch-domain-prototype');
@@ -634,7 +636,7 @@ async function launcherColdStarts() {
 }
 
 /** `--only loads,history`: a subset of the sections, for working on one figure. */
-const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'team', 'history', 'launcher'];
+const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'agent', 'team', 'history', 'launcher'];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : SECTIONS;
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: no section "${name}" (sections: ${SECTIONS.join(', ')})`);
 const runs = (section) => only.includes(section);
@@ -788,6 +790,17 @@ async function main() {
       details.burstFiredWithinMs = storm.firedWithinMs;
     });
 
+    await section('agent', async () => {
+      log(`ask_person to the card, and the answer's click to ask_person returning (${QUESTIONS} questions)`);
+      const { toCard, toReturn } = await askPersonLatency({ context: withExtension.context, panel, profile: withExtension.dir, count: QUESTIONS });
+      Object.assign(results, {
+        askToCardMsP50: percentile(toCard, 50),
+        askToCardMsP95: percentile(toCard, 95),
+        answerToReturnMsP50: percentile(toReturn, 50),
+        answerToReturnMsP95: percentile(toReturn, 95),
+      });
+    });
+
     await section('team', async () => {
       log('team review: held in one browser to the card in another\'s panel, and a fleet of 50 agent browsers');
       const reviewer = await launch([resolve(EXTENSION_DIR)]);
@@ -873,6 +886,8 @@ const TARGETS = {
   interceptToCardMsP95: ['<=', 100],
   holdToApprovableMsP95: ['<=', 150],
   approveToRequestMsP95: ['<=', 50],
+  askToCardMsP95: ['<=', 150],
+  answerToReturnMsP95: ['<=', 100],
   heldToReviewerCardMsP95: ['<=', 300],
   teamFleetFirstCardMsP95: ['<=', 200],
   teamFleetQueued: ['=', 500],
