@@ -24,8 +24,9 @@ Options:
   -h, --help        this text
 
 countersign mcp serves MCP on stdio for the agent's harness, beside its browser tool server:
-the agent declares its task there, which the person sees beside each of its actions. It
-talks to the browser that "countersign browser" started with the same --profile.`;
+the agent asks the person (ask_person), declares its task, reports its confidence and reads
+the person's decisions there. It talks to the browser that "countersign browser" started
+with the same --profile.`;
 
 function fail(message) {
   console.error(`countersign: ${message}`);
