@@ -115,7 +115,7 @@ test('the channel cannot decide: a forged decision, a malformed request and a wr
 /** The text of a tool's result. */
 const resultText = (result: Awaited<ReturnType<McpClient['callTool']>>) => (result.content as { type: string; text: string }[])[0]!.text;
 
-test('ask_person: the card shows the question, its options, the task and the tab; the option clicked is what the tool returns, and History keeps it', async ({
+test('ask_person: the card shows the question, its options, the task and the tab; the option chosen by its key is what the tool returns, and History keeps it', async ({
   launched,
   person,
   server,
@@ -145,7 +145,10 @@ test('ask_person: the card shows the question, its options, the task and the tab
       const { violations } = await new AxeBuilder({ page: person.panel.page }).include('article.kind-question').analyze();
       expect(violations.map((violation) => `${violation.id}: ${violation.help}`), colorScheme).toEqual([]);
     }
-    await card.getByRole('button', { name: 'Stop here' }).click();
+    // By keyboard, as the panel's keys go: j to the card, then the option's number.
+    await expect(card.getByRole('button', { name: 'Stop here' })).toBeEnabled();
+    await person.panel.page.keyboard.press('j');
+    await person.panel.page.keyboard.press('2');
     expect(resultText(await asking)).toBe('The person answered: Stop here');
     await expect(card).toHaveCount(0);
 
@@ -183,6 +186,8 @@ test('report_confidence: below the threshold, a trusted site’s action asks, wi
   const client = await mcpAsPrinted(launched.output);
   const page = await person.browser.contexts()[0]!.newPage();
   try {
+    // A new task starts with no stated doubt (the question in an earlier test stated 40 %).
+    await client.callTool({ name: 'declare_task', arguments: { task: 'Buy kettles for the office' } });
     expect(await person.panel.send({ type: 'save-rule', spec: { pattern: server.origin, trust: 'trust', threshold: { amount: 500, currency: 'EUR' } } })).toEqual({ ok: true });
     await page.goto(`${server.origin}/cases/spa-fetch.html`);
     await page.getByRole('button', { name: 'Buy now' }).click();
