@@ -20,6 +20,7 @@ const LIB_IMPORTS = {
   team: ['actions', 'db', 'export', 'messaging'],
   broker: ['actions', 'agent', 'detect', 'db', 'history', 'messaging', 'policy', 'team'],
   agent: ['actions', 'messaging'],
+  audit: ['actions', 'broker', 'db', 'team'],
 };
 /** What runs in every frame: framework-free, and only the message types from messaging. */
 const CONTENT_SIDE = ['actions', 'detect', 'intercept'];

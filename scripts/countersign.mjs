@@ -10,6 +10,7 @@ import { clientSnippets, DEFAULT_PORT, DEFAULT_PROFILE, launchBrowser, LAUNCH_GU
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: countersign browser [options] [url...]
        countersign mcp [--profile DIR]
+       countersign verify FILE
 
 Starts Chromium with Countersign in a persistent profile, with the DevTools endpoint on
 127.0.0.1 for your agent, and prints how each client connects.
@@ -26,7 +27,11 @@ Options:
 countersign mcp serves MCP on stdio for the agent's harness, beside its browser tool server:
 the agent asks the person (ask_person), declares its task, reports its confidence and reads
 the person's decisions there. It talks to the browser that "countersign browser" started
-with the same --profile.`;
+with the same --profile.
+
+countersign verify checks a JSON or NDJSON export of the history: its hash chain, the signed
+head and checkpoints, and the proof of each decision (passkey, team signature). It prints
+what holds and where it breaks, and exits 1 when anything does not hold.`;
 
 function fail(message) {
   console.error(`countersign: ${message}`);
@@ -61,6 +66,17 @@ if (command === 'mcp') {
     fail(error.message);
   }
   process.exit(0);
+} else if (command === 'verify') {
+  if (rest.length !== 1) fail(`verify takes one file\n\n${USAGE}`);
+  const { verifyFile } = await import('./verify.mjs');
+  let result;
+  try {
+    result = await verifyFile(rest[0]);
+  } catch (error) {
+    fail(error.message);
+  }
+  console.log(result.text);
+  process.exit(result.report.ok ? 0 : 1);
 } else if (command !== 'browser') fail(`unknown command "${command ?? ''}"\n\n${USAGE}`);
 
 let parsed;

@@ -3,6 +3,7 @@ import { writeSlice, exportHistory } from '@/lib/export/slices';
 import { EXPORT_LANES, workerPool } from '@/lib/export/workers';
 import { countHistory, distinctSites, pageHistory } from '@/lib/history/query';
 import { historyDb } from '../historyDb';
+import { request as brokerRequest } from '@/lib/messaging/client';
 import { useBrokerChanges } from '../useBroker';
 import { HistoryModel, type HistorySource } from './model';
 
@@ -13,7 +14,9 @@ const panelSource: HistorySource = {
   sites: async () => distinctSites(await historyDb()),
   async export(filter, format, screenshots) {
     const db = await historyDb();
-    const request = { format, filter, exportedAt: new Date(), screenshots: format === 'json' && screenshots };
+    // JSON and NDJSON carry the chain's signed head, which `countersign verify` checks the rows against.
+    const audit = format === 'json' || format === 'ndjson' ? await brokerRequest({ type: 'export-audit' }) : undefined;
+    const request = { format, filter, exportedAt: new Date(), screenshots: format === 'json' && screenshots, ...(audit ? { audit } : {}) };
     const pool = workerPool((job) => writeSlice(db, job));
     const { blob, count, fileName } = await exportHistory(db, request, pool.run, EXPORT_LANES).finally(pool.close);
     download(blob, fileName);

@@ -2,7 +2,7 @@ import type { AgentDecision } from '@/lib/agent/requests';
 import { outcomeOf } from '@/lib/db/outcome';
 import { AGENT_TAB, type AgentConfidence, type AgentTask, type FieldChange, type JoinedRequest, type ProposedAction, type Rect } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, ChannelRefusal, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { ActionRecord, ChannelRefusal, DecisionProof, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
@@ -20,6 +20,7 @@ import type {
   Verdict,
 } from '@/lib/messaging/protocol';
 import type { PanelRequestOf, SettingsChange } from '@/lib/messaging/messages';
+import type { ExportAudit } from '@/lib/db/chain';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, parseToolName, type RuleKind } from '@/lib/policy/rules';
@@ -32,6 +33,8 @@ import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
 import { approvesSomething, Questions } from './questions';
+import { LogKey } from './log-key';
+import type { PasskeyCheck, PasskeyProof } from './passkey';
 import { RuleBook } from './rulebook';
 import { TeamBridge } from './team';
 
@@ -122,6 +125,7 @@ export class Broker {
   readonly reviewerKey: ReviewerKey;
   readonly team: TeamBridge;
   readonly questions: Questions;
+  readonly logKey: LogKey;
 
   constructor(
     private readonly store: ActionStore,
@@ -138,7 +142,8 @@ export class Broker {
       changed: () => this.changed(),
     });
     this.fatigue = new FatigueMonitor(store, () => platform.now());
-    this.lifecycle = new Lifecycle(store, platform, () => this.changed());
+    this.logKey = new LogKey(store, () => platform.now());
+    this.lifecycle = new Lifecycle(store, platform, () => this.changed(), this.logKey);
     this.debuggers = new DebuggerWatch(
       () => platform.debuggerTabs(),
       async (tabId) => {
@@ -160,7 +165,7 @@ export class Broker {
       changed: () => this.changed(),
     });
     this.team = new TeamBridge(store, {
-      answer: (id, answer, reviewer) => this.questions.settle(id, answer, reviewer),
+      answer: (id, answer, reviewer, proof) => this.questions.settle(id, answer, reviewer, proof),
       decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
       groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
       gate: (record, confirmation, answer) =>
@@ -519,18 +524,20 @@ export class Broker {
    */
   async decideFromPanel(request: Omit<PanelRequestOf<'decide'>, 'type'>): Promise<DecideReply> {
     const record = await this.store.get(request.id);
+    let passkey: PasskeyProof | undefined;
     if (request.verdict === 'approve') {
       if (request.edits?.length && record?.trigger === 'request') {
         return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
       }
       const gate = await this.gate(record, 'approve', request.confirmation);
       if (!gate.ok) return gate;
-      const proof = await this.passkeyCheck(record!, request.passkey);
-      if (!proof.ok) return proof;
+      const check = await this.passkeyCheck(record!, request.passkey);
+      if (!check.ok) return check;
+      passkey = check.proof;
     }
     const claim = await this.team.claim(request.id, request.verdict);
     if (!claim.ok) return claim;
-    const reply = await this.decide(request.id, request.verdict, request.note, request.edits);
+    const reply = await this.decide(request.id, request.verdict, request.note, request.edits, undefined, passkey && { passkey });
     if (reply.ok && request.verdict === 'approve') await this.noteApproval(record!, request.dwellMs);
     if (reply.ok) {
       for (const member of (await this.store.pending()).filter((other) => other.groupOf === request.id)) {
@@ -540,7 +547,7 @@ export class Broker {
     return reply;
   }
 
-  private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
+  private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<PasskeyCheck> {
     const check = await this.reviewerKey.check(record, answer, trusting);
     if (!check.ok) this.changed();
     return check;
@@ -597,19 +604,21 @@ export class Broker {
     // A rule trusts what is to come: with a key registered, it always takes the key.
     const proof = await this.passkeyCheck(record!, passkey, true);
     if (!proof.ok) return proof;
+    const kept = proof.proof ? { passkey: proof.proof } : undefined;
     const claim = record!.confirm ? undefined : await this.team.claim(record!.id, 'approve');
     if (claim && !claim.ok) return claim;
     await makeRule(record!);
     this.changed();
     // A high-risk action still needs its typed confirmation: the rule starts with the next one.
     if (record!.confirm) return { ok: true };
-    const reply = await this.decide(record!.id, 'approve');
+    const reply = await this.decide(record!.id, 'approve', undefined, [], undefined, kept);
     if (reply.ok) await this.noteApproval(record!, undefined);
     return reply;
   }
 
   /** Only extension pages reach this (background.ts checks the sender). */
-  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = [], reviewer?: ActionRecord['reviewer']): Promise<DecideReply> {
+  /** `proof`: what shows who decided (the passkey's answer, a reviewer's signature), kept with the decision. */
+  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = [], reviewer?: ActionRecord['reviewer'], proof?: DecisionProof): Promise<DecideReply> {
     const current = await this.store.get(id);
     const applied = verdict === 'approve' ? describeEdits(current?.fields ?? [], edits) : [];
     const decided = await this.store.settle(id, {
@@ -619,6 +628,7 @@ export class Broker {
       ...(note ? { note } : {}),
       ...(applied.length ? { edits: applied } : {}),
       ...(reviewer ? { reviewer } : {}),
+      ...(proof ? { proof } : {}),
     });
     if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
     if (verdict === 'approve') this.requestLog.noteCovered(decided.tabId, decided.decidedAt!);
@@ -647,6 +657,7 @@ export class Broker {
         decidedBy: undefined,
         note: undefined,
         edits: undefined,
+        proof: undefined,
         changedSinceHeld: reply.changed,
         ...(reply.fields ? { fields: reply.fields } : {}),
         amount: reply.amount ?? undefined,
@@ -683,6 +694,7 @@ export class Broker {
 
   /** After a service worker start: pending actions of tabs that no longer exist are abandoned. */
   async reconcile(): Promise<void> {
+    await this.store.beginChain((recordsBefore) => this.logKey.checkpoint('began', recordsBefore));
     const open = await this.platform.openTabs();
     for (const record of await this.store.pending()) {
       if (record.tabId !== AGENT_TAB && !open.has(record.tabId)) await this.abandonTab(record.tabId, 'tab closed');
@@ -856,6 +868,11 @@ export class Broker {
   /** Applies the retention settings; cheap enough to run after holds, at most once a minute. */
   prune(force = false): Promise<number> {
     return this.lifecycle.prune(force);
+  }
+
+  /** What an export carries to be checked: the chain's head now, signed, and every checkpoint. */
+  async exportAudit(): Promise<ExportAudit> {
+    return { head: await this.logKey.signedHead(), checkpoints: await this.store.checkpoints() };
   }
 
   clearHistory(): Promise<{ removed: number }> {

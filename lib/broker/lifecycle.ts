@@ -1,7 +1,12 @@
+import type { Checkpoint } from '@/lib/db/chain';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { BrokerPlatform } from './broker';
 import { FreshRead } from './fresh';
+import type { LogKey } from './log-key';
+
+/** A cut signed just before loses to a write in between at most this often before giving up. */
+const CUT_TRIES = 5;
 
 export const TIMEOUT_TIMER = 'timeout:';
 const PRUNE_INTERVAL_MS = 60_000;
@@ -16,6 +21,7 @@ export class Lifecycle {
     private readonly store: ActionStore,
     private readonly platform: Pick<BrokerPlatform, 'now' | 'setTimer' | 'sendToFrame'>,
     private readonly changed: () => void,
+    private readonly logKey: LogKey,
   ) {}
 
   /** A durable timer, so a sleeping worker still rejects on time. */
@@ -84,19 +90,31 @@ export class Lifecycle {
     if (!force && now - this.lastPrune < PRUNE_INTERVAL_MS) return 0;
     this.lastPrune = now;
     const settings = await this.store.settings();
-    const { removed } = await this.store.prune({
-      keepScreenshots: settings.screenshotMaxCount,
-      maxEntries: settings.historyMaxEntries,
-      before: now - settings.historyMaxDays * DAY_MS,
-    });
+    const removed = await this.atCut('retention', (cut) =>
+      this.store.prune({
+        keepScreenshots: settings.screenshotMaxCount,
+        maxEntries: settings.historyMaxEntries,
+        before: now - settings.historyMaxDays * DAY_MS,
+        cut,
+      }),
+    );
     if (removed) this.changed();
     return removed;
   }
 
   async clearHistory(): Promise<{ removed: number }> {
-    const removed = await this.store.clearDecided();
+    const removed = await this.atCut('cleared', (cut) => this.store.clearDecided(cut));
     this.changed();
     return { removed };
+  }
+
+  /** Records leave the history only at a checkpoint signed over the head they leave from. */
+  private async atCut(reason: 'retention' | 'cleared', remove: (cut: Checkpoint) => Promise<{ removed: number; stale: boolean }>): Promise<number> {
+    for (let tries = 0; tries < CUT_TRIES; tries++) {
+      const { removed, stale } = await remove(await this.logKey.checkpoint(reason));
+      if (!stale) return removed;
+    }
+    return 0; // writes kept coming: the next prune tries again
   }
 }
 

@@ -17,7 +17,23 @@ const CHALLENGE_TTL_MS = 2 * 60_000;
 /** What an answer is for: approving one action as the card showed it, or managing the key itself. */
 export type PasskeyPurpose = { kind: 'approve'; actionId: string; fingerprint: string } | { kind: 'manage' };
 
-export type PasskeyCheck = { ok: true } | { ok: false; error: string };
+/**
+ * An approval's passkey answer as kept with the record: with the nonce its challenge was bound
+ * from, anyone holding the public key can check later that it signed this very action.
+ */
+export interface PasskeyProof {
+  credentialId: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  nonce: string;
+  rpID: string;
+  origin: string;
+  authenticatorData: string;
+  clientDataJSON: string;
+  signature: string;
+}
+
+export type PasskeyCheck = { ok: true; proof?: PasskeyProof } | { ok: false; error: string };
 
 export interface PasskeyStore {
   passkey(): Promise<StoredPasskey | null>;
@@ -39,7 +55,7 @@ export interface PasskeyEnv {
  * managing the key) and a fresh nonce, and is accepted once.
  */
 export class Passkeys {
-  private readonly issued = new Map<string, { purpose: PasskeyPurpose; expires: number }>();
+  private readonly issued = new Map<string, { purpose: PasskeyPurpose; expires: number; nonce: string }>();
   private registering: { challenge: string; expires: number } | null = null;
 
   constructor(
@@ -114,14 +130,15 @@ export class Passkeys {
     if (!key) return { error: 'No passkey is registered.' };
     const now = this.env.now();
     for (const [challenge, { expires }] of this.issued) if (expires < now) this.issued.delete(challenge);
-    const bound = await sha256(`${isoBase64URL.fromBuffer(this.env.random(32))} ${JSON.stringify(purpose)}`);
+    const nonce = isoBase64URL.fromBuffer(this.env.random(32));
+    const bound = await challengeFor(nonce, purpose);
     const options = await generateAuthenticationOptions({
       rpID: this.env.rpID,
       challenge: bound,
       allowCredentials: [{ id: key.credentialId }],
       userVerification: 'required',
     });
-    this.issued.set(options.challenge, { purpose, expires: now + CHALLENGE_TTL_MS });
+    this.issued.set(options.challenge, { purpose, expires: now + CHALLENGE_TTL_MS, nonce });
     return options;
   }
 
@@ -153,7 +170,9 @@ export class Passkeys {
       });
       if (!verified.verified) return refuse('The passkey did not confirm this.');
       await this.store.savePasskey({ ...key, counter: verified.authenticationInfo.newCounter });
-      return { ok: true };
+      const { authenticatorData, clientDataJSON, signature } = response.response;
+      const proof: PasskeyProof = { credentialId: key.credentialId, publicKey: key.publicKey, nonce: issued.nonce, rpID: this.env.rpID, origin: this.env.origin, authenticatorData, clientDataJSON, signature };
+      return { ok: true, proof };
     } catch (error) {
       return refuse(`The passkey did not confirm this: ${messageOf(error)}`);
     }
@@ -178,6 +197,11 @@ export function fingerprintOf(record: ActionRecord): Promise<string> {
       ...(record.question ? [record.question.text, record.question.options ?? []] : []),
     ]),
   );
+}
+
+/** The challenge an approval's answer signs: a fresh nonce and what it is for, hashed together. */
+export function challengeFor(nonce: string, purpose: PasskeyPurpose): Promise<string> {
+  return sha256(`${nonce} ${JSON.stringify(purpose)}`);
 }
 
 /** Whether approving this action needs the passkey, under the person's and the administrator's scopes. */

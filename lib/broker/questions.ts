@@ -1,6 +1,6 @@
 import { AGENT_TAB, type AgentQuestion } from '@/lib/actions/types';
 import { clip } from '@/lib/actions/wording';
-import type { ActionRecord, Settings } from '@/lib/db/schema';
+import type { ActionRecord, DecisionProof, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { originOf } from '@/lib/policy/risk';
@@ -116,7 +116,7 @@ export class Questions {
   }
 
   /** Records the answer (a team reviewer's: signed, checked and gated on their side). */
-  async settle(id: string, text: string, reviewer?: { name: string; key: string }): Promise<DecideReply> {
+  async settle(id: string, text: string, reviewer?: { name: string; key: string }, proof?: DecisionProof): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
     if (!record?.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
     const answered = await this.deps.store.settle(id, {
@@ -125,6 +125,7 @@ export class Questions {
       decidedBy: 'person',
       question: { ...record.question, answer: text },
       ...(reviewer ? { reviewer } : {}),
+      ...(proof ? { proof } : {}),
     });
     if (!answered) return { ok: false, error: 'This question was already answered or no longer exists.' };
     this.deps.changed();

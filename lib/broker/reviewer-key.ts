@@ -2,7 +2,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { PASSKEY_SCOPES, type ActionRecord, type PasskeyScope } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
-import { fingerprintOf, needsPasskey, Passkeys } from './passkey';
+import { fingerprintOf, needsPasskey, Passkeys, type PasskeyCheck } from './passkey';
 
 export interface ReviewerKeyPlatform {
   readonly extensionId: string;
@@ -56,7 +56,7 @@ export class ReviewerKey {
   }
 
   /** Verifies the answer when one is needed; a refusal stays on the record for the history. */
-  async check(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<DecideReply> {
+  async check(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<PasskeyCheck> {
     if (!(await this.needed(record, trusting))) return { ok: true };
     const check = await this.passkeys.verify(answer, { kind: 'approve', actionId: record.id, fingerprint: await fingerprintOf(record) });
     if (check.ok) return check;

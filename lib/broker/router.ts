@@ -24,6 +24,7 @@ type PanelHandlers = {
 const PANEL_HANDLERS = {
   queue: (broker) => broker.queue(),
   'clear-history': (broker) => broker.clearHistory(),
+  'export-audit': (broker) => broker.exportAudit(),
   'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
   'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
   decide: (broker, decision) => broker.decideFromPanel(decision),

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionRecord, DecisionProof } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, FieldEdit, TeamQueueState, TeamStatus, Verdict } from '@/lib/messaging/protocol';
 import { parseProposedAction } from '@/lib/messaging/validate';
@@ -25,8 +25,8 @@ const LOG_WINDOW = 200;
 /** What the team bridge needs of the broker. */
 export interface TeamBroker {
   /** A reviewer's signed answer to the agent's question. */
-  answer(id: string, answer: string, reviewer: { name: string; key: string }): Promise<DecideReply>;
-  decide(id: string, verdict: Verdict, note?: string, edits?: FieldEdit[], reviewer?: { name: string; key: string }): Promise<DecideReply>;
+  answer(id: string, answer: string, reviewer: { name: string; key: string }, proof: DecisionProof): Promise<DecideReply>;
+  decide(id: string, verdict: Verdict, note?: string, edits?: FieldEdit[], reviewer?: { name: string; key: string }, proof?: DecisionProof): Promise<DecideReply>;
   groupMembers(id: string): Promise<ActionRecord[]>;
   /** The local approval gate (dwell from when the card was first seen here, fatigue, confirmation); an answer's for a question. */
   gate(record: ActionRecord, confirmation: string | undefined, answer: string | undefined): Promise<DecideReply>;
@@ -208,16 +208,18 @@ export class TeamBridge {
     const record = await this.store.get(id);
     if (record?.status !== 'pending') return false;
     const reviewer = { name: decision.reviewer, key: decision.key };
+    // The signature, already checked against a trusted key, stays with the record for later checks.
+    const proof: DecisionProof = { team: decision };
     if (record.question) {
-      if (decision.verdict === 'reject') await this.broker.decide(id, 'reject', decision.note, [], reviewer);
-      else await this.broker.answer(id, decision.answer ?? '', reviewer);
+      if (decision.verdict === 'reject') await this.broker.decide(id, 'reject', decision.note, [], reviewer, proof);
+      else await this.broker.answer(id, decision.answer ?? '', reviewer, proof);
       return true;
     }
     if (decision.edits?.length && record.trigger === 'request') {
       await this.broker.decide(id, 'reject', 'A request held in flight cannot be edited; the reviewer’s edited approval was refused.', [], reviewer);
       return true;
     }
-    await this.broker.decide(id, decision.verdict, decision.note, decision.edits, reviewer);
+    await this.broker.decide(id, decision.verdict, decision.note, decision.edits, reviewer, proof);
     for (const member of await this.broker.groupMembers(id)) await this.broker.decide(member.id, decision.verdict, decision.note, decision.edits, reviewer);
     return true;
   }

@@ -3,6 +3,7 @@ import type { AgentConfidence, AgentQuestion, AgentTask, FieldChange, JoinedRequ
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { Outcome } from './outcome';
+import type { ChainLink } from './chain';
 import type { GuardMode } from '@/lib/detect/signals';
 
 /**
@@ -66,9 +67,42 @@ export interface ActionRecord extends ProposedAction {
   reviewer?: { name: string; key: string };
   /** The approval that set off the fatigue warning. */
   fatigue?: string;
+  /** What proves who decided: the passkey's answer for this action, or a team reviewer's signed decision. */
+  proof?: DecisionProof;
+  /** The hash chain's links for each change of this record (lib/db/chain.ts). */
+  chain?: ChainLink[];
   /** Derived on every write, for the history's indexes. */
   outcome?: Outcome;
   words?: string[];
+}
+
+/** Kept with a decision so it can be checked later, away from this browser (`countersign verify`). */
+export interface DecisionProof {
+  /** The reviewer's passkey answer (lib/broker/passkey.ts `PasskeyProof`). */
+  passkey?: {
+    credentialId: string;
+    publicKey: string;
+    nonce: string;
+    rpID: string;
+    origin: string;
+    authenticatorData: string;
+    clientDataJSON: string;
+    signature: string;
+  };
+  /** A team reviewer's decision as signed (lib/team/signing.ts `SignedDecision`). */
+  team?: {
+    browser: string;
+    id: string;
+    fingerprint: string;
+    verdict: 'approve' | 'reject';
+    at: number;
+    note?: string;
+    edits?: { index: number; value: string }[];
+    answer?: string;
+    reviewer: string;
+    key: string;
+    signature: string;
+  };
 }
 
 /** A request on the agent's channel that was refused (it claimed to decide, or was malformed). */

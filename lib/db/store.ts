@@ -1,11 +1,16 @@
-import type { IDBPDatabase } from 'idb';
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { AgentConfidence, AgentTask } from '@/lib/actions/types';
 import type { Rule } from '@/lib/policy/rules';
 import type { ActionRecord, ChannelRefusal, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
+import { GENESIS, linked, type ChainHead, type Checkpoint } from './chain';
 
 type Db = IDBPDatabase<CountersignSchema>;
+type WriteTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'screenshots')[], 'readwrite'>;
+
+const CHAIN_HEAD = 'chainHead';
+const CHECKPOINTS = 'checkpoints';
 
 /** Queries over the one database; the broker is its only writer. */
 export class ActionStore {
@@ -15,7 +20,38 @@ export class ActionStore {
 
   /** Fails when the id exists: a proposal can never overwrite a record. */
   async add(record: ActionRecord): Promise<void> {
-    await this.db.add('actions', withDerived(record));
+    const tx = this.db.transaction(['actions', 'settings'], 'readwrite');
+    await tx.objectStore('actions').add(await this.chained(tx, withDerived(record)));
+    await tx.done;
+  }
+
+  /** The record with its next chain link, the head moved on in the same transaction. */
+  private async chained(tx: WriteTx, record: ActionRecord): Promise<ActionRecord> {
+    const settings = tx.objectStore('settings');
+    const head = ((await settings.get(CHAIN_HEAD)) as ChainHead | undefined) ?? null;
+    const next = linked(record, head, Date.now());
+    if (next.head !== head) await settings.put(next.head, CHAIN_HEAD);
+    return next.record;
+  }
+
+  /** The chain's head: the last link's sequence number and hash (null before the first). */
+  async chainHead(): Promise<ChainHead | null> {
+    return ((await this.db.get('settings', CHAIN_HEAD)) as ChainHead | undefined) ?? null;
+  }
+
+  /** Where the chain began and was cut, oldest first. */
+  async checkpoints(): Promise<Checkpoint[]> {
+    return ((await this.db.get('settings', CHECKPOINTS)) as Checkpoint[] | undefined) ?? [];
+  }
+
+  /** The checkpoint where the chain began (at the upgrade that added it), once. */
+  async beginChain(began: (recordsBefore: number) => Promise<Checkpoint>): Promise<void> {
+    if ((await this.checkpoints()).length) return;
+    const checkpoint = await began(await this.db.count('actions'));
+    const tx = this.db.transaction('settings', 'readwrite');
+    const list = ((await tx.store.get(CHECKPOINTS)) as Checkpoint[] | undefined) ?? [];
+    if (!list.some((other) => other.reason === 'began')) await tx.store.put([checkpoint, ...list], CHECKPOINTS);
+    await tx.done;
   }
 
   get(id: string): Promise<ActionRecord | undefined> {
@@ -24,26 +60,28 @@ export class ActionStore {
 
   /** Applies `change` only when the record is still pending; returns the new record or null. */
   async settle(id: string, change: Partial<ActionRecord>): Promise<ActionRecord | null> {
-    const tx = this.db.transaction('actions', 'readwrite');
-    const record = await tx.store.get(id);
+    const tx = this.db.transaction(['actions', 'settings'], 'readwrite');
+    const actions = tx.objectStore('actions');
+    const record = await actions.get(id);
     if (!record || record.status !== 'pending') {
       await tx.done;
       return null;
     }
-    const next = withDerived({ ...record, ...change });
-    await tx.store.put(next);
+    const next = await this.chained(tx, withDerived({ ...record, ...change }));
+    await actions.put(next);
     await tx.done;
     return next;
   }
 
   /** Merges `change` into the record; keys set to undefined are removed. */
   async update(id: string, change: Partial<ActionRecord>): Promise<void> {
-    const tx = this.db.transaction('actions', 'readwrite');
-    const record = await tx.store.get(id);
+    const tx = this.db.transaction(['actions', 'settings'], 'readwrite');
+    const actions = tx.objectStore('actions');
+    const record = await actions.get(id);
     if (record) {
       const next: Record<string, unknown> = { ...record, ...change };
       for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-      await tx.store.put(withDerived(next as unknown as ActionRecord));
+      await actions.put(await this.chained(tx, withDerived(next as unknown as ActionRecord)));
     }
     await tx.done;
   }
@@ -99,22 +137,21 @@ export class ActionStore {
   }
 
   /**
-   * Retention: keeps only the newest `keepScreenshots` pictures, then removes decided actions
-   * older than `before` or beyond the newest `maxEntries`, oldest first. Pending ones stay.
+   * Retention: removes decided actions older than `before` or beyond the newest `maxEntries`,
+   * oldest first (pending ones stay), then keeps only the newest `keepScreenshots` pictures.
+   * Records leave the chain only at `cut`, a checkpoint signed over the head: when a write
+   * moved the head since it was signed, nothing is removed and `stale` says to sign again.
    */
-  async prune({ keepScreenshots, maxEntries, before }: { keepScreenshots: number; maxEntries: number; before: number }) {
-    const tx = this.db.transaction(['actions', 'screenshots'], 'readwrite');
+  async prune({ keepScreenshots, maxEntries, before, cut }: { keepScreenshots: number; maxEntries: number; before: number; cut: Checkpoint }) {
+    const tx = this.db.transaction(['actions', 'screenshots', 'settings'], 'readwrite');
     const actions = tx.objectStore('actions');
     const screenshots = tx.objectStore('screenshots');
+    if (!(await this.headIs(tx, cut))) {
+      await tx.done;
+      return { removed: 0, stale: true };
+    }
     let total = await actions.count();
     let removed = 0;
-    let pictures = 0;
-    for (let cursor = await actions.index('byCreated').openCursor(null, 'prev'); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.screenshot === 'captured' && ++pictures > keepScreenshots) {
-        await screenshots.delete(cursor.value.id);
-        await cursor.update(withDerived({ ...cursor.value, screenshot: 'pruned' }));
-      }
-    }
     for (let cursor = await actions.index('byCreated').openCursor(); cursor; cursor = await cursor.continue()) {
       const old = cursor.value.createdAt < before;
       if (!old && total <= maxEntries) break;
@@ -124,22 +161,51 @@ export class ActionStore {
       total--;
       removed++;
     }
+    if (removed) await this.appendCheckpoint(tx, { ...cut, kept: total });
+    // Pictures go after the cut: a record kept gets a link for it, after the checkpoint.
+    let pictures = 0;
+    for (let cursor = await actions.index('byCreated').openCursor(null, 'prev'); cursor; cursor = await cursor.continue()) {
+      if (cursor.value.screenshot === 'captured' && ++pictures > keepScreenshots) {
+        await screenshots.delete(cursor.value.id);
+        await cursor.update(await this.chained(tx, withDerived({ ...cursor.value, screenshot: 'pruned' })));
+      }
+    }
     await tx.done;
-    return { removed };
+    return { removed, stale: false };
   }
 
-  /** Removes every decided action and its picture; pending actions stay in the queue. */
-  async clearDecided(): Promise<number> {
-    const tx = this.db.transaction(['actions', 'screenshots'], 'readwrite');
+  /** Removes every decided action and its picture at the signed `cut`; pending actions stay in the queue. */
+  async clearDecided(cut: Checkpoint): Promise<{ removed: number; stale: boolean }> {
+    const tx = this.db.transaction(['actions', 'screenshots', 'settings'], 'readwrite');
+    if (!(await this.headIs(tx, cut))) {
+      await tx.done;
+      return { removed: 0, stale: true };
+    }
     let removed = 0;
+    let kept = 0;
     for (let cursor = await tx.objectStore('actions').openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.status === 'pending') continue;
+      if (cursor.value.status === 'pending') {
+        kept++;
+        continue;
+      }
       await tx.objectStore('screenshots').delete(cursor.value.id);
       await cursor.delete();
       removed++;
     }
+    if (removed) await this.appendCheckpoint(tx, { ...cut, kept });
     await tx.done;
-    return removed;
+    return { removed, stale: false };
+  }
+
+  private async headIs(tx: WriteTx, cut: ChainHead): Promise<boolean> {
+    const head = ((await tx.objectStore('settings').get(CHAIN_HEAD)) as ChainHead | undefined) ?? { seq: 0, hash: GENESIS };
+    return head.seq === cut.seq && head.hash === cut.hash;
+  }
+
+  private async appendCheckpoint(tx: WriteTx, checkpoint: Checkpoint): Promise<void> {
+    const settings = tx.objectStore('settings');
+    const list = ((await settings.get(CHECKPOINTS)) as Checkpoint[] | undefined) ?? [];
+    await settings.put([...list, checkpoint], CHECKPOINTS);
   }
 
   rules(): Promise<Rule[]> {
@@ -246,5 +312,14 @@ export class ActionStore {
 
   async saveTeamKey(key: TeamSigningKey): Promise<void> {
     await this.db.put('settings', key, 'teamKey');
+  }
+
+  /** This browser's log key: it signs the chain's checkpoints and the heads exports carry. */
+  async logKey(): Promise<TeamSigningKey | null> {
+    return ((await this.db.get('settings', 'logKey')) as TeamSigningKey | undefined) ?? null;
+  }
+
+  async saveLogKey(key: TeamSigningKey): Promise<void> {
+    await this.db.put('settings', key, 'logKey');
   }
 }

@@ -1,7 +1,9 @@
+import type { ExportAudit } from '@/lib/db/chain';
+export type { ExportAudit } from '@/lib/db/chain';
 import type { ActionRecord } from '@/lib/db/schema';
 import type { HistoryFilter } from '@/lib/history/query';
 import { csvHeader, csvRow } from './csv';
-import { exportedAction, type ExportedAction } from './record';
+import { exportedAction, type ExportedAction } from '@/lib/db/exported';
 
 export type ExportFormat = 'json' | 'csv' | 'ndjson' | 'evalset';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'ndjson', 'evalset'];
@@ -11,6 +13,8 @@ export const HISTORY_VERSION = 1;
 export interface ExportOptions {
   filter: HistoryFilter;
   exportedAt: Date;
+  /** JSON and NDJSON: the chain's head and checkpoints, before the rows. */
+  audit?: ExportAudit;
   /** JSON only: a screenshot as a data URL, when the person asked for them. */
   screenshotOf?: (id: string) => Promise<string | undefined>;
 }
@@ -34,7 +38,15 @@ export function writerFor(format: ExportFormat, options: ExportOptions): Writer 
       // The byte-order mark makes spreadsheets read the file as UTF-8.
       return { mime: 'text/csv', extension: 'csv', start: () => `\ufeff${csvHeader()}`, separator: '', row: csvRow, end: () => '' };
     case 'ndjson':
-      return { mime: 'application/x-ndjson', extension: 'ndjson', start: () => '', separator: '', row: (r) => `${JSON.stringify(exportedAction(r))}\n`, end: () => '' };
+      return {
+        mime: 'application/x-ndjson',
+        extension: 'ndjson',
+        // The one line that is not an action comes first, so a truncated file still starts with it.
+        start: () => (options.audit ? `${JSON.stringify(headerOf(options))}\n` : ''),
+        separator: '',
+        row: (r) => `${JSON.stringify(exportedAction(r))}\n`,
+        end: () => '',
+      };
     case 'evalset':
       return { mime: 'application/x-ndjson', extension: 'jsonl', start: () => '', separator: '', row: evalLine, end: () => '' };
     case 'json': {
@@ -44,7 +56,7 @@ export function writerFor(format: ExportFormat, options: ExportOptions): Writer 
         mime: 'application/json',
         extension: 'json',
         start: () =>
-          `{"schema":"${HISTORY_SCHEMA}","version":${HISTORY_VERSION},"exportedAt":${JSON.stringify(options.exportedAt.toISOString())},"filter":${JSON.stringify(options.filter)},"actions":[\n`,
+          `${JSON.stringify(headerOf(options)).slice(0, -1)},"actions":[\n`,
         separator: ',\n',
         ...(screenshotOf && {
           prepare: async (batch) => {
@@ -65,6 +77,17 @@ export function writerFor(format: ExportFormat, options: ExportOptions): Writer 
       };
     }
   }
+}
+
+/** What comes before the rows: the schema, when and what was exported, and the chain to check them against. */
+function headerOf({ exportedAt, filter, audit }: ExportOptions) {
+  return {
+    schema: HISTORY_SCHEMA,
+    version: HISTORY_VERSION,
+    exportedAt: exportedAt.toISOString(),
+    filter,
+    ...(audit ? { chain: { head: audit.head, checkpoints: audit.checkpoints } } : {}),
+  };
 }
 
 /**

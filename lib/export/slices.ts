@@ -1,7 +1,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { CountersignSchema } from '@/lib/db/schema';
 import { queryHistoryBatches, splitByTime, type HistoryFilter } from '@/lib/history/query';
-import { dataUrl, exportFileName, joinSlices, writeRows, writerFor, type ExportFormat, type RowsBlob } from './formats';
+import { dataUrl, exportFileName, joinSlices, writeRows, writerFor, type ExportAudit, type ExportFormat, type RowsBlob } from './formats';
 
 type Db = IDBPDatabase<CountersignSchema>;
 
@@ -30,6 +30,7 @@ export interface ExportRequest {
   filter: HistoryFilter;
   exportedAt: Date;
   screenshots: boolean;
+  audit?: ExportAudit;
 }
 
 /** Spans per lane: a burst of activity in one span still leaves the other lanes work to do. */
@@ -54,6 +55,6 @@ export async function exportHistory(
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, filters.length) }, lane));
-  const writer = writerFor(request.format, { filter: request.filter, exportedAt: request.exportedAt });
+  const writer = writerFor(request.format, { filter: request.filter, exportedAt: request.exportedAt, ...(request.audit ? { audit: request.audit } : {}) });
   return { ...joinSlices(slices, writer), fileName: exportFileName(request.format, writer, request.exportedAt) };
 }

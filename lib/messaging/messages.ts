@@ -4,6 +4,7 @@ import { GUARD_MODES, type TabGuard } from '@/lib/detect/signals';
 import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
 import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
+import type { ExportAudit } from '@/lib/db/chain';
 import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
 import { joinedRequest, proposedAction } from './validate';
 import type { AgentState, DecideReply, HoldReply, QueueState, RevealReply, RuleChangeReply, Suggestion, TeamQueueState, TeamStatus } from './protocol';
@@ -57,6 +58,7 @@ const jsonObject = v.custom<Record<string, unknown>>(isJsonObject);
 export const PANEL_MESSAGES = {
   queue: message('queue', {}),
   'clear-history': message('clear-history', {}),
+  'export-audit': message('export-audit', {}),
   'silence-endpoint': message('silence-endpoint', { id: actionId }),
   'unsilence-endpoint': message('unsilence-endpoint', { key: text(1000) }),
   decide: message('decide', {
@@ -128,6 +130,7 @@ export const PANEL_MESSAGES = {
 export interface PanelReplies {
   queue: QueueState;
   'clear-history': { removed: number };
+  'export-audit': ExportAudit;
   'silence-endpoint': DecideReply;
   'unsilence-endpoint': DecideReply;
   decide: DecideReply;

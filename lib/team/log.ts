@@ -1,7 +1,7 @@
 import { nanos } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ActionRecord } from '@/lib/db/schema';
-import { exportedAction } from '@/lib/export/record';
+import { exportedAction } from '@/lib/db/exported';
 
 /** The history for pipelines: one stream, one subject per browser. */
 export const LOG_STREAM = 'countersign_log';

@@ -1,5 +1,6 @@
-import type { ActionRecord } from '@/lib/db/schema';
-import { outcomeOf } from '@/lib/db/outcome';
+import type { ChainLink } from './chain';
+import type { ActionRecord, DecisionProof } from './schema';
+import { outcomeOf } from './outcome';
 
 /** An action as exports show it: stable names, ISO times, no internal index fields. */
 export interface ExportedAction {
@@ -42,6 +43,15 @@ export interface ExportedAction {
   traffic?: { count: number; firstAt: string; lastAt: string };
   /** Decided in the team queue: the reviewer's name as they set it, and the key that signed. */
   reviewer?: { name: string; key: string };
+  /** A purchase's line items and delivery address, as the page showed them. */
+  items?: { name: string; quantity?: number; price?: string }[];
+  deliverTo?: string;
+  /** Requests that joined the card and were decided with it. */
+  alsoSends?: { method: string; url: string; fields: { name: string; label: string; type: string; value: string }[] }[];
+  /** What proves who decided: a passkey answer or a team reviewer's signature (`countersign verify` checks it). */
+  proof?: DecisionProof;
+  /** The hash chain's links for this action's changes (lib/db/chain.ts). */
+  chain?: ChainLink[];
   screenshot?: string;
 }
 
@@ -111,5 +121,11 @@ export function exportedAction(record: ActionRecord): ExportedAction {
       ? { traffic: { count: record.traffic.count, firstAt: new Date(record.traffic.firstAt).toISOString(), lastAt: new Date(record.traffic.lastAt).toISOString() } }
       : {}),
     ...(record.reviewer ? { reviewer: { name: record.reviewer.name, key: record.reviewer.key } } : {}),
+    // Added with the chain: present only when set, so the exported form of older records is unchanged.
+    ...(record.items?.length ? { items: record.items } : {}),
+    ...(record.deliverTo ? { deliverTo: record.deliverTo } : {}),
+    ...(record.alsoSends?.length ? { alsoSends: record.alsoSends } : {}),
+    ...(record.proof ? { proof: record.proof } : {}),
+    ...(record.chain?.length ? { chain: record.chain } : {}),
   };
 }

@@ -1,0 +1,211 @@
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { checkpointBytes, GENESIS, headBytes, linkHash, rowDigest, type ChainLink, type Checkpoint, type SignedHead } from '@/lib/db/chain';
+import { checkProof, type ProofCheck } from './proofs';
+
+// `countersign verify <file>`: checks a JSON or NDJSON export of the history against the hash
+// chain it carries: every row against its last link, every link's hash, the links' order back
+// to the signed head and the checkpoints, the order of the rows, and each approval's proof.
+
+export interface Finding {
+  /** Where: "row 12 (id …)", "header", "seq 41". */
+  where: string;
+  what: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  rows: number;
+  /** Rows whose every link checks out and whose content is what the chain last recorded. */
+  verified: number;
+  problems: Finding[];
+  /** What holds, and what the file cannot show (a filtered export, rows from before the chain). */
+  notes: string[];
+  approvals: { passkey: number; team: number; panel: number };
+}
+
+interface Header {
+  filter?: Record<string, unknown>;
+  chain?: { head?: SignedHead; checkpoints?: Checkpoint[] };
+}
+
+type Row = Record<string, unknown> & { id?: string; heldAt?: string; chain?: ChainLink[] };
+
+const ED25519 = { name: 'Ed25519' } as const;
+
+export async function verifyExport(text: string): Promise<VerifyReport> {
+  const report: VerifyReport = { ok: false, rows: 0, verified: 0, problems: [], notes: [], approvals: { passkey: 0, team: 0, panel: 0 } };
+  const parsed = parseExport(text, report);
+  if (!parsed) return finish(report);
+  const { header, rows } = parsed;
+  report.rows = rows.length;
+  const head = header.chain?.head;
+  const checkpoints = header.chain?.checkpoints ?? [];
+  if (!head) {
+    report.problems.push({ where: 'header', what: 'no signed chain head: this export cannot be verified (CSV and evaluation sets carry none)' });
+    return finish(report);
+  }
+  if (!(await signedBy(head.key, head.signature, headBytes(head)))) {
+    report.problems.push({ where: 'header', what: 'the signature over the chain head does not match: the head or its signature was replaced' });
+  }
+  for (const [index, checkpoint] of checkpoints.entries()) {
+    if (!checkpoint.signature || checkpoint.key !== head.key || !(await signedBy(checkpoint.key, checkpoint.signature, checkpointBytes(checkpoint)))) {
+      report.problems.push({ where: `checkpoint ${index + 1} (${checkpoint.reason}, seq ${checkpoint.seq})`, what: 'its signature does not match the browser’s log key' });
+    }
+  }
+  const links = await checkRows(rows, head, report);
+  checkLinkage(links, head, checkpoints, isFiltered(header.filter), report);
+  checkOrder(rows, report);
+  return finish(report);
+}
+
+function finish(report: VerifyReport): VerifyReport {
+  report.ok = report.problems.length === 0;
+  return report;
+}
+
+function parseExport(text: string, report: VerifyReport): { header: Header; rows: Row[] } | null {
+  const trimmed = text.replace(/^\ufeff/, '').trimStart();
+  if (trimmed.startsWith('{"schema"') && trimmed.includes('"actions":[')) {
+    try {
+      const whole = JSON.parse(trimmed) as Header & { actions: Row[] };
+      return { header: whole, rows: whole.actions };
+    } catch (error) {
+      report.problems.push({ where: 'file', what: `not whole JSON, so truncated or damaged (${error instanceof Error ? error.message : String(error)})` });
+      return null;
+    }
+  }
+  const lines = trimmed.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const rows: Row[] = [];
+  let header: Header = {};
+  for (const [index, line] of lines.entries()) {
+    let value: Row;
+    try {
+      value = JSON.parse(line) as Row;
+    } catch {
+      report.problems.push({ where: `line ${index + 1}`, what: 'not JSON: the file is truncated or damaged here' });
+      continue;
+    }
+    if (index === 0 && 'schema' in value) header = value as Header;
+    else rows.push(value);
+  }
+  return { header, rows };
+}
+
+const isFiltered = (filter: Record<string, unknown> | undefined) => Boolean(filter && Object.keys(filter).length);
+
+const rowName = (row: Row, index: number) => `row ${index + 1} (${String(row.id ?? 'no id').slice(0, 60)})`;
+
+/** Each row's links recompute, and its last link is this row's content; the proof of its approval holds. */
+async function checkRows(rows: Row[], head: SignedHead, report: VerifyReport): Promise<Map<number, { link: ChainLink; where: string }>> {
+  const links = new Map<number, { link: ChainLink; where: string }>();
+  let unchained = 0;
+  let afterHead = 0;
+  for (const [index, row] of rows.entries()) {
+    const where = rowName(row, index);
+    const chain = Array.isArray(row.chain) ? row.chain : [];
+    if (!chain.length) {
+      unchained++;
+      continue;
+    }
+    let sound = true;
+    for (const link of chain) {
+      if (link.hash !== linkHash(link.seq, link.at, String(row.id), link.digest, link.prev)) {
+        report.problems.push({ where: `${where}, seq ${link.seq}`, what: 'this link does not hash to what it says: the link or the row’s id was altered' });
+        sound = false;
+      }
+      const seen = links.get(link.seq);
+      if (seen) report.problems.push({ where: `seq ${link.seq}`, what: `claimed by both ${seen.where} and ${where}` });
+      else if (link.seq <= head.seq) links.set(link.seq, { link, where });
+    }
+    const last = chain.at(-1)!;
+    if (last.seq > head.seq) afterHead++;
+    else if (last.digest !== rowDigest(row)) {
+      report.problems.push({ where, what: 'its content differs from what the chain recorded: a field was changed after the fact' });
+      sound = false;
+    }
+    const proof = await checkProof(row);
+    countProof(proof, where, report);
+    if (!proof.ok) sound = false;
+    if (sound && last.seq <= head.seq) report.verified++;
+  }
+  if (unchained) report.notes.push(`${unchained} row(s) have no chain links: held before this browser's chain began, so not covered`);
+  if (afterHead) report.notes.push(`${afterHead} row(s) changed while the export was written: their last change is after the signed head and not covered`);
+  return links;
+}
+
+function countProof(proof: ProofCheck, where: string, report: VerifyReport): void {
+  if (!proof.ok) report.problems.push({ where, what: proof.problem });
+  else if (proof.kind) report.approvals[proof.kind]++;
+}
+
+/**
+ * From the last checkpoint to the head, every link is there and each names the one before; before
+ * it, links that follow each other still must. A filtered export shows its rows are genuine, not
+ * that none is missing.
+ */
+function checkLinkage(
+  links: Map<number, { link: ChainLink; where: string }>,
+  head: SignedHead,
+  checkpoints: Checkpoint[],
+  filtered: boolean,
+  report: VerifyReport,
+): void {
+  const cut = checkpoints.filter((checkpoint) => checkpoint.seq <= head.seq).at(-1) ?? { seq: 0, hash: GENESIS };
+  const expected = (seq: number) => (seq === cut.seq ? cut.hash : links.get(seq)?.link.hash);
+  if (!filtered && head.seq > cut.seq && links.get(head.seq)?.link.hash !== head.hash) {
+    report.problems.push({ where: `seq ${head.seq}`, what: links.has(head.seq) ? 'the last link is not the signed head' : 'the link at the signed head is missing: the file was cut short or a record removed' });
+  }
+  let missing: number[] = [];
+  const flushMissing = () => {
+    if (missing.length) report.problems.push({ where: `seq ${range(missing)}`, what: `${missing.length} change(s) are missing after the last checkpoint: a record was removed` });
+    missing = [];
+  };
+  for (let seq = Math.max(1, cut.seq + 1); seq <= head.seq; seq++) {
+    const found = links.get(seq);
+    if (!found) {
+      if (!filtered) missing.push(seq);
+      continue;
+    }
+    flushMissing();
+    const prev = expected(seq - 1);
+    if (prev !== undefined && found.link.prev !== prev) {
+      report.problems.push({ where: `${found.where}, seq ${seq}`, what: 'it does not follow the link before it: the chain was rewritten here' });
+    }
+  }
+  flushMissing();
+  for (const [seq, { link, where }] of links) {
+    if (seq > cut.seq) continue;
+    const before = links.get(seq - 1)?.link.hash;
+    if (before !== undefined && link.prev !== before) report.problems.push({ where: `${where}, seq ${seq}`, what: 'it does not follow the link before it' });
+    if (seq === cut.seq && link.hash !== cut.hash) report.problems.push({ where: `${where}, seq ${seq}`, what: 'it is not the link the checkpoint signed' });
+  }
+  report.notes.push(
+    filtered
+      ? `a filtered export: each row is checked against the chain, not that no row is missing (links up to seq ${head.seq}, signed ${new Date(head.at).toISOString()})`
+      : `the chain from seq ${cut.seq} (${cut.seq ? 'the last checkpoint' : 'its start'}) to seq ${head.seq}, signed ${new Date(head.at).toISOString()}`,
+  );
+}
+
+/** Rows are written newest first: a later row held after an earlier one was moved. */
+function checkOrder(rows: Row[], report: VerifyReport): void {
+  for (let index = 1; index < rows.length; index++) {
+    const before = Date.parse(String(rows[index - 1]!.heldAt));
+    const after = Date.parse(String(rows[index]!.heldAt));
+    if (after > before) report.problems.push({ where: `${rowName(rows[index - 1]!, index - 1)} and ${rowName(rows[index]!, index)}`, what: 'out of order (rows are newest first): they were moved' });
+  }
+}
+
+function range(seqs: number[]): string {
+  return seqs.length === 1 ? String(seqs[0]) : `${seqs[0]}–${seqs.at(-1)}`;
+}
+
+async function signedBy(key: string | undefined, signature: string | undefined, bytes: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  if (!key || !signature) return false;
+  try {
+    const publicKey = await crypto.subtle.importKey('raw', isoBase64URL.toBuffer(key), ED25519, false, ['verify']);
+    return await crypto.subtle.verify(ED25519, publicKey, isoBase64URL.toBuffer(signature), bytes);
+  } catch {
+    return false;
+  }
+}

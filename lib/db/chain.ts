@@ -1,0 +1,101 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import canonicalize from 'canonicalize';
+import { exportedAction } from './exported';
+import type { ActionRecord } from './schema';
+
+// The hash chain over the history: every change of an action's exported form appends a link
+// whose hash covers the previous link's hash, the action and a digest of its new state. Links
+// live on their record (`record.chain`), so an export carries them with the rows; the head
+// (last sequence number and hash) is kept beside the settings. Pure and synchronous: it runs
+// inside the IndexedDB transaction that writes the record.
+
+export const CHAIN_VERSION = 'countersign-chain/1';
+/** The `prev` of the first link ever made in a browser. */
+export const GENESIS = 'genesis';
+
+export interface ChainLink {
+  seq: number;
+  /** When the change was written (ms since the epoch). */
+  at: number;
+  /** SHA-256 of the action's exported form after the change (RFC 8785 JSON, without `chain` and `screenshot`). */
+  digest: string;
+  prev: string;
+  hash: string;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Where the chain was cut (retention, Clear history) or began (the upgrade that added it):
+ * the head then, signed by the browser's log key. Kept for ever.
+ */
+export interface Checkpoint extends ChainHead {
+  at: number;
+  reason: 'began' | 'retention' | 'cleared';
+  /** Records that remained after the cut (at `began`: records held before the chain, with no links). Not signed. */
+  kept?: number;
+  /** Ed25519 over `checkpointBytes`, base64url, by `key` (raw public key, base64url). */
+  signature?: string;
+  key?: string;
+}
+
+const encoder = new TextEncoder();
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const hashOf = (value: unknown) => base64url(sha256(encoder.encode(canonicalize(value)!)));
+
+/** The exported form without what the chain cannot cover: itself, and a picture only JSON exports carry. */
+export function chainedForm(form: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...form };
+  delete rest.chain;
+  delete rest.screenshot;
+  return rest;
+}
+
+export function stateDigest(record: ActionRecord): string {
+  return hashOf(chainedForm(exportedAction(record) as unknown as Record<string, unknown>));
+}
+
+/** The digest of a row as an export or the log stream wrote it: what a verifier recomputes. */
+export function rowDigest(row: Record<string, unknown>): string {
+  return hashOf(chainedForm(row));
+}
+
+export function linkHash(seq: number, at: number, id: string, digest: string, prev: string): string {
+  return hashOf([CHAIN_VERSION, seq, at, id, digest, prev]);
+}
+
+/** The record with its next link, or as it is when its exported form did not change. */
+export function linked(record: ActionRecord, head: ChainHead | null, at: number): { record: ActionRecord; head: ChainHead | null } {
+  const digest = stateDigest(record);
+  if (record.chain?.at(-1)?.digest === digest) return { record, head };
+  const seq = (head?.seq ?? 0) + 1;
+  const prev = head?.hash ?? GENESIS;
+  const hash = linkHash(seq, at, record.id, digest, prev);
+  return { record: { ...record, chain: [...(record.chain ?? []), { seq, at, digest, prev, hash }] }, head: { seq, hash } };
+}
+
+/** The bytes a checkpoint's signature covers. */
+export function checkpointBytes(checkpoint: Pick<Checkpoint, 'seq' | 'hash' | 'at' | 'reason'>): Uint8Array<ArrayBuffer> {
+  const { seq, hash, at, reason } = checkpoint;
+  return encoder.encode(canonicalize(['countersign-checkpoint/1', seq, hash, at, reason])!) as Uint8Array<ArrayBuffer>;
+}
+
+/** What an export's signature covers: the chain's head when the export began, and when that was. */
+export interface SignedHead extends ChainHead {
+  at: number;
+  key: string;
+  signature: string;
+}
+
+export function headBytes(head: ChainHead & { at: number }): Uint8Array<ArrayBuffer> {
+  return encoder.encode(canonicalize(['countersign-head/1', head.seq, head.hash, head.at])!) as Uint8Array<ArrayBuffer>;
+}
+
+/** What lets `countersign verify` check an export: the chain's head when it began, signed, and every checkpoint. */
+export interface ExportAudit {
+  head: SignedHead;
+  checkpoints: Checkpoint[];
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { verifyExport } from '@/lib/audit/verify';
+import { Broker, type Origin } from '@/lib/broker/broker';
+import { openCountersignDb } from '@/lib/db/open';
+import { ActionStore } from '@/lib/db/store';
+import { generateReviewerKey, signDecision } from '@/lib/team/signing';
+import { fingerprintOf } from '@/lib/broker/passkey';
+import { joinSlices, writeRows, writerFor, type ExportFormat } from '@/lib/export/formats';
+import { FakePlatform } from './fake-platform';
+import { proposal } from './helpers';
+
+// The hash chain over the history and `countersign verify`'s checks, on exports written by the
+// real writers from a real broker's records, then tampered with as an editor would.
+
+let dbCounter = 0;
+const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/checkout', tabTitle: 'Checkout' };
+
+async function history() {
+  const store = new ActionStore(await openCountersignDb(`audit-${dbCounter++}`));
+  await store.saveSettings({ ...(await store.settings()), dwellMs: 0 });
+  const platform = new FakePlatform();
+  const broker = new Broker(store, platform);
+  await broker.reconcile();
+  const held = [];
+  for (let i = 0; i < 6; i++) {
+    const action = proposal({ label: `Order ${i}`, heldAt: 1_700_000_000_000 + i, kind: 'submit' });
+    await broker.hold(action, origin);
+    held.push(action.id);
+  }
+  await broker.decide(held[0]!, 'approve');
+  await broker.decide(held[1]!, 'reject', 'not this one');
+  await broker.decideFromPanel({ id: held[2]!, verdict: 'approve', edits: [{ index: 0, value: 'Grace' }] });
+  return { store, platform, broker, held };
+}
+
+async function exported(store: ActionStore, broker: Broker, format: ExportFormat = 'ndjson', filter = {}): Promise<string> {
+  const records = (await store.recent(10_000)).filter((record) => !('site' in filter) || record.site === (filter as { site: string }).site);
+  const writer = writerFor(format, { filter, exportedAt: new Date(), audit: await broker.exportAudit() });
+  async function* batches() {
+    yield records;
+  }
+  return joinSlices([await writeRows(batches(), writer)], writer).blob.text();
+}
+
+const lines = (text: string) => text.trimEnd().split('\n');
+const rowsOf = (text: string) => lines(text).slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+const withRows = (text: string, rows: unknown[]) => [lines(text)[0], ...rows.map((row) => JSON.stringify(row))].join('\n') + '\n';
+
+describe('the hash chain', () => {
+  it('links every change of an action, and an untouched export verifies: NDJSON and JSON', async () => {
+    const { store, broker, held } = await history();
+    const first = await store.get(held[0]!);
+    // Held, evaluated, decided, delivered: each change of what the export shows is a link.
+    expect(first?.chain?.length).toBeGreaterThanOrEqual(3);
+    expect(first?.chain?.map((link) => link.seq)).toEqual([...first!.chain!.map((link) => link.seq)].sort((a, b) => a - b));
+    for (const format of ['ndjson', 'json'] as const) {
+      const report = await verifyExport(await exported(store, broker, format));
+      expect(report.problems, format).toEqual([]);
+      expect(report).toMatchObject({ ok: true, rows: 6, verified: 6 });
+      expect(report.approvals.panel).toBe(2);
+    }
+  });
+
+  it('finds and locates a changed field, a removed record, a reordered pair, a replaced signature and a truncated file', async () => {
+    const { store, broker, held } = await history();
+    const text = await exported(store, broker);
+    const rows = rowsOf(text);
+
+    const changed = rows.map((row) => (row.id === held[1] ? { ...row, note: 'approved after all' } : row));
+    const changedReport = await verifyExport(withRows(text, changed));
+    expect(changedReport.ok).toBe(false);
+    expect(changedReport.problems).toEqual([{ where: expect.stringContaining(held[1]!), what: expect.stringMatching(/content differs/) }]);
+
+    const removed = await verifyExport(withRows(text, rows.filter((row) => row.id !== held[3])));
+    expect(removed.problems.map((problem) => problem.what).join(' ')).toMatch(/missing after the last checkpoint: a record was removed/);
+
+    const swapped = [rows[1], rows[0], ...rows.slice(2)];
+    const reordered = await verifyExport(withRows(text, swapped));
+    expect(reordered.problems).toEqual([{ where: expect.stringMatching(/^row 1 .* and row 2 /), what: expect.stringMatching(/out of order/) }]);
+
+    const header = JSON.parse(lines(text)[0]!) as { chain: { head: { signature: string } } };
+    const forged = { ...header, chain: { ...header.chain, head: { ...header.chain.head, signature: header.chain.head.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) } } };
+    const resigned = await verifyExport([JSON.stringify(forged), ...lines(text).slice(1)].join('\n'));
+    expect(resigned.problems).toEqual([{ where: 'header', what: expect.stringMatching(/signature over the chain head does not match/) }]);
+
+    const truncated = await verifyExport(text.slice(0, Math.floor(text.length * 0.6)));
+    expect(truncated.ok).toBe(false);
+    expect(truncated.problems.map((problem) => problem.where).join(' ')).toMatch(/line \d+/);
+
+    const json = await exported(store, broker, 'json');
+    expect((await verifyExport(json.slice(0, -10))).problems[0]?.what).toMatch(/not whole JSON/);
+  });
+
+  it('a rewritten chain does not follow its signed head', async () => {
+    const { store, broker } = await history();
+    const text = await exported(store, broker);
+    const rows = rowsOf(text) as { chain: { seq: number; prev: string }[] }[];
+    rows[2]!.chain.at(-1)!.prev = 'forged';
+    expect((await verifyExport(withRows(text, rows))).problems.map((problem) => problem.what).join(' ')).toMatch(/does not hash to what it says/);
+  });
+
+  it('after retention and Clear history, a pruned log still verifies from its signed checkpoint', async () => {
+    const { store, broker } = await history();
+    await broker.updateSettings({ historyMaxEntries: 4 });
+    expect((await store.recent(100)).length).toBe(4);
+    const checkpoints = await store.checkpoints();
+    expect(checkpoints.map((checkpoint) => checkpoint.reason)).toEqual(['began', 'retention']);
+    let report = await verifyExport(await exported(store, broker));
+    expect(report.problems).toEqual([]);
+    expect(report.notes.join(' ')).toMatch(/the last checkpoint/);
+
+    await broker.clearHistory();
+    await broker.hold(proposal({ label: 'After the clear', kind: 'submit' }), origin);
+    report = await verifyExport(await exported(store, broker));
+    expect(report.problems).toEqual([]);
+    expect((await store.checkpoints()).map((checkpoint) => checkpoint.reason)).toEqual(['began', 'retention', 'cleared']);
+  });
+
+  it('says a filtered export shows its rows are genuine, not that none is missing', async () => {
+    const { store, broker } = await history();
+    const report = await verifyExport(await exported(store, broker, 'ndjson', { site: 'https://shop.example' }));
+    expect(report.ok).toBe(true);
+    expect(report.notes.join(' ')).toMatch(/a filtered export/);
+  });
+
+  it('checks a team reviewer’s kept signature against the action, and finds one moved to another action', async () => {
+    const { store, broker, held } = await history();
+    const reviewer = { name: 'desk', ...(await generateReviewerKey()) };
+    const record = (await store.get(held[4]!))!;
+    const decision = await signDecision({ browser: 'ci-1', id: record.id, fingerprint: await fingerprintOf(record), verdict: 'approve', at: 1 }, reviewer);
+    await broker.decide(record.id, 'approve', undefined, [], { name: 'desk', key: reviewer.publicKey }, { team: decision });
+    const text = await exported(store, broker);
+    const report = await verifyExport(text);
+    expect(report.problems).toEqual([]);
+    expect(report.approvals.team).toBe(1);
+    // The same signature on another row (its chain rebuilt would need the log key): found at the proof.
+    const { checkProof } = await import('@/lib/audit/proofs');
+    const other = rowsOf(text).find((row) => row.id === held[5])!;
+    expect(await checkProof({ ...other, proof: { team: decision } })).toMatchObject({ ok: false, problem: expect.stringMatching(/made for another action/) });
+  });
+});
