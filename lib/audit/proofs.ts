@@ -25,7 +25,8 @@ export async function checkProof(row: Row): Promise<ProofCheck> {
 }
 
 async function checkPasskey(row: Row, passkey: NonNullable<DecisionProof['passkey']>, fingerprint: string): Promise<ProofCheck> {
-  const expected = await challengeFor(passkey.nonce, { kind: 'approve', actionId: String(row.id), fingerprint });
+  // The options carry the bound challenge as UTF-8 bytes, so the authenticator signs its base64url.
+  const expected = isoBase64URL.fromUTF8String(await challengeFor(passkey.nonce, { kind: 'approve', actionId: String(row.id), fingerprint }));
   let signed: unknown;
   try {
     signed = (JSON.parse(isoBase64URL.toUTF8String(passkey.clientDataJSON)) as { challenge?: unknown }).challenge;

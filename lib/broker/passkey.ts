@@ -8,7 +8,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { COSEALG, isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { ActionRecord, PasskeyScope, StoredPasskey } from '@/lib/db/schema';
 
 /** A challenge is answered within this time, once. */
@@ -22,6 +22,8 @@ export type PasskeyPurpose = { kind: 'approve'; actionId: string; fingerprint: s
  * from, anyone holding the public key can check later that it signed this very action.
  */
 export interface PasskeyProof {
+  /** The action's fingerprint the answer was bound to: a verifier recomputes it from the row. */
+  fingerprint?: string;
   credentialId: string;
   /** COSE public key, base64url. */
   publicKey: string;
@@ -77,6 +79,8 @@ export class Passkeys {
       attestationType: 'none',
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
       excludeCredentials: existing ? [{ id: existing.credentialId }] : [],
+      // Signatures `countersign verify` can check on any Node 22 (post-quantum ML-DSA is not in its WebCrypto).
+      supportedAlgorithmIDs: [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256],
     });
     this.registering = { challenge: options.challenge, expires: this.env.now() + CHALLENGE_TTL_MS };
     return options;
@@ -171,7 +175,7 @@ export class Passkeys {
       if (!verified.verified) return refuse('The passkey did not confirm this.');
       await this.store.savePasskey({ ...key, counter: verified.authenticationInfo.newCounter });
       const { authenticatorData, clientDataJSON, signature } = response.response;
-      const proof: PasskeyProof = { credentialId: key.credentialId, publicKey: key.publicKey, nonce: issued.nonce, rpID: this.env.rpID, origin: this.env.origin, authenticatorData, clientDataJSON, signature };
+      const proof: PasskeyProof = { ...(purpose.kind === 'approve' ? { fingerprint: purpose.fingerprint } : {}), credentialId: key.credentialId, publicKey: key.publicKey, nonce: issued.nonce, rpID: this.env.rpID, origin: this.env.origin, authenticatorData, clientDataJSON, signature };
       return { ok: true, proof };
     } catch (error) {
       return refuse(`The passkey did not confirm this: ${messageOf(error)}`);

@@ -80,6 +80,7 @@ export interface ActionRecord extends ProposedAction {
 export interface DecisionProof {
   /** The reviewer's passkey answer (lib/broker/passkey.ts `PasskeyProof`). */
   passkey?: {
+    fingerprint?: string;
     credentialId: string;
     publicKey: string;
     nonce: string;

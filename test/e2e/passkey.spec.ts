@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import type { QueueState } from '@/lib/messaging/protocol';
 import { expect, expectNothingReceived, expectReceivedOnce, test, type PanelPage } from './fixtures';
@@ -133,5 +137,67 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     expect((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered).toBe(false);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
     await panel.queue.open();
+  }
+});
+
+test('countersign verify: an export with a passkey approval verifies; one edited byte fails at that record; an approval without the passkey says so', async ({
+  agent,
+  extensionContext,
+  panel,
+  server,
+}) => {
+  test.setTimeout(120_000);
+  const cdp: CDPSession = await extensionContext.newCDPSession(panel.page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  const settings = panel.settings.passkey;
+  const dir = mkdtempSync(join(tmpdir(), 'countersign-verify-'));
+  try {
+    await panel.settings.open();
+    await settings.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
+    await settingsMessage(panel, 'A passkey now protects approvals.');
+    await panel.queue.open();
+    await holdPurchase(agent, server.origin);
+    await panel.approve('Buy now');
+    await expectReceivedOnce(server, '/api/spa/buy');
+    await panel.settings.open();
+    await settings.getByRole('button', { name: 'Remove the passkey' }).click();
+    await settingsMessage(panel, 'The passkey was removed.');
+    await panel.queue.open();
+    await agent.goto(`${server.origin}/cases/role-button.html`);
+    await agent.getByLabel('Email').fill('grace@example.com');
+    await agent.getByRole('button', { name: 'Send invite' }).click();
+    await panel.approve('Send invite');
+    await expectReceivedOnce(server, '/api/invite');
+
+    await panel.history.open();
+    const { text } = await panel.history.export('ndjson');
+    const file = join(dir, 'history.ndjson');
+    writeFileSync(file, text);
+    const verify = () => spawnSync(process.execPath, ['scripts/countersign.mjs', 'verify', file], { encoding: 'utf8' });
+    const good = verify();
+    expect(good.stdout, good.stderr).toMatch(/all verified: 2 of 2 actions/);
+    expect(good.stdout).toContain('1 by passkey, 0 by a team reviewer’s signature; 1 approved in the panel, no passkey');
+    expect(good.status).toBe(0);
+
+    // One byte of the purchase's row: "Buy now" becomes "Buy mow".
+    const rows = text.split('\n');
+    const index = rows.findIndex((line) => line.includes('"label":"Buy now"'));
+    rows[index] = rows[index]!.replace('"label":"Buy now"', '"label":"Buy mow"');
+    writeFileSync(file, rows.join('\n'));
+    const id = (JSON.parse(rows[index]!) as { id: string }).id;
+    const bad = verify();
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`✗ row ${index} (${id}): its content differs from what the chain recorded`);
+    await panel.queue.open();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if ((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered) {
+      await panel.settings.open();
+      await settings.getByRole('button', { name: 'Remove the passkey' }).click();
+      await settingsMessage(panel, 'The passkey was removed.');
+      await panel.queue.open();
+    }
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
   }
 });
