@@ -12,6 +12,7 @@ import { PageText } from './PageText';
 import { TeamSettings } from './TeamSettings';
 import { AgentSettings } from './AgentSettings';
 import { NumberSetting } from './NumberSetting';
+import { LogKey } from './LogKey';
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions' | 'silencedEndpoints'>>;
 
@@ -104,6 +105,7 @@ export function SettingsView() {
         </fieldset>
       )}
       <AgentSettings settings={settings} save={save} />
+      <LogKey />
       {error && <p role="alert">{error}</p>}
       <TeamSettings />
       {tab && (

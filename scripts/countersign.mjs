@@ -10,7 +10,7 @@ import { clientSnippets, DEFAULT_PORT, DEFAULT_PROFILE, launchBrowser, LAUNCH_GU
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: countersign browser [options] [url...]
        countersign mcp [--profile DIR]
-       countersign verify FILE
+       countersign verify FILE [--key KEY]
 
 Starts Chromium with Countersign in a persistent profile, with the DevTools endpoint on
 127.0.0.1 for your agent, and prints how each client connects.
@@ -31,7 +31,8 @@ with the same --profile.
 
 countersign verify checks a JSON or NDJSON export of the history: its hash chain, the signed
 head and checkpoints, and the proof of each decision (passkey, team signature). It prints
-what holds and where it breaks, and exits 1 when anything does not hold.`;
+what holds and where it breaks, and exits 1 when anything does not hold. --key takes the
+browser's log key (Settings → The action log's key): an export signed by another key fails.`;
 
 function fail(message) {
   console.error(`countersign: ${message}`);
@@ -67,11 +68,17 @@ if (command === 'mcp') {
   }
   process.exit(0);
 } else if (command === 'verify') {
-  if (rest.length !== 1) fail(`verify takes one file\n\n${USAGE}`);
+  let args;
+  try {
+    args = parseArgs({ args: rest, allowPositionals: true, options: { key: { type: 'string' } } });
+  } catch (error) {
+    fail(`${error.message}\n\n${USAGE}`);
+  }
+  if (args.positionals.length !== 1) fail(`verify takes one file\n\n${USAGE}`);
   const { verifyFile } = await import('./verify.mjs');
   let result;
   try {
-    result = await verifyFile(rest[0]);
+    result = await verifyFile(args.positionals[0], args.values.key ? { key: args.values.key } : {});
   } catch (error) {
     fail(error.message);
   }

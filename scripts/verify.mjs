@@ -9,10 +9,10 @@ import { createJiti } from 'jiti';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The report for one file; `text` is printed as the command prints it. */
-export async function verifyFile(file) {
+export async function verifyFile(file, options = {}) {
   const jiti = createJiti(import.meta.url, { alias: { '@': ROOT } });
   const { verifyExport } = await jiti.import(resolve(ROOT, 'lib/audit/verify.ts'));
-  const report = await verifyExport(readFileSync(file, 'utf8'));
+  const report = await verifyExport(readFileSync(file, 'utf8'), options);
   return { report, text: reportText(file, report) };
 }
 

@@ -16,6 +16,7 @@ export function HistoryDetail({ record, onClose }: { record: ActionRecord; onClo
         {record.decidedAt !== undefined && ` ${t('history.after', { seconds: ((record.decidedAt - record.createdAt) / 1000).toFixed(1) })}`}
       </p>
       {record.fatigue && <p className="flag">{t('history.fatigue', { warning: record.fatigue })}</p>}
+      <ProofLine record={record} />
       {record.traffic && <Traffic id={record.id} traffic={record.traffic} />}
       {record.question ? <QuestionDetails record={record} /> : <ActionDetails record={record} />}
       {record.fields.length > 0 && <FieldTable fields={record.fields} caption={t('card.fields')} />}
@@ -57,6 +58,15 @@ function Traffic({ id, traffic }: { id: string; traffic: TrafficSummary }) {
 export const outcomeName = (outcome: Outcome) => nameOf('outcome', outcome);
 
 const withWhy = (outcome: string, why: string | undefined) => (why ? t('history.outcomeWhy', { outcome, why }) : outcome);
+
+/** What shows who decided, as `countersign verify` will check it. */
+function ProofLine({ record }: { record: ActionRecord }) {
+  if (record.proof?.passkey) return <p className="note proof">{t('history.proof.passkey')}</p>;
+  const team = record.proof?.team;
+  if (team) return <p className="note proof">{t('history.proof.team', { name: team.reviewer, key: `${team.key.slice(0, 12)}…` })}</p>;
+  const byPanel = record.decidedBy === 'person' && (record.status === 'approved' || record.status === 'answered');
+  return byPanel ? <p className="note proof">{t('history.proof.panel')}</p> : null;
+}
 
 /** A team reviewer by name (it is theirs to set, so it is shown as page text is: as written). */
 function whoDecided(record: ActionRecord): string {

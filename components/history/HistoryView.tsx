@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
+import { ChainStatus } from './ChainStatus';
 import { ExportControls } from './ExportControls';
 import { Filters } from './Filters';
 import { HistoryDetail } from './HistoryDetail';
@@ -24,6 +25,7 @@ export function HistoryView() {
         </span>
         <ExportControls exporting={state.exporting} onExport={(format, screenshots) => void model.exportAs(format, screenshots)} />
       </div>
+      {pages && !selected && <ChainStatus pages={pages} />}
       {error && (
         <p className="note" role="alert">
           {error}

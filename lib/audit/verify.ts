@@ -32,7 +32,8 @@ type Row = Record<string, unknown> & { id?: string; heldAt?: string; chain?: Cha
 
 const ED25519 = { name: 'Ed25519' } as const;
 
-export async function verifyExport(text: string): Promise<VerifyReport> {
+/** `key`: the log key the auditor expects (Settings → The action log's key); without it the report names the key that signed. */
+export async function verifyExport(text: string, { key }: { key?: string } = {}): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, rows: 0, verified: 0, problems: [], notes: [], approvals: { passkey: 0, team: 0, panel: 0 } };
   const parsed = parseExport(text, report);
   if (!parsed) return finish(report);
@@ -47,6 +48,8 @@ export async function verifyExport(text: string): Promise<VerifyReport> {
   if (!(await signedBy(head.key, head.signature, headBytes(head)))) {
     report.problems.push({ where: 'header', what: 'the signature over the chain head does not match: the head or its signature was replaced' });
   }
+  if (key && head.key !== key) report.problems.push({ where: 'header', what: `signed by key ${head.key}, not the expected ${key}: the export was re-signed elsewhere` });
+  else report.notes.push(key ? `signed by the expected log key` : `signed by log key ${head.key}: compare it with the key in that browser’s Settings (or pass --key)`);
   for (const [index, checkpoint] of checkpoints.entries()) {
     if (!checkpoint.signature || checkpoint.key !== head.key || !(await signedBy(checkpoint.key, checkpoint.signature, checkpointBytes(checkpoint)))) {
       report.problems.push({ where: `checkpoint ${index + 1} (${checkpoint.reason}, seq ${checkpoint.seq})`, what: 'its signature does not match the browser’s log key' });

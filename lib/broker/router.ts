@@ -25,6 +25,7 @@ const PANEL_HANDLERS = {
   queue: (broker) => broker.queue(),
   'clear-history': (broker) => broker.clearHistory(),
   'export-audit': (broker) => broker.exportAudit(),
+  'log-key': async (broker) => ({ publicKey: await broker.logKey.publicKey() }),
   'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
   'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
   decide: (broker, decision) => broker.decideFromPanel(decision),

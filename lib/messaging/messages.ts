@@ -59,6 +59,7 @@ export const PANEL_MESSAGES = {
   queue: message('queue', {}),
   'clear-history': message('clear-history', {}),
   'export-audit': message('export-audit', {}),
+  'log-key': message('log-key', {}),
   'silence-endpoint': message('silence-endpoint', { id: actionId }),
   'unsilence-endpoint': message('unsilence-endpoint', { key: text(1000) }),
   decide: message('decide', {
@@ -131,6 +132,7 @@ export interface PanelReplies {
   queue: QueueState;
   'clear-history': { removed: number };
   'export-audit': ExportAudit;
+  'log-key': { publicKey: string };
   'silence-endpoint': DecideReply;
   'unsilence-endpoint': DecideReply;
   decide: DecideReply;

@@ -526,7 +526,7 @@ const EXPORT_ROUNDS = 5;
 /** Rows in a downloaded export, by its format's own reading. */
 function rowsIn(format, text) {
   if (format === 'csv') return text.split('\r\n').length - 2;
-  if (format === 'ndjson') return text.split('\n').length - 1;
+  if (format === 'ndjson') return text.split('\n').length - 2; // the header line, and the last newline
   return JSON.parse(text).actions.length;
 }
 

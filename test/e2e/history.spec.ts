@@ -63,7 +63,10 @@ test('every format exports through a real download, parses, and holds no secret'
 
   const ndjson = await exportAs(panel, 'ndjson');
   expect(ndjson.name).toBe(`countersign-history-${today}.ndjson`);
-  expect(ndjson.text.trim().split('\n').map((line) => JSON.parse(line).kind)).toEqual(['send', 'submit', 'purchase']);
+  const [first, ...actionLines] = ndjson.text.trim().split('\n').map((line) => JSON.parse(line));
+  // The first line is not an action: what was exported, and the chain's signed head to check it against.
+  expect(first).toMatchObject({ schema: 'countersign-history', version: 1, filter: {}, chain: { head: { seq: expect.any(Number), signature: expect.any(String) } } });
+  expect(actionLines.map((line) => line.kind)).toEqual(['send', 'submit', 'purchase']);
 
   const evalset = await exportAs(panel, 'evalset');
   expect(evalset.name).toBe(`countersign-history-evalset-${today}.jsonl`);
@@ -132,4 +135,35 @@ test('retention removes the oldest entries first, and Clear history says how man
 
   await panel.history.clear(2);
   await expect(panel.history.matching).toHaveText('0 actions');
+});
+
+test('the History view marks what it loaded as verified against the hash chain, and says loudly when an entry was changed behind its back', async ({ agent, panel, server }) => {
+  await agent.goto(`${server.origin}/cases/spa-fetch.html`);
+  await agent.getByRole('button', { name: 'Buy now' }).click();
+  await panel.reject('Buy now', 'not today');
+  await panel.history.open();
+  await expect(panel.page.getByRole('status').filter({ hasText: 'hash chain' })).toHaveText('✓ the 1 entry loaded verifies against the history’s hash chain.');
+
+  // Someone with the profile edits the stored note straight in IndexedDB.
+  await panel.page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((done) => {
+      const open = indexedDB.open('countersign');
+      open.onsuccess = () => done(open.result);
+    });
+    const store = db.transaction('actions', 'readwrite').objectStore('actions');
+    await new Promise<void>((done) => {
+      const cursor = store.openCursor();
+      cursor.onsuccess = () => {
+        const current = cursor.result;
+        if (!current) return done();
+        current.update({ ...current.value, note: 'approved by phone' });
+        current.continue();
+      };
+    });
+    db.close();
+  });
+  await panel.queue.open();
+  await panel.history.open();
+  await expect(panel.page.getByRole('alert').filter({ hasText: 'hash chain' })).toContainText('The history’s hash chain is broken: 1 entry does not match it. First: Buy now (changed after it was recorded)');
+  await panel.queue.open();
 });

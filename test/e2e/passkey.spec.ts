@@ -170,11 +170,16 @@ test('countersign verify: an export with a passkey approval verifies; one edited
     await panel.approve('Send invite');
     await expectReceivedOnce(server, '/api/invite');
 
+    // The auditor pins the key the browser shows in Settings.
+    await panel.settings.open();
+    const logKey = await panel.page.getByLabel('This browser’s log key (Ed25519 public key)').inputValue();
+    expect(logKey).toMatch(/^[\w-]{43}$/);
     await panel.history.open();
+    await expect(panel.page.getByRole('status').filter({ hasText: 'verify against the history’s hash chain' })).toContainText('the 2 entries loaded');
     const { text } = await panel.history.export('ndjson');
     const file = join(dir, 'history.ndjson');
     writeFileSync(file, text);
-    const verify = () => spawnSync(process.execPath, ['scripts/countersign.mjs', 'verify', file], { encoding: 'utf8' });
+    const verify = () => spawnSync(process.execPath, ['scripts/countersign.mjs', 'verify', file, '--key', logKey], { encoding: 'utf8' });
     const good = verify();
     expect(good.stdout, good.stderr).toMatch(/all verified: 2 of 2 actions/);
     expect(good.stdout).toContain('1 by passkey, 0 by a team reviewer’s signature; 1 approved in the panel, no passkey');

@@ -83,6 +83,12 @@ describe('the hash chain', () => {
     const resigned = await verifyExport([JSON.stringify(forged), ...lines(text).slice(1)].join('\n'));
     expect(resigned.problems).toEqual([{ where: 'header', what: expect.stringMatching(/signature over the chain head does not match/) }]);
 
+    // Re-signed with another key, it holds only for that key: pinned to the browser's, it fails.
+    const ownKey = await broker.logKey.publicKey();
+    expect((await verifyExport(text, { key: ownKey })).ok).toBe(true);
+    const otherKey = (await generateReviewerKey()).publicKey;
+    expect((await verifyExport(text, { key: otherKey })).problems).toEqual([{ where: 'header', what: expect.stringMatching(/not the expected/) }]);
+
     const truncated = await verifyExport(text.slice(0, Math.floor(text.length * 0.6)));
     expect(truncated.ok).toBe(false);
     expect(truncated.problems.map((problem) => problem.where).join(' ')).toMatch(/line \d+/);
