@@ -13,14 +13,15 @@ export const CHAIN_VERSION = 'countersign-chain/1';
 /** The `prev` of the first link ever made in a browser. */
 export const GENESIS = 'genesis';
 
+/** A link's own hash is not kept: anyone recomputes it (`hashOfLink`), which keeps every row shorter. */
 export interface ChainLink {
   seq: number;
   /** When the change was written (ms since the epoch). */
   at: number;
   /** SHA-256 of the action's exported form after the change (RFC 8785 JSON, without `chain` and `screenshot`). */
   digest: string;
+  /** The hash of the link before it in the chain (of whichever action), or `genesis`. */
   prev: string;
-  hash: string;
 }
 
 export interface ChainHead {
@@ -68,6 +69,9 @@ export function linkHash(seq: number, at: number, id: string, digest: string, pr
   return hashOf([CHAIN_VERSION, seq, at, id, digest, prev]);
 }
 
+/** The hash of one action's link: what the next link's `prev` names. */
+export const hashOfLink = (link: ChainLink, id: string) => linkHash(link.seq, link.at, id, link.digest, link.prev);
+
 /** The record with its next link, or as it is when its exported form did not change. */
 export function linked(record: ActionRecord, head: ChainHead | null, at: number): { record: ActionRecord; head: ChainHead | null } {
   const digest = stateDigest(record);
@@ -75,7 +79,7 @@ export function linked(record: ActionRecord, head: ChainHead | null, at: number)
   const seq = (head?.seq ?? 0) + 1;
   const prev = head?.hash ?? GENESIS;
   const hash = linkHash(seq, at, record.id, digest, prev);
-  return { record: { ...record, chain: [...(record.chain ?? []), { seq, at, digest, prev, hash }] }, head: { seq, hash } };
+  return { record: { ...record, chain: [...(record.chain ?? []), { seq, at, digest, prev }] }, head: { seq, hash } };
 }
 
 /** The bytes a checkpoint's signature covers. */
@@ -114,17 +118,15 @@ export interface RecordsCheck {
  */
 export function checkRecords(records: readonly ActionRecord[]): RecordsCheck {
   const check: RecordsCheck = { verified: 0, unchained: 0, broken: [] };
-  const bySeq = new Map<number, ChainLink>();
-  for (const record of records) for (const link of record.chain ?? []) bySeq.set(link.seq, link);
+  const hashes = new Map<number, string>();
+  for (const record of records) for (const link of record.chain ?? []) hashes.set(link.seq, hashOfLink(link, record.id));
   for (const record of records) {
     const chain = record.chain ?? [];
     if (!chain.length) {
       check.unchained++;
       continue;
     }
-    const rewritten = chain.some(
-      (link) => link.hash !== linkHash(link.seq, link.at, record.id, link.digest, link.prev) || (bySeq.has(link.seq - 1) && bySeq.get(link.seq - 1)!.hash !== link.prev),
-    );
+    const rewritten = chain.some((link) => hashes.has(link.seq - 1) && hashes.get(link.seq - 1) !== link.prev);
     if (rewritten) check.broken.push({ id: record.id, label: record.label, what: 'rewritten' });
     else if (chain.at(-1)!.digest !== stateDigest(record)) check.broken.push({ id: record.id, label: record.label, what: 'altered' });
     else check.verified++;

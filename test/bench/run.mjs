@@ -15,6 +15,7 @@ import { browserCpuMs } from './process-cpu.mjs';
 import { cardTimes, clickInvite, send } from './pages.mjs';
 import { teamReview } from './team.mjs';
 import { askPersonLatency } from './agent.mjs';
+import { addChainLinks, chainCostPerHeldActionUs } from './chain.mjs';
 
 const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : null;
 const LOAD_RUNS = 30;
@@ -600,7 +601,21 @@ async function history100k(panel, dir) {
 
   await panel.selectOption('select[aria-label=Site]', '');
   await expectText(panel, '[aria-label="Matching actions"]', HISTORY_SIZE.toLocaleString());
-  return { firstPageMs, filterMs, ...(await exportsAndReads(panel, dir)) };
+  const figures = await exportsAndReads(panel, dir);
+  return { firstPageMs, filterMs, ...figures, chained: await chainedExports(panel, figures.quiet) };
+}
+
+const CHAINED_FORMATS = ['ndjson', 'json'];
+
+/** The same history with three chain links on every record, exported as before: the chain's share of an export. */
+async function chainedExports(panel, quiet) {
+  log('the same 100k with their hash-chain links: NDJSON and JSON again');
+  await panel.evaluate(addChainLinks);
+  const runs = Object.fromEntries(CHAINED_FORMATS.map((format) => [format, []]));
+  for (let round = 0; round < EXPORT_ROUNDS; round++) {
+    for (const format of rotated(CHAINED_FORMATS, round)) runs[format].push(await exportAndCheck(panel, format));
+  }
+  return Object.fromEntries(CHAINED_FORMATS.map((format) => [format, { ms: median(runs[format]), ratio: median(runs[format]) / quiet[format].median }]));
 }
 
 async function expectText(page, selector, start) {
@@ -636,7 +651,7 @@ async function launcherColdStarts() {
 }
 
 /** `--only loads,history`: a subset of the sections, for working on one figure. */
-const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'agent', 'team', 'history', 'launcher'];
+const SECTIONS = ['loads', 'unguarded', 'requests', 'person', 'latency', 'agent', 'chain', 'team', 'history', 'launcher'];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : SECTIONS;
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only: no section "${name}" (sections: ${SECTIONS.join(', ')})`);
 const runs = (section) => only.includes(section);
@@ -801,6 +816,11 @@ async function main() {
       });
     });
 
+    await section('chain', async () => {
+      log('the hash chain on the hold path: the links a held action\'s writes add');
+      results.chainCostPerHeldActionUs = round(await chainCostPerHeldActionUs(), 1);
+    });
+
     await section('team', async () => {
       log('team review: held in one browser to the card in another\'s panel, and a fleet of 50 agent browsers');
       const reviewer = await launch([resolve(EXTENSION_DIR)]);
@@ -844,7 +864,10 @@ async function main() {
         history100kReadAllMs: round(quiet.read.median, 0),
         history100kExportCsvVsReadAll: round(quiet.csv.median / quiet.read.median, 2),
         history100kPeakHeapMb: round(history.peakHeapMb, 1),
+        history100kExportNdjsonChainedVsUnchained: round(history.chained.ndjson.ratio, 3),
+        history100kExportJsonChainedVsUnchained: round(history.chained.json.ratio, 3),
       });
+      details.chainedExportMs = { ndjson: round(history.chained.ndjson.ms, 0), json: round(history.chained.json.ms, 0) };
       details.exportMs = Object.fromEntries(Object.entries(quiet).map(([name, figures]) => [name, spreadText(figures)]));
       details.exportBesideBusyProcessMs = Object.fromEntries(Object.entries(busy).map(([name, figures]) => [name, spreadText(figures)]));
     });
@@ -900,6 +923,9 @@ const TARGETS = {
   history100kExportNdjsonBusyMs: ['<=', 3000],
   history100kExportJsonBusyMs: ['<=', 3000],
   history100kPeakHeapMb: ['<=', 150],
+  history100kExportNdjsonChainedVsUnchained: ['<=', 1.1],
+  history100kExportJsonChainedVsUnchained: ['<=', 1.1],
+  chainCostPerHeldActionUs: ['<=', 3100],
   burstLost: ['=', 0],
   launcherColdStartMs: ['<=', 3000],
   contentScriptBytesGz: ['<=', CONTENT_SCRIPT_BUDGET_GZ],

@@ -100,9 +100,18 @@ describe('the hash chain', () => {
   it('a rewritten chain does not follow its signed head', async () => {
     const { store, broker } = await history();
     const text = await exported(store, broker);
-    const rows = rowsOf(text) as { chain: { seq: number; prev: string }[] }[];
+    const rows = rowsOf(text) as { chain: { seq: number; prev: string; digest: string }[] }[];
     rows[2]!.chain.at(-1)!.prev = 'forged';
-    expect((await verifyExport(withRows(text, rows))).problems.map((problem) => problem.what).join(' ')).toMatch(/does not hash to what it says/);
+    expect((await verifyExport(withRows(text, rows))).problems.map((problem) => problem.what).join(' ')).toMatch(/does not follow seq \d+ .*: the chain was rewritten/);
+    // A link's digest rewritten to match an edited row: the next link, or the signed head, no longer follows.
+    const edited = rowsOf(text) as Record<string, unknown>[] & { chain: { digest: string }[] }[];
+    const { rowDigest } = await import('@/lib/db/chain');
+    const target = edited[0]! as { label: string; chain: { digest: string }[] };
+    target.label = 'Order 99';
+    target.chain.at(-1)!.digest = rowDigest(target as unknown as Record<string, unknown>);
+    const report = await verifyExport(withRows(text, edited));
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((problem) => problem.what).join(' ')).toMatch(/not the signed head|does not follow/);
   });
 
   it('after retention and Clear history, a pruned log still verifies from its signed checkpoint', async () => {

@@ -110,13 +110,17 @@ describe('team review between brokers, over a real nats-server', () => {
     const connection = await wsconnect({ servers: server.wsUrl, ...REVIEWER });
     try {
       const consumer = await jetstream(connection).consumers.get(LOG_STREAM, { filter_subjects: logSubject(ci.name) });
-      const events: { id: string; outcome: string; reviewer?: { name: string } }[] = [];
+      const events: { id: string; outcome: string; reviewer?: { name: string }; chain?: { seq: number; hash: string }[] }[] = [];
       for await (const message of await consumer.fetch({ max_messages: 10, expires: 1000 })) events.push(message.json());
       // Held, then decided (a sync may also catch the approval before its delivery was stored).
       const outcomes = events.map((event) => [event.id, event.outcome, event.reviewer?.name]);
       expect(outcomes[0]).toEqual([action.id, 'pending', undefined]);
       expect(outcomes.at(-1)).toEqual([action.id, 'approved', desk.name]);
       expect(outcomes.length).toBeLessThanOrEqual(3);
+      // The stream carries the history's hash chain: each event with the links so far.
+      const lastLinks = events.at(-1)!.chain!;
+      expect(lastLinks.length).toBeGreaterThan(events[0]!.chain!.length);
+      expect(lastLinks.at(-1)).toEqual((await ci.store.get(action.id))!.chain!.at(-1));
     } finally {
       await connection.close();
     }
