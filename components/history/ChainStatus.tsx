@@ -7,11 +7,11 @@ import { PageText } from '../PageText';
 /** The loaded entries checked against the hash chain: a quiet mark when they hold, an alert when not. */
 export function ChainStatus({ pages }: { pages: ReadonlyMap<number, ActionRecord[]> }) {
   const check = useMemo(() => checkRecords([...pages.values()].flat()), [pages]);
-  if (check.broken.length) {
-    const [first] = check.broken;
+  if (check.altered.length) {
+    const [first] = check.altered;
     return (
       <p className="banner" role="alert">
-        {t('history.chainBroken', check.broken.length)} <PageText text={first!.label} /> ({t(`history.chain.${first!.what}`)})
+        {t('history.chainBroken', check.altered.length)} <PageText text={first!.label} /> ({t('history.chain.altered')})
       </p>
     );
   }

@@ -13,16 +13,13 @@ export const CHAIN_VERSION = 'countersign-chain/1';
 /** The `prev` of the first link ever made in a browser. */
 export const GENESIS = 'genesis';
 
-/** A link's own hash is not kept: anyone recomputes it (`hashOfLink`), which keeps every row shorter. */
-export interface ChainLink {
-  seq: number;
-  /** When the change was written (ms since the epoch). */
-  at: number;
-  /** SHA-256 of the action's exported form after the change (RFC 8785 JSON, without `chain` and `screenshot`). */
-  digest: string;
-  /** The hash of the link before it in the chain (of whichever action), or `genesis`. */
-  prev: string;
-}
+/**
+ * One change: its sequence number, when it was written (ms since the epoch) and the SHA-256 of
+ * the action's exported form after it (RFC 8785 JSON, without `chain` and `screenshot`). Short,
+ * since every row carries its links: the link's hash and the one before it are recomputed by
+ * whoever checks, from the links in order.
+ */
+export type ChainLink = [seq: number, at: number, digest: string];
 
 export interface ChainHead {
   seq: number;
@@ -65,21 +62,18 @@ export function rowDigest(row: Record<string, unknown>): string {
   return hashOf(chainedForm(row));
 }
 
+/** The chain's hash after a link: over the hash before it, the link and the action it belongs to. */
 export function linkHash(seq: number, at: number, id: string, digest: string, prev: string): string {
   return hashOf([CHAIN_VERSION, seq, at, id, digest, prev]);
 }
 
-/** The hash of one action's link: what the next link's `prev` names. */
-export const hashOfLink = (link: ChainLink, id: string) => linkHash(link.seq, link.at, id, link.digest, link.prev);
-
 /** The record with its next link, or as it is when its exported form did not change. */
 export function linked(record: ActionRecord, head: ChainHead | null, at: number): { record: ActionRecord; head: ChainHead | null } {
   const digest = stateDigest(record);
-  if (record.chain?.at(-1)?.digest === digest) return { record, head };
+  if (record.chain?.at(-1)?.[2] === digest) return { record, head };
   const seq = (head?.seq ?? 0) + 1;
-  const prev = head?.hash ?? GENESIS;
-  const hash = linkHash(seq, at, record.id, digest, prev);
-  return { record: { ...record, chain: [...(record.chain ?? []), { seq, at, digest, prev }] }, head: { seq, hash } };
+  const hash = linkHash(seq, at, record.id, digest, head?.hash ?? GENESIS);
+  return { record: { ...record, chain: [...(record.chain ?? []), [seq, at, digest]] }, head: { seq, hash } };
 }
 
 /** The bytes a checkpoint's signature covers. */
@@ -109,26 +103,20 @@ export interface RecordsCheck {
   verified: number;
   /** Held before the chain began: no links to check. */
   unchained: number;
-  broken: { id: string; label: string; what: 'altered' | 'rewritten' }[];
+  /** Entries whose content is not what their last link recorded. */
+  altered: { id: string; label: string }[];
 }
 
 /**
- * The History view's check of what it has loaded: each record's links hash to what they say and
- * its last link is its content now; links that follow each other among them name the one before.
+ * The History view's check of what it has loaded: each record's content is what its last link
+ * recorded. (That the links run unbroken to a signed head, `countersign verify` checks on an export.)
  */
 export function checkRecords(records: readonly ActionRecord[]): RecordsCheck {
-  const check: RecordsCheck = { verified: 0, unchained: 0, broken: [] };
-  const hashes = new Map<number, string>();
-  for (const record of records) for (const link of record.chain ?? []) hashes.set(link.seq, hashOfLink(link, record.id));
+  const check: RecordsCheck = { verified: 0, unchained: 0, altered: [] };
   for (const record of records) {
-    const chain = record.chain ?? [];
-    if (!chain.length) {
-      check.unchained++;
-      continue;
-    }
-    const rewritten = chain.some((link) => hashes.has(link.seq - 1) && hashes.get(link.seq - 1) !== link.prev);
-    if (rewritten) check.broken.push({ id: record.id, label: record.label, what: 'rewritten' });
-    else if (chain.at(-1)!.digest !== stateDigest(record)) check.broken.push({ id: record.id, label: record.label, what: 'altered' });
+    const last = record.chain?.at(-1);
+    if (!last) check.unchained++;
+    else if (last[2] !== stateDigest(record)) check.altered.push({ id: record.id, label: record.label });
     else check.verified++;
   }
   return check;
