@@ -50,6 +50,8 @@ export interface ExportedAction {
   alsoSends?: { method: string; url: string; fields: { name: string; label: string; type: string; value: string }[] }[];
   /** What proves who decided: a passkey answer or a team reviewer's signature (`countersign verify` checks it). */
   proof?: DecisionProof;
+  /** When an approval reached the page, which replayed the action: a change the chain records. */
+  deliveredAt?: string;
   /** The hash chain's links for this action's changes (lib/db/chain.ts). */
   chain?: ChainLink[];
   screenshot?: string;
@@ -126,6 +128,7 @@ export function exportedAction(record: ActionRecord): ExportedAction {
     ...(record.deliverTo ? { deliverTo: record.deliverTo } : {}),
     ...(record.alsoSends?.length ? { alsoSends: record.alsoSends } : {}),
     ...(record.proof ? { proof: record.proof } : {}),
+    ...(record.deliveredAt !== undefined ? { deliveredAt: new Date(record.deliveredAt).toISOString() } : {}),
     ...(record.chain?.length ? { chain: record.chain } : {}),
   };
 }
