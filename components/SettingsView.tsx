@@ -13,6 +13,7 @@ import { TeamSettings } from './TeamSettings';
 import { AgentSettings } from './AgentSettings';
 import { NumberSetting } from './NumberSetting';
 import { LogKey } from './LogKey';
+import { WebhookSettings } from './WebhookSettings';
 
 type Change = Partial<Omit<Settings, 'silencedSuggestions' | 'silencedEndpoints'>>;
 
@@ -106,6 +107,7 @@ export function SettingsView() {
       )}
       <AgentSettings settings={settings} save={save} />
       <LogKey />
+      <WebhookSettings settings={settings} />
       {error && <p role="alert">{error}</p>}
       <TeamSettings />
       {tab && (

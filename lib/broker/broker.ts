@@ -34,6 +34,7 @@ import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
 import { approvesSomething, Questions } from './questions';
 import { LogKey } from './log-key';
+import { NOTICE_TIMER, WaitingNotices } from './waiting-notices';
 import type { PasskeyCheck, PasskeyProof } from './passkey';
 import { RuleBook } from './rulebook';
 import { TeamBridge } from './team';
@@ -85,6 +86,10 @@ export interface BrokerPlatform {
   managedPasskeyScopes(): Promise<unknown>;
   /** The administrator's team review settings (`storage.managed`). */
   managedTeam(): Promise<unknown>;
+  /** The administrator's webhook for actions that wait (`storage.managed`). */
+  managedWebhook(): Promise<unknown>;
+  /** A POST from the worker (a webhook); a network failure rejects. */
+  post(url: string, init: RequestInit): Promise<{ ok: boolean; status: number }>;
   /** A durable timer (it must survive the worker sleeping); the same name replaces it. */
   setTimer(name: string, when: number): void;
   newId(): string;
@@ -126,6 +131,7 @@ export class Broker {
   readonly team: TeamBridge;
   readonly questions: Questions;
   readonly logKey: LogKey;
+  readonly notices: WaitingNotices;
 
   constructor(
     private readonly store: ActionStore,
@@ -143,6 +149,7 @@ export class Broker {
     });
     this.fatigue = new FatigueMonitor(store, () => platform.now());
     this.logKey = new LogKey(store, () => platform.now());
+    this.notices = new WaitingNotices(store, platform, () => this.changed());
     this.lifecycle = new Lifecycle(store, platform, () => this.changed(), this.logKey);
     this.debuggers = new DebuggerWatch(
       () => platform.debuggerTabs(),
@@ -159,6 +166,7 @@ export class Broker {
       withAgentContext: (record) => this.withAgentContext(record),
       isFlooding: (record, limit) => this.isFlooding(record, limit),
       armTimeout: (record, settings) => this.lifecycle.armTimeout(record, settings),
+      armNotice: (record) => void this.notices.arm(record).catch(() => undefined),
       gate: async (record, approving) => this.gate(record, 'answer', undefined, approving),
       claim: (id) => this.team.claim(id, 'approve'),
       noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
@@ -399,6 +407,7 @@ export class Broker {
     this.changed();
     // A card of its own: one joining another's card or a paused tab's adds nothing to look at.
     if (settings.notifications && !leader && !paused) void this.platform.notifyHeld(record).catch(() => undefined);
+    if (!leader && !paused) void this.notices.arm(record).catch(() => undefined);
     void this.prune();
     return { status: 'held' };
   }
@@ -499,6 +508,7 @@ export class Broker {
   /** A timer fired: a pending action timed out, or a grant ran out. */
   async onTimer(name: string): Promise<void> {
     if (name.startsWith(TIMEOUT_TIMER)) await this.lifecycle.expire(name.slice(TIMEOUT_TIMER.length));
+    if (name.startsWith(NOTICE_TIMER)) await this.notices.onTimer(name);
     if (name.startsWith(GRANT_TIMER) && (await this.rules.expireGrant(name.slice(GRANT_TIMER.length)))) this.changed();
   }
 

@@ -9,6 +9,8 @@ const ARMED_KEY = 'armedTabs';
 
 // Chrome clamps alarms to 30 s; an in-worker timer gives precision, the alarm durability.
 const ALARM_FLOOR_MS = 30_000;
+/** A webhook that has not answered by then has failed; the post is tried again later. */
+const POST_TIMEOUT_MS = 10_000;
 
 type RequestDetails = Parameters<Parameters<typeof extensionBrowser.webRequest.onBeforeRequest.addListener>[0]>[0];
 
@@ -75,6 +77,13 @@ export function browserPlatform(
     },
     async managedTeam() {
       return (await browser.storage.managed.get('team')).team;
+    },
+    async managedWebhook() {
+      return (await browser.storage.managed.get('webhook')).webhook;
+    },
+    async post(url, init) {
+      const reply = await fetch(url, { ...init, signal: AbortSignal.timeout(POST_TIMEOUT_MS), credentials: 'omit', redirect: 'error' });
+      return { ok: reply.ok, status: reply.status };
     },
     extensionId: browser.runtime.id,
     async extensionPagesDriven() {

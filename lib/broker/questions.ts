@@ -45,6 +45,8 @@ export interface QuestionDeps {
   withAgentContext(record: ActionRecord): Promise<ActionRecord>;
   isFlooding(record: ActionRecord, limit: number): Promise<boolean>;
   armTimeout(record: ActionRecord, settings: Settings): void;
+  /** The webhook's post, should it wait too long. */
+  armNotice(record: ActionRecord): void;
   /** The approval gate, on the answer path: the dwell always, the fatigue pause for an answer that approves. */
   gate(record: ActionRecord, approving: boolean): Promise<DecideReply>;
   noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
@@ -98,6 +100,7 @@ export class Questions {
     this.deps.armTimeout(record, settings);
     this.deps.changed();
     if (settings.notifications && !paused) void platform.notifyHeld(record).catch(() => undefined);
+    if (!paused) this.deps.armNotice(record);
     return { question: record.id };
   }
 

@@ -26,6 +26,10 @@ const PANEL_HANDLERS = {
   'clear-history': (broker) => broker.clearHistory(),
   'export-audit': (broker) => broker.exportAudit(),
   'log-key': async (broker) => ({ publicKey: await broker.logKey.publicKey() }),
+  'webhook-status': async (broker) => {
+    const { managed, problem } = await broker.notices.settings();
+    return { managed, problem, last: await broker.notices.status() };
+  },
   'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
   'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
   decide: (broker, decision) => broker.decideFromPanel(decision),

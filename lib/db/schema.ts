@@ -2,6 +2,7 @@ import type { DBSchema } from 'idb';
 import type { AgentConfidence, AgentQuestion, AgentTask, FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
+import type { WebhookSettings } from '@/lib/policy/webhook';
 import type { Outcome } from './outcome';
 import type { ChainLink } from './chain';
 import type { GuardMode } from '@/lib/detect/signals';
@@ -169,6 +170,8 @@ export interface Settings {
   notifications: boolean;
   /** While the agent's stated confidence is below this (0 to 1), its actions ask even under a rule. */
   confidenceThreshold: number;
+  /** Where to post when an action waits too long (lib/policy/webhook.ts); null: nowhere. */
+  webhook: WebhookSettings | null;
 }
 
 /** `devtools`: approvals from a panel that a DevTools-protocol client is attached to. */
@@ -208,6 +211,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fatiguePauseSeconds: 10,
   passkeyFor: ['high-risk', 'devtools'],
   confidenceThreshold: 0.5,
+  webhook: null,
 };
 
 export interface CountersignSchema extends DBSchema {

@@ -1,6 +1,7 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { AgentConfidence, AgentTask } from '@/lib/actions/types';
 import type { Rule } from '@/lib/policy/rules';
+import type { WebhookStatus } from '@/lib/policy/webhook';
 import type { ActionRecord, ChannelRefusal, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
@@ -321,5 +322,14 @@ export class ActionStore {
 
   async saveLogKey(key: TeamSigningKey): Promise<void> {
     await this.db.put('settings', key, 'logKey');
+  }
+
+  /** What the last waiting-action post did, for Settings. */
+  async webhookStatus(): Promise<WebhookStatus | null> {
+    return ((await this.db.get('settings', 'webhookStatus')) as WebhookStatus | undefined) ?? null;
+  }
+
+  async saveWebhookStatus(status: WebhookStatus): Promise<void> {
+    await this.db.put('settings', status, 'webhookStatus');
   }
 }

@@ -4,6 +4,7 @@ import { GUARD_MODES, type TabGuard } from '@/lib/detect/signals';
 import { PASSKEY_SCOPES, type PasskeyScope, type Settings } from '@/lib/db/schema';
 import { KINDS, type Rule, type RuleSpec } from '@/lib/policy/rules';
 import type { RulesFile } from '@/lib/policy/rules-file';
+import { webhookSettings, type WebhookStatus } from '@/lib/policy/webhook';
 import type { ExportAudit } from '@/lib/db/chain';
 import { answer, assertion, fieldEdits, isJsonData, LIMITS, nonEmpty, registration, text, verdict, whole } from './schemas';
 import { joinedRequest, proposedAction } from './validate';
@@ -36,6 +37,7 @@ const settingsChange = v.strictObject({
   fatigueCount: v.exactOptional(whole(2, 10_000)),
   fatigueDwellMs: v.exactOptional(whole(0, 60_000)),
   confidenceThreshold: v.exactOptional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1))),
+  webhook: v.exactOptional(v.nullable(webhookSettings)),
   fatiguePauseSeconds: v.exactOptional(whole(1, 600)),
   defaultThreshold: v.exactOptional(
     v.object({
@@ -60,6 +62,7 @@ export const PANEL_MESSAGES = {
   'clear-history': message('clear-history', {}),
   'export-audit': message('export-audit', {}),
   'log-key': message('log-key', {}),
+  'webhook-status': message('webhook-status', {}),
   'silence-endpoint': message('silence-endpoint', { id: actionId }),
   'unsilence-endpoint': message('unsilence-endpoint', { key: text(1000) }),
   decide: message('decide', {
@@ -133,6 +136,7 @@ export interface PanelReplies {
   'clear-history': { removed: number };
   'export-audit': ExportAudit;
   'log-key': { publicKey: string };
+  'webhook-status': { managed: boolean; problem: string | null; last: WebhookStatus | null };
   'silence-endpoint': DecideReply;
   'unsilence-endpoint': DecideReply;
   decide: DecideReply;

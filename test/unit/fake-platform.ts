@@ -36,6 +36,15 @@ export class FakePlatform implements BrokerPlatform {
   managedTeamPolicy: unknown = undefined;
   managedPasskeyScopes = async () => this.managedPasskey;
   managedTeam = async () => this.managedTeamPolicy;
+  managedWebhookPolicy: unknown = undefined;
+  managedWebhook = async () => this.managedWebhookPolicy;
+  /** Posts made (webhooks), and what the receiver answers. */
+  posts: { url: string; init: RequestInit }[] = [];
+  postAnswer: () => { ok: boolean; status: number } = () => ({ ok: true, status: 200 });
+  post = async (url: string, init: RequestInit) => {
+    this.posts.push({ url, init });
+    return this.postAnswer();
+  };
   ids = 0;
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
