@@ -1,6 +1,6 @@
 import type { browser as extensionBrowser } from 'wxt/browser';
 import type { PanelEvent, TabMessage } from '@/lib/messaging/protocol';
-import type { BrokerPlatform } from './broker';
+import type { BrokerPlatform } from './platform';
 import type { ObservedRequest } from './request-log';
 import { heldNotification, notificationId } from './notification';
 import { redact } from './redact';

@@ -1,7 +1,7 @@
 import type { Checkpoint } from '@/lib/db/chain';
 import type { ActionRecord, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
-import type { BrokerPlatform } from './broker';
+import type { BrokerPlatform } from './platform';
 import { FreshRead } from './fresh';
 import type { LogKey } from './log-key';
 

@@ -4,7 +4,7 @@ import type { ActionRecord, DecisionProof, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { originOf } from '@/lib/policy/risk';
-import type { BrokerPlatform } from './broker';
+import type { BrokerPlatform } from './platform';
 
 // The agent's questions to the person: asked on its channel, shown in the Queue, answered in
 // the panel, and waited for by the agent. A question is a record like an action (kind

@@ -12,7 +12,8 @@ import {
   type Refusal,
 } from '@/lib/messaging/messages';
 import type { SenderInfo } from '@/lib/messaging/senders';
-import type { Broker, Origin } from './broker';
+import type { Broker } from './broker';
+import type { Origin } from './platform';
 
 /** Messages refused by validation, by origin; each answered with a typed refusal. */
 export const dropped = { panel: 0, content: 0, agent: 0 };

@@ -1,7 +1,7 @@
 import type { ActionRecord } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import { readManagedWebhook, RETRY_DELAYS_MS, webhookRequest, type WebhookSettings, type WebhookStatus } from '@/lib/policy/webhook';
-import type { BrokerPlatform } from './broker';
+import type { BrokerPlatform } from './platform';
 
 export const NOTICE_TIMER = 'notice:';
 
