@@ -18,3 +18,10 @@ export interface TeamServer {
   close(): Promise<void>;
 }
 export function startTeamServer(options?: { nkeys?: string[]; operator?: OperatorTrust }): Promise<TeamServer>;
+export interface TeamCluster {
+  nodes: TeamServer[];
+  wsUrls: string[];
+  close(): Promise<unknown>;
+}
+/** `size` nodes on loopback, routed to each other, JetStream ready. */
+export function startTeamCluster(size?: number): Promise<TeamCluster>;

@@ -16,7 +16,7 @@ export const TEAM_CONFIG = resolve(import.meta.dirname, '../team/nats-server.con
  * auth instead of the users (creds files): the operator's JWT, the system account and the
  * accounts' JWTs by public key.
  */
-export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [], operator } = {}) {
+export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [], operator, cluster } = {}) {
   let text = readFileSync(TEAM_CONFIG, 'utf8')
     .replace(/^listen: 127\.0\.0\.1:\d+$/m, `listen: 127.0.0.1:${port}`)
     .replace(/^ {2}listen: 127\.0\.0\.1:\d+$/m, `  listen: 127.0.0.1:${wsPort}`)
@@ -25,6 +25,11 @@ export function teamConfig({ port = 4222, wsPort = 4280, nkeys = [], operator } 
     const preload = Object.entries(operator.accounts).map(([account, jwt]) => `  ${account}: ${jwt}`);
     const trust = [`operator: ${operator.jwt}`, `system_account: ${operator.systemAccount}`, 'resolver: MEMORY', 'resolver_preload: {', ...preload, '}'];
     text = text.replace(/^authorization \{[\s\S]*?^\}$/m, trust.join('\n'));
+  }
+  if (cluster) {
+    // A node of a loopback cluster: JetStream replicates across the nodes it names in `routes`.
+    const routes = cluster.routes.map((route) => `    nats-route://127.0.0.1:${route}`);
+    text += ['', `server_name: ${cluster.name}`, 'cluster {', '  name: countersign', `  listen: 127.0.0.1:${cluster.port}`, '  routes: [', ...routes, '  ]', '}', ''].join('\n');
   }
   const file = join(mkdtempSync(join(tmpdir(), 'countersign-nats-')), 'nats-server.conf');
   writeFileSync(file, text);
@@ -52,9 +57,9 @@ async function freePort() {
  * A nats-server with the committed configuration on free ports and its own JetStream data, for
  * tests and the bench: `stop` keeps the data for a `start` again, `close` removes it.
  */
-export async function startTeamServer({ nkeys = [], operator } = {}) {
-  const [port, wsPort] = [await freePort(), await freePort()];
-  const config = teamConfig({ port, wsPort, nkeys, operator });
+export async function startTeamServer({ nkeys = [], operator, cluster } = {}) {
+  const [port, wsPort] = [cluster?.clientPort ?? (await freePort()), await freePort()];
+  const config = teamConfig({ port, wsPort, nkeys, operator, cluster });
   const store = mkdtempSync(join(tmpdir(), 'countersign-jetstream-'));
   const binary = findNatsServer();
   let child = null;
@@ -84,7 +89,7 @@ export async function startTeamServer({ nkeys = [], operator } = {}) {
     await exited;
   }
 
-  await start();
+  if (!cluster?.deferStart) await start();
   return {
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     natsUrl: `nats://127.0.0.1:${port}`,
@@ -97,14 +102,58 @@ export async function startTeamServer({ nkeys = [], operator } = {}) {
   };
 }
 
+/**
+ * `size` nodes on loopback, routed to each other, JetStream on each: a cluster, for tests and
+ * `npm run team:server -- --cluster 3`. The nodes start together (JetStream waits for a quorum).
+ */
+export async function startTeamCluster(size = 3) {
+  const clusterPorts = await Promise.all(Array.from({ length: size }, freePort));
+  const nodes = await Promise.all(
+    clusterPorts.map((port, index) =>
+      startTeamServer({ cluster: { name: `countersign-${index + 1}`, port, routes: clusterPorts.filter((other) => other !== port), deferStart: true } }),
+    ),
+  );
+  await Promise.all(nodes.map((node) => node.start()));
+  await jetStreamReady(nodes[0].wsUrl);
+  return {
+    nodes,
+    wsUrls: nodes.map((node) => node.wsUrl),
+    close: () => Promise.all(nodes.map((node) => node.close())),
+  };
+}
+
+/** A cluster's JetStream answers once its nodes have elected a leader: until then, ask again. */
+async function jetStreamReady(wsUrl) {
+  const { wsconnect } = await import('@nats-io/nats-core');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const connection = await wsconnect({ servers: wsUrl, user: 'agent', pass: 'agent-local' });
+  try {
+    for (let tries = 0; ; tries++) {
+      try {
+        await jetstreamManager(connection, { timeout: 1000 });
+        return;
+      } catch (error) {
+        if (tries >= 30) throw new Error(`the cluster's JetStream did not answer: ${error.message}`, { cause: error });
+        await new Promise((done) => setTimeout(done, 500));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'ws-port': { type: 'string' }, store: { type: 'string' } },
+    options: { port: { type: 'string' }, 'ws-port': { type: 'string' }, store: { type: 'string' }, cluster: { type: 'string' } },
   });
   const port = Number(values.port ?? 4222);
   const wsPort = Number(values['ws-port'] ?? 4280);
   const store = resolve(values.store ?? join(homedir(), '.countersign', 'team-data'));
-  mkdirSync(store, { recursive: true });
+  const size = Number(values.cluster ?? 1);
+  if (!Number.isInteger(size) || size < 1 || size > 9) {
+    console.error('--cluster takes the number of nodes, 1 to 9');
+    process.exit(1);
+  }
   let server;
   try {
     server = findNatsServer();
@@ -112,12 +161,21 @@ async function main() {
     console.error(error.message);
     process.exit(1);
   }
-  const child = spawn(server, ['-c', teamConfig({ port, wsPort }), '-sd', store], { stdio: ['ignore', 'inherit', 'inherit'] });
-  console.log(`Team server: ws://127.0.0.1:${wsPort} (extension), nats://127.0.0.1:${port} (CLI and log shippers)`);
+  // Node i listens on the given ports plus i; in a cluster, routes on 6222 plus i.
+  const nodes = Array.from({ length: size }, (_, index) => ({ port: port + index, wsPort: wsPort + index, clusterPort: 6222 + index }));
+  const children = nodes.map((node, index) => {
+    const cluster = size > 1 ? { name: `countersign-${index + 1}`, port: node.clusterPort, routes: nodes.filter((other) => other !== node).map((other) => other.clusterPort) } : undefined;
+    const data = size > 1 ? join(store, `node-${index + 1}`) : store;
+    mkdirSync(data, { recursive: true });
+    return spawn(server, ['-c', teamConfig({ port: node.port, wsPort: node.wsPort, cluster }), '-sd', data], { stdio: ['ignore', 'inherit', 'inherit'] });
+  });
+  const wsUrls = nodes.map((node) => `ws://127.0.0.1:${node.wsPort}`);
+  console.log(`Team server${size > 1 ? ` (a cluster of ${size}; give the extension all of them)` : ''}: ${wsUrls.join(',')} (extension), ${nodes.map((node) => `nats://127.0.0.1:${node.port}`).join(',')} (CLI and log shippers)`);
   console.log('Users: agent / agent-local for agent browsers, reviewer / reviewer-local for reviewers.');
   console.log(`JetStream data: ${store}. Ctrl+C stops it.`);
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill('SIGTERM'));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => children.forEach((child) => child.kill('SIGTERM')));
+  let running = children.length;
+  for (const child of children) child.on('exit', (code) => --running === 0 && process.exit(code ?? 0));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

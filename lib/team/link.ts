@@ -9,7 +9,7 @@ import { entryKey, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry
 import { ensureLogStream, LogPublisher } from './log';
 import { TeamQueue } from './queue';
 import { AgentRelay, type AgentSide } from './relay';
-import { actsAsAgent, actsAsReviewer, teamProblem, type TeamSettings } from './settings';
+import { actsAsAgent, actsAsReviewer, serverList, teamProblem, type TeamSettings } from './settings';
 import { signDecision } from './signing';
 
 export const SCREENSHOT_BUCKET = 'countersign_screenshots';
@@ -17,6 +17,11 @@ export const SCREENSHOT_BUCKET = 'countersign_screenshots';
 const ENTRY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A local decision waits this long for the queue before going ahead without it. */
 const CLAIM_WAIT_MS = 1500;
+/** A sync pass that has not finished by then is taken for stuck, and tried again after SYNC_RETRY_MS. */
+const SYNC_PASS_MS = 10_000;
+const SYNC_RETRY_MS = 1000;
+/** Opening the queue failed on a live connection: try again after this long. */
+const RESTART_MS = 2000;
 /** Queue updates within this time reach the panels as one change. */
 const CHANGE_BATCH_MS = 16;
 
@@ -95,6 +100,8 @@ export class TeamLink {
   private syncing = false;
   private changeTimer?: ReturnType<typeof setTimeout>;
   private syncAgain = false;
+  /** Which sync is current: one left behind by a reconnect ends without touching the state. */
+  private syncRun = 0;
 
   constructor(private readonly host: TeamHost) {}
 
@@ -122,7 +129,7 @@ export class TeamLink {
     let connection: NatsConnection;
     try {
       connection = await wsconnect({
-        servers: team.url,
+        servers: serverList(team.url),
         name: `countersign ${team.browserName}`,
         waitOnFirstConnect: true,
         reconnect: true,
@@ -145,7 +152,9 @@ export class TeamLink {
     for await (const status of connection.status()) {
       if (generation !== this.generation) return;
       if (status.type === 'disconnect') this.setState('offline');
-      if (status.type === 'reconnect') await this.start(this.settings!, connection, generation);
+      // A cluster that lost a node may have lost the watches' consumers with it (they live on
+      // one node): open the queue afresh, as after a reconnect.
+      if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) await this.start(this.settings!, connection, generation);
     }
   }
 
@@ -154,12 +163,13 @@ export class TeamLink {
     try {
       this.stopWatches();
       const js = jetstream(connection);
-      const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS });
+      const replicas = replicasFor(connection);
+      const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS, replicas });
       this.queue = new TeamQueue(kv);
-      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS) });
+      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
       if (actsAsAgent(team)) {
         this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), this.host.agent);
-        await ensureLogStream(await jetstreamManager(connection));
+        await ensureLogStream(await jetstreamManager(connection), replicas);
         this.log = new LogPublisher(js, team.browserName);
         this.stopWatching.push(
           await this.queue.watch(team.browserName, (key, read) => {
@@ -175,11 +185,17 @@ export class TeamLink {
       if (generation !== this.generation) return;
       this.problem = null;
       this.setState('online');
+      // A sync cut off by the lost connection may never settle (a key listing waits on its old
+      // consumer): leave it behind, and sync afresh on the new connection.
+      this.syncRun++;
+      this.syncing = false;
       this.sync();
     } catch (error) {
       if (generation !== this.generation) return;
       this.problem = `The team queue could not be opened: ${messageOf(error)}`;
       this.setState('offline');
+      // On a cluster that just lost a node, the queue's stream elects a new leader: try again.
+      if (!connection.isClosed()) setTimeout(() => generation === this.generation && void this.start(team, connection, generation), RESTART_MS);
     }
   }
 
@@ -214,21 +230,32 @@ export class TeamLink {
       return;
     }
     this.syncing = true;
+    const run = ++this.syncRun;
     void (async () => {
       do {
         this.syncAgain = false;
         try {
-          // Pictures first: a reviewer who sees the entry can fetch its picture at once.
-          const cards = await this.host.agent.pendingCards();
-          await this.offerScreenshots(cards);
-          await this.relay!.sync(cards);
-          await this.publishLog();
+          await withTimeout(this.syncPass(), SYNC_PASS_MS);
         } catch {
-          // Offline mid-way: the reconnect syncs again.
+          // Offline mid-way (the reconnect syncs again), or a pass that hangs on a node that
+          // went away: leave it behind and try again shortly.
+          if (run !== this.syncRun) return;
+          this.syncRun++;
+          this.syncing = false;
+          setTimeout(() => this.sync(), SYNC_RETRY_MS);
+          return;
         }
-      } while (this.syncAgain && this.state === 'online');
-      this.syncing = false;
+      } while (this.syncAgain && this.state === 'online' && run === this.syncRun);
+      if (run === this.syncRun) this.syncing = false;
     })();
+  }
+
+  /** Pictures first (a reviewer who sees the entry can fetch its picture at once), then the entries, then the log. */
+  private async syncPass(): Promise<void> {
+    const cards = await this.host.agent.pendingCards();
+    await this.offerScreenshots(cards);
+    await this.relay!.sync(cards);
+    await this.publishLog();
   }
 
   private async offerScreenshots(cards: TeamCard[]): Promise<void> {
@@ -336,12 +363,24 @@ export class TeamLink {
   }
 }
 
+/** On a cluster, the queue, the pictures and the log keep three copies (fewer on a smaller cluster): a node may die. */
+function replicasFor(connection: NatsConnection): number {
+  const nodes = connection.info?.cluster ? (connection.info.connect_urls?.length ?? 1) : 1;
+  return Math.max(1, Math.min(3, nodes));
+}
+
 /** User and password, an nkey seed, or a creds file; nothing when the server needs none. */
 function credentials(team: TeamSettings): Partial<ConnectionOptions> {
   if (team.creds) return { authenticator: credsAuthenticator(new TextEncoder().encode(team.creds)) };
   if (team.nkeySeed) return { authenticator: nkeyAuthenticator(new TextEncoder().encode(team.nkeySeed)) };
   if (team.user) return { user: team.user, pass: team.password };
   return {};
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('timed out')), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function messageOf(error: unknown): string {

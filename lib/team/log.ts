@@ -7,12 +7,12 @@ import { exportedAction } from '@/lib/db/exported';
 export const LOG_STREAM = 'countersign_log';
 export const logSubject = (browser: string) => `countersign.log.${browser}`;
 
-export async function ensureLogStream(manager: JetStreamManager): Promise<void> {
+export async function ensureLogStream(manager: JetStreamManager, replicas = 1): Promise<void> {
   try {
     await manager.streams.info(LOG_STREAM);
   } catch {
     // A day's window: a browser restarted within it republishes recent changes, stored once.
-    await manager.streams.add({ name: LOG_STREAM, subjects: ['countersign.log.>'], duplicate_window: nanos(24 * 60 * 60 * 1000) });
+    await manager.streams.add({ name: LOG_STREAM, subjects: ['countersign.log.>'], duplicate_window: nanos(24 * 60 * 60 * 1000), num_replicas: replicas });
   }
 }
 

@@ -16,7 +16,10 @@ export interface TrustedReviewer {
 /** How this browser takes part in team review. Off by default: nothing leaves the machine. */
 export interface TeamSettings {
   enabled: boolean;
-  /** `wss://…`, or `ws://…` (acceptable on loopback or a private network only). */
+  /**
+   * `wss://…`, or `ws://…` (acceptable on loopback or a private network only); a cluster's
+   * nodes separated by commas, which the link fails over between.
+   */
   url: string;
   browserName: string;
   role: TeamRole;
@@ -48,10 +51,16 @@ const ED25519_KEY = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'a reviewe
 
 export const trustedReviewer = v.object({ name: text(200), key: ED25519_KEY });
 
+/** The addresses in a server setting: one, or a cluster's nodes separated by commas or spaces. */
+export const serverList = (url: string) => url.split(/[\s,]+/).filter(Boolean);
+
 const serverUrl = v.pipe(
   v.string(),
   v.maxLength(LIMITS.url),
-  v.check((url) => URL.canParse(url) && /^wss?:$/.test(new URL(url).protocol), 'the server address starts with wss:// or ws://'),
+  v.check(
+    (url) => serverList(url).length > 0 && serverList(url).every((one) => URL.canParse(one) && /^wss?:$/.test(new URL(one).protocol)),
+    'each server address starts with wss:// or ws://',
+  ),
 );
 
 /** Every field optional: the panel changes some, the administrator's policy sets some. */
@@ -81,7 +90,7 @@ export function readManagedTeam(value: unknown): { team?: TeamChange; problems: 
 export function teamProblem(team: TeamSettings): string | null {
   if (!team.enabled) return null;
   if (!BROWSER_NAME.test(team.browserName)) return 'Give this browser a name (letters, digits, _ and -) before turning team review on.';
-  if (!v.is(serverUrl, team.url)) return 'The server address starts with wss:// or ws://.';
+  if (!v.is(serverUrl, team.url)) return 'Each server address starts with wss:// or ws:// (several are separated by commas).';
   if (team.role !== 'reviewer' && team.trustedReviewers.length === 0) {
     return 'An agent browser needs at least one trusted reviewer key; without one no team decision could be accepted.';
   }
