@@ -9,31 +9,14 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { COSEALG, isoBase64URL } from '@simplewebauthn/server/helpers';
-import type { ActionRecord, PasskeyScope, StoredPasskey } from '@/lib/db/schema';
+import type { ActionRecord, PasskeyProof, PasskeyScope, StoredPasskey } from '@/lib/db/schema';
+export type { PasskeyProof } from '@/lib/db/schema';
 
 /** A challenge is answered within this time, once. */
 const CHALLENGE_TTL_MS = 2 * 60_000;
 
 /** What an answer is for: approving one action as the card showed it, or managing the key itself. */
 export type PasskeyPurpose = { kind: 'approve'; actionId: string; fingerprint: string } | { kind: 'manage' };
-
-/**
- * An approval's passkey answer as kept with the record: with the nonce its challenge was bound
- * from, anyone holding the public key can check later that it signed this very action.
- */
-export interface PasskeyProof {
-  /** The action's fingerprint the answer was bound to: a verifier recomputes it from the row. */
-  fingerprint?: string;
-  credentialId: string;
-  /** COSE public key, base64url. */
-  publicKey: string;
-  nonce: string;
-  rpID: string;
-  origin: string;
-  authenticatorData: string;
-  clientDataJSON: string;
-  signature: string;
-}
 
 export type PasskeyCheck = { ok: true; proof?: PasskeyProof } | { ok: false; error: string };
 

@@ -77,34 +77,49 @@ export interface ActionRecord extends ProposedAction {
   words?: string[];
 }
 
+/**
+ * An approval's passkey answer as kept with the record: with the nonce its challenge was bound
+ * from, anyone holding the public key can check later that it signed this very action.
+ */
+export interface PasskeyProof {
+  /** The action's fingerprint the answer was bound to: a verifier recomputes it from the row. */
+  fingerprint?: string;
+  credentialId: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  nonce: string;
+  rpID: string;
+  origin: string;
+  authenticatorData: string;
+  clientDataJSON: string;
+  signature: string;
+}
+
+/** What a team reviewer signs: one verdict on one action of one browser, as the card showed it. */
+export interface DecisionStatement {
+  browser: string;
+  id: string;
+  fingerprint: string;
+  verdict: 'approve' | 'reject';
+  at: number;
+  note?: string;
+  edits?: { index: number; value: string }[];
+  /** The answer to the agent's question (with `approve`): signed as part of the statement. */
+  answer?: string;
+}
+
+export interface SignedDecision extends DecisionStatement {
+  /** The reviewer's name, as the reviewer set it: shown, never trusted. */
+  reviewer: string;
+  /** The reviewer's public key (Ed25519, raw, base64url): the agent browser must know it. */
+  key: string;
+  signature: string;
+}
+
 /** Kept with a decision so it can be checked later, away from this browser (`countersign verify`). */
 export interface DecisionProof {
-  /** The reviewer's passkey answer (lib/broker/passkey.ts `PasskeyProof`). */
-  passkey?: {
-    fingerprint?: string;
-    credentialId: string;
-    publicKey: string;
-    nonce: string;
-    rpID: string;
-    origin: string;
-    authenticatorData: string;
-    clientDataJSON: string;
-    signature: string;
-  };
-  /** A team reviewer's decision as signed (lib/team/signing.ts `SignedDecision`). */
-  team?: {
-    browser: string;
-    id: string;
-    fingerprint: string;
-    verdict: 'approve' | 'reject';
-    at: number;
-    note?: string;
-    edits?: { index: number; value: string }[];
-    answer?: string;
-    reviewer: string;
-    key: string;
-    signature: string;
-  };
+  passkey?: PasskeyProof;
+  team?: SignedDecision;
 }
 
 /** A request on the agent's channel that was refused (it claimed to decide, or was malformed). */

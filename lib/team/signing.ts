@@ -1,26 +1,6 @@
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import type { FieldEdit, Verdict } from '@/lib/messaging/protocol';
-
-/** What a reviewer signs: one verdict on one action of one browser, as the card showed it. */
-export interface DecisionStatement {
-  browser: string;
-  id: string;
-  fingerprint: string;
-  verdict: Verdict;
-  at: number;
-  note?: string;
-  edits?: FieldEdit[];
-  /** The answer to the agent's question (with `approve`): signed as part of the statement. */
-  answer?: string;
-}
-
-export interface SignedDecision extends DecisionStatement {
-  /** The reviewer's name, as the reviewer set it: shown, never trusted. */
-  reviewer: string;
-  /** The reviewer's public key (Ed25519, raw, base64url): the agent browser must know it. */
-  key: string;
-  signature: string;
-}
+import type { DecisionStatement, SignedDecision } from '@/lib/db/schema';
+export type { DecisionStatement, SignedDecision } from '@/lib/db/schema';
 
 const ED25519 = { name: 'Ed25519' } as const;
 
