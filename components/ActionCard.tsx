@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { request } from '@/lib/messaging/client';
 import { endpointOf } from '@/lib/policy/rules';
 import { passkeyAnswer } from './passkey';
@@ -6,7 +5,7 @@ import type { QueuedAction } from '@/lib/messaging/protocol';
 import { ActionDetails } from './ActionDetails';
 import { CardDecision, type CardVerdict } from './CardDecision';
 import { kindName, kindPlural, t } from './i18n';
-import { errorText } from './errorText';
+import { useCardAction } from './useCardAction';
 import { useDwell } from './useDwell';
 
 /** One pending action: everything the reviewer needs, then Approve, Reject or Edit. */
@@ -25,8 +24,7 @@ export function ActionCard({
   // Until the broker has evaluated the action (risks, confirmation), nothing may approve it.
   const evaluated = record.evaluatedAt !== undefined;
   const dwell = useDwell(dwellMs, evaluated);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useCardAction(t('common.nothingChanged'));
   const destination = record.form && record.kind !== 'unclassified' ? endpointOf(record.form) : undefined;
   // Offered only where it could ever apply: a request to the site itself.
   const endpoint = destination?.origin === record.site ? destination.endpoint : undefined;
@@ -39,19 +37,6 @@ export function ActionCard({
       ...decision,
       ...(decision.verdict === 'approve' && record.needsPasskey ? { passkey: await passkeyAnswer(record.id) } : {}),
     });
-
-  async function run(work: () => Promise<{ ok: boolean; error?: string }>) {
-    setBusy(true);
-    setError(null);
-    try {
-      const reply = await work();
-      if (!reply?.ok) setError(reply?.error ?? t('common.nothingChanged'));
-    } catch (cause) {
-      setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   /** The passkey answer a rule made from this card needs, when a key is registered. */
   const trustProof = async () => (passkeyRegistered ? { passkey: await passkeyAnswer(record.id) } : {});

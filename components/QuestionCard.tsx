@@ -2,7 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { ActionRecord } from '@/lib/db/schema';
 import { request } from '@/lib/messaging/client';
 import { AgentContext, Screenshot } from './ActionDetails';
-import { errorText } from './errorText';
+import { useCardAction } from './useCardAction';
 import { kindName, t } from './i18n';
 import { PageText } from './PageText';
 import { useDwell } from './useDwell';
@@ -87,23 +87,9 @@ export function QuestionCard({
 }) {
   const dwell = useDwell(dwellMs, record.evaluatedAt !== undefined);
   const [own, setOwn] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: send } = useCardAction(t('card.refused'));
   const answerId = useId();
   const options = record.question?.options ?? [];
-
-  async function send(work: () => Promise<{ ok: boolean; error?: string }>) {
-    setBusy(true);
-    setError(null);
-    try {
-      const reply = await work();
-      if (!reply?.ok) setError(reply?.error ?? t('card.refused'));
-    } catch (cause) {
-      setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
-    } finally {
-      setBusy(false);
-    }
-  }
   const answer = (text: string) => send(() => target.answer(text, dwell.since()));
   const blocked = busy || !dwell.ready;
 
