@@ -253,48 +253,45 @@ export class ActionStore {
     this.storedSettings = Promise.resolve({ ...settings });
   }
 
-  async agentTask(): Promise<AgentTask | null> {
-    return ((await this.db.get('settings', 'agentTask')) as AgentTask | undefined) ?? null;
+  agentTask(): Promise<AgentTask | null> {
+    return this.kept<AgentTask>('agentTask');
   }
 
   async saveAgentTask(task: AgentTask): Promise<void> {
-    await this.db.put('settings', task, 'agentTask');
+    await this.keep('agentTask', task);
   }
 
-  async agentConfidence(): Promise<AgentConfidence | null> {
-    return ((await this.db.get('settings', 'agentConfidence')) as AgentConfidence | undefined) ?? null;
+  agentConfidence(): Promise<AgentConfidence | null> {
+    return this.kept<AgentConfidence>('agentConfidence');
   }
 
   async saveAgentConfidence(confidence: AgentConfidence | null): Promise<void> {
-    if (confidence) await this.db.put('settings', confidence, 'agentConfidence');
-    else await this.db.delete('settings', 'agentConfidence');
+    await this.keep('agentConfidence', confidence);
   }
 
   /** What the agent's channel sent that was refused, newest last. */
   async channelRefusals(): Promise<ChannelRefusal[]> {
-    return ((await this.db.get('settings', 'channelRefusals')) as ChannelRefusal[] | undefined) ?? [];
+    return (await this.kept<ChannelRefusal[]>('channelRefusals')) ?? [];
   }
 
   async saveChannelRefusals(refusals: ChannelRefusal[]): Promise<void> {
-    await this.db.put('settings', refusals, 'channelRefusals');
+    await this.keep('channelRefusals', refusals);
   }
 
-  async passkey(): Promise<StoredPasskey | null> {
-    return ((await this.db.get('settings', 'passkey')) as StoredPasskey | undefined) ?? null;
+  passkey(): Promise<StoredPasskey | null> {
+    return this.kept<StoredPasskey>('passkey');
   }
 
   async savePasskey(key: StoredPasskey | null): Promise<void> {
-    if (key) await this.db.put('settings', key, 'passkey');
-    else await this.db.delete('settings', 'passkey');
+    await this.keep('passkey', key);
   }
 
-  async fatigue(): Promise<FatigueState | null> {
-    return ((await this.db.get('settings', 'fatigue')) as FatigueState | undefined) ?? null;
+  fatigue(): Promise<FatigueState | null> {
+    return this.kept<FatigueState>('fatigue');
   }
 
   async saveFatigue(state: FatigueState | null): Promise<void> {
-    if (state) await this.db.put('settings', state, 'fatigue');
-    else await this.db.delete('settings', 'fatigue');
+    await this.keep('fatigue', state);
   }
 
   /** Team review settings as stored (secrets included: they never leave the worker); the caller checks them. */
@@ -307,29 +304,40 @@ export class ActionStore {
   }
 
   /** The reviewer's signing key: the private half is not extractable, even from here. */
-  async teamKey(): Promise<TeamSigningKey | null> {
-    return ((await this.db.get('settings', 'teamKey')) as TeamSigningKey | undefined) ?? null;
+  teamKey(): Promise<TeamSigningKey | null> {
+    return this.kept<TeamSigningKey>('teamKey');
   }
 
   async saveTeamKey(key: TeamSigningKey): Promise<void> {
-    await this.db.put('settings', key, 'teamKey');
+    await this.keep('teamKey', key);
   }
 
   /** This browser's log key: it signs the chain's checkpoints and the heads exports carry. */
-  async logKey(): Promise<TeamSigningKey | null> {
-    return ((await this.db.get('settings', 'logKey')) as TeamSigningKey | undefined) ?? null;
+  logKey(): Promise<TeamSigningKey | null> {
+    return this.kept<TeamSigningKey>('logKey');
   }
 
   async saveLogKey(key: TeamSigningKey): Promise<void> {
-    await this.db.put('settings', key, 'logKey');
+    await this.keep('logKey', key);
   }
 
   /** What the last waiting-action post did, for Settings. */
-  async webhookStatus(): Promise<WebhookStatus | null> {
-    return ((await this.db.get('settings', 'webhookStatus')) as WebhookStatus | undefined) ?? null;
+  webhookStatus(): Promise<WebhookStatus | null> {
+    return this.kept<WebhookStatus>('webhookStatus');
   }
 
   async saveWebhookStatus(status: WebhookStatus): Promise<void> {
-    await this.db.put('settings', status, 'webhookStatus');
+    await this.keep('webhookStatus', status);
+  }
+
+  /** One value kept beside the settings, or null. */
+  private async kept<T>(key: string): Promise<T | null> {
+    return ((await this.db.get('settings', key)) as T | undefined) ?? null;
+  }
+
+  /** Keeps `value` under `key`; null removes it. */
+  private async keep(key: string, value: unknown): Promise<void> {
+    if (value === null) await this.db.delete('settings', key);
+    else await this.db.put('settings', value, key);
   }
 }
