@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CDPSession, Page } from '@playwright/test';
+import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { QueueState } from '@/lib/messaging/protocol';
 import { expect, expectNothingReceived, expectReceivedOnce, test, type PanelPage } from './fixtures';
 
@@ -66,6 +66,30 @@ async function settingsMessage(panel: PanelPage, text: string | RegExp): Promise
   await expect(panel.settings.passkey.getByText(text)).toBeVisible();
 }
 
+/** Chromium's virtual authenticator on the panel page, and a passkey registered in Settings as a person does it. */
+async function registerPasskey(panel: PanelPage, extensionContext: BrowserContext): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await extensionContext.newCDPSession(panel.page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  await panel.settings.open();
+  await panel.settings.passkey.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
+  await settingsMessage(panel, 'A passkey now protects approvals.');
+  await panel.queue.open();
+  return { cdp, authenticatorId };
+}
+
+/** Later tests share this browser: leave no key behind (removing it takes the key, so the authenticator must still be there). */
+async function removePasskey(panel: PanelPage): Promise<void> {
+  await panel.settings.open();
+  await expect(panel.settings.passkey.getByText(/passkey/i).first()).toBeVisible();
+  if ((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered) {
+    await panel.settings.passkey.getByRole('button', { name: 'Remove the passkey' }).click();
+    await settingsMessage(panel, 'The passkey was removed.');
+  }
+  expect((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered).toBe(false);
+  await panel.queue.open();
+}
+
 test('with a reviewer passkey, only its authenticator approves, each answer once, for one action, and a driven panel cannot approve without it', async ({
   agent,
   extensionContext,
@@ -73,16 +97,10 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
   server,
 }) => {
   test.setTimeout(120_000);
-  const cdp: CDPSession = await extensionContext.newCDPSession(panel.page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  let { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-  const settings = panel.settings.passkey;
+  const registered = await registerPasskey(panel, extensionContext);
+  const { cdp } = registered;
+  let { authenticatorId } = registered;
   try {
-    await panel.settings.open();
-    await settings.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
-    await settingsMessage(panel, 'A passkey now protects approvals.');
-    await panel.queue.open();
-
     // The registered authenticator approves, once.
     server.reset();
     await holdPurchase(agent, server.origin);
@@ -127,16 +145,8 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     await panel.card('Buy now').getByRole('button', { name: /^Confirm/ }).click(); // the typed value is still there
     await expectReceivedOnce(server, '/api/spa/buy');
   } finally {
-    // Later tests share this browser: leave no key behind.
-    await panel.settings.open();
-    await expect(settings.getByText(/passkey/i).first()).toBeVisible();
-    if ((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered) {
-      await settings.getByRole('button', { name: 'Remove the passkey' }).click();
-      await settingsMessage(panel, 'The passkey was removed.');
-    }
-    expect((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered).toBe(false);
+    await removePasskey(panel);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
-    await panel.queue.open();
   }
 });
 
@@ -147,16 +157,10 @@ test('countersign verify: an export with a passkey approval verifies; one edited
   server,
 }) => {
   test.setTimeout(120_000);
-  const cdp: CDPSession = await extensionContext.newCDPSession(panel.page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  const { cdp, authenticatorId } = await registerPasskey(panel, extensionContext);
   const settings = panel.settings.passkey;
   const dir = mkdtempSync(join(tmpdir(), 'countersign-verify-'));
   try {
-    await panel.settings.open();
-    await settings.getByRole('button', { name: 'Protect approvals with a passkey' }).click();
-    await settingsMessage(panel, 'A passkey now protects approvals.');
-    await panel.queue.open();
     await holdPurchase(agent, server.origin);
     await panel.approve('Buy now');
     await expectReceivedOnce(server, '/api/spa/buy');
@@ -197,12 +201,7 @@ test('countersign verify: an export with a passkey approval verifies; one edited
     await panel.queue.open();
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    if ((await panel.send<{ registered: boolean }>({ type: 'passkey-status' })).registered) {
-      await panel.settings.open();
-      await settings.getByRole('button', { name: 'Remove the passkey' }).click();
-      await settingsMessage(panel, 'The passkey was removed.');
-      await panel.queue.open();
-    }
+    await removePasskey(panel);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
   }
 });
