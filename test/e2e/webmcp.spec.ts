@@ -191,9 +191,12 @@ async function panelAlone(port: number) {
   };
 }
 
-/** The panel's Approve, sent once the broker's own dwell (about a second from the card's hold) has passed. */
+/**
+ * The panel's Approve, sent once the broker's own dwell has passed: the broker counts it from the
+ * card's evaluation (a slow evaluation on a busy machine starts it late), not from the hold.
+ */
 async function approval(card: QueueCard) {
-  const readable = card.createdAt + 1500 - Date.now();
+  const readable = card.evaluatedAt! + 1500 - Date.now();
   if (readable > 0) await new Promise((done) => setTimeout(done, readable));
   return { type: 'decide', id: card.id, verdict: 'approve', dwellMs: 60_000, ...(card.confirm ? { confirmation: card.confirm.value } : {}) };
 }
