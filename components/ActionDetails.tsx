@@ -22,8 +22,8 @@ export function ActionDetails({ record, picture }: { record: ActionRecord; pictu
   return (
     <div className="details">
       <header>
-        {/* Firefox serves no favicon cache to extensions; the panel never loads the page's own. */}
-        {!import.meta.env.FIREFOX && <img className="favicon" src={faviconUrl(record.tabUrl)} alt="" width={16} height={16} />}{' '}
+        {/* Firefox serves no favicon cache to extensions, a desk page has none; the page's own is never loaded. */}
+        {!import.meta.env.FIREFOX && import.meta.env.BROWSER !== 'desk' && <img className="favicon" src={faviconUrl(record.tabUrl)} alt="" width={16} height={16} />}{' '}
         <span className="kind">{kindName(record.kind)}</span> <PageText text={record.site} />
       </header>
       <p className="title">

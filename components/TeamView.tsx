@@ -5,7 +5,7 @@ import { teamCardRecord } from '@/lib/team/entry';
 import { ActionDetails } from './ActionDetails';
 import { QuestionCard, type AnswerTarget } from './QuestionCard';
 import { CardDecision, type CardVerdict } from './CardDecision';
-import { kindName, t } from './i18n';
+import { kindName, Message, t } from './i18n';
 import { useDwell } from './useDwell';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
@@ -64,9 +64,16 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
     });
 
   const from = (
-    <p className="browser">
-      {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
-    </p>
+    <>
+      <p className="browser">
+        {t('team.fromBrowser')} <strong><PageText text={browser} /></strong>
+      </p>
+      {review.refused?.map((refusal) => (
+        <p key={refusal.at} role="note" className="refused">
+          <Message id="team.refusedDecision" parts={{ reviewer: <PageText text={refusal.reviewer} />, reason: <PageText text={refusal.reason} /> }} />
+        </p>
+      ))}
+    </>
   );
   if (card.question) {
     const decision = { browser, id: card.id, fingerprint: card.fingerprint };

@@ -15,7 +15,7 @@ import {
   type TeamChange,
   type TeamSettings,
 } from '@/lib/team/settings';
-import { generateReviewerKey, type SignedDecision } from '@/lib/team/signing';
+import { keptReviewerKey, type SignedDecision } from '@/lib/team/signing';
 import { fingerprintOf } from './passkey';
 import type { ReviewerKey } from './reviewer-key';
 
@@ -132,16 +132,10 @@ export class TeamBridge {
 
   async queue(fatigue: TeamQueueState['fatigue']): Promise<TeamQueueState> {
     const key = await this.broker.reviewerKey.requirement();
-    const reviews = [...this.link.reviews.values()].map(({ entry, seenAt }) => ({
-      browser: entry.browser,
-      card: entry.card,
-      seenAt,
-      needsPasskey: key.needs(teamCardRecord(entry.card, seenAt)),
-    }));
     return {
       state: this.link.state,
       reviewing: this.link.reviewing,
-      reviews: reviews.sort((a, b) => a.seenAt - b.seenAt),
+      reviews: this.link.pendingReviews((card, seenAt) => key.needs(teamCardRecord(card, seenAt))),
       ...(fatigue ? { fatigue } : {}),
     };
   }
@@ -158,13 +152,8 @@ export class TeamBridge {
   }
 
   /** The picture of a team card, as a data URL for the panel's image. */
-  async screenshot(browser: string, id: string): Promise<{ url: string } | { error: string }> {
-    const bytes = await this.link.screenshot(browser, id);
-    if (!bytes) return { error: 'The team queue has no picture of this action.' };
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    const type = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : 'image/png';
-    return { url: `data:${type};base64,${btoa(binary)}` };
+  screenshot(browser: string, id: string): Promise<{ url: string } | { error: string }> {
+    return this.link.picture(browser, id);
   }
 
   /** Before a local decision: the team queue's entry is taken first, or a reviewer already has it. */
@@ -228,13 +217,7 @@ export class TeamBridge {
 
   /** Made once, on first need, and kept in IndexedDB. */
   private signingKey(): Promise<{ privateKey: CryptoKey; publicKey: string }> {
-    this.signing ??= (async () => {
-      const stored = await this.store.teamKey();
-      if (stored) return stored;
-      const key = { ...(await generateReviewerKey()), createdAt: this.broker.now() };
-      await this.store.saveTeamKey(key);
-      return key;
-    })();
+    this.signing ??= keptReviewerKey(this.store, this.broker.now());
     return this.signing;
   }
 }

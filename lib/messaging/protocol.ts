@@ -2,7 +2,7 @@ import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldSnapshot } f
 import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, ChannelRefusal } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
-import type { TeamCard } from '@/lib/team/entry';
+import type { TeamCard, TeamRefusal } from '@/lib/team/entry';
 import type { TeamState } from '@/lib/team/link';
 import type { TeamView } from '@/lib/team/settings';
 
@@ -105,6 +105,8 @@ export interface TeamReview {
   seenAt: number;
   /** Approving it takes this reviewer's passkey (its scopes, as for a local card). */
   needsPasskey: boolean;
+  /** Decisions the agent browser refused for this card (an untrusted key, another version): it waits again. */
+  refused?: TeamRefusal[];
 }
 
 export interface TeamQueueState {

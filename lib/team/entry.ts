@@ -55,7 +55,18 @@ export interface TeamEntry {
   decision?: SignedDecision | LocalDecision;
   /** How the agent browser settled the action, and a refused decision's reason. */
   closed?: { status: string; at: number; by: string; reason?: string };
+  /** Decisions the agent browser refused while the action still waits (the last few): their reviewers see why. */
+  refused?: TeamRefusal[];
 }
+
+export interface TeamRefusal {
+  reviewer: string;
+  reason: string;
+  at: number;
+}
+
+/** How many refusals an entry keeps. */
+export const KEPT_REFUSALS = 5;
 
 /** Decided in the agent browser's own panel (or by its timeout): no signature needed. */
 export interface LocalDecision {
@@ -142,6 +153,7 @@ const teamEntry = v.object({
   card,
   decision: v.optional(v.union([signedDecision, localDecision])),
   closed: v.optional(v.object({ status: text(40), at: finite, by: text(200), reason: v.optional(text(LIMITS.message)) })),
+  refused: v.optional(v.pipe(v.array(v.object({ reviewer: text(200), reason: text(LIMITS.message), at: finite })), v.maxLength(KEPT_REFUSALS))),
 });
 
 /** An entry read from the bucket, or null: anyone with access to the server can write there. */

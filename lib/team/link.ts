@@ -4,7 +4,7 @@ import { Kvm } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionRecord } from '@/lib/db/schema';
-import type { DecideReply, FieldEdit, Verdict } from '@/lib/messaging/protocol';
+import type { DecideReply, FieldEdit, TeamReview, Verdict } from '@/lib/messaging/protocol';
 import { entryKey, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry';
 import { ensureLogStream, LogPublisher } from './log';
 import { TeamQueue } from './queue';
@@ -45,7 +45,8 @@ export interface ReviewerHost {
 }
 
 export interface TeamHost {
-  agent: AgentHost;
+  /** Absent where this code only ever reviews (the reviewer desk). */
+  agent?: AgentHost;
   reviewer: ReviewerHost;
   /** The queue or the connection changed: panels reload. */
   changed(): void;
@@ -167,8 +168,9 @@ export class TeamLink {
       const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS, replicas });
       this.queue = new TeamQueue(kv);
       this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
-      if (actsAsAgent(team)) {
-        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), this.host.agent);
+      const agent = this.host.agent;
+      if (actsAsAgent(team) && agent) {
+        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent);
         await ensureLogStream(await jetstreamManager(connection), replicas);
         this.log = new LogPublisher(js, team.browserName);
         this.stopWatching.push(
@@ -252,7 +254,7 @@ export class TeamLink {
 
   /** Pictures first (a reviewer who sees the entry can fetch its picture at once), then the entries, then the log. */
   private async syncPass(): Promise<void> {
-    const cards = await this.host.agent.pendingCards();
+    const cards = await this.host.agent!.pendingCards();
     await this.offerScreenshots(cards);
     await this.relay!.sync(cards);
     await this.publishLog();
@@ -262,14 +264,14 @@ export class TeamLink {
     const team = this.settings!;
     for (const card of cards) {
       if (!card.screenshot || this.offeredScreenshots.has(card.id)) continue;
-      const blob = await this.host.agent.screenshot(card.id);
+      const blob = await this.host.agent!.screenshot(card.id);
       if (blob) await this.screenshots!.putBlob({ name: entryKey(team.browserName, card.id) }, new Uint8Array(await blob.arrayBuffer()));
       this.offeredScreenshots.add(card.id);
     }
   }
 
   private async publishLog(): Promise<void> {
-    for (const record of await this.host.agent.logRecords()) {
+    for (const record of await this.host.agent!.logRecords()) {
       const change = LogPublisher.changeOf(record);
       if (this.published.get(record.id) === change) continue;
       await this.log!.publish(record);
@@ -332,8 +334,27 @@ export class TeamLink {
     return { ok: true };
   }
 
-  async screenshot(browser: string, id: string): Promise<Uint8Array | null> {
-    return (await this.screenshots?.getBlob(entryKey(browser, id)).catch(() => null)) ?? null;
+  /** The queue as a reviewer's view lists it, oldest first; `needsPasskey` as this reviewer's scopes say. */
+  pendingReviews(needsPasskey: (card: TeamCard, seenAt: number) => boolean): TeamReview[] {
+    return [...this.reviews.values()]
+      .map(({ entry, seenAt }) => ({
+        browser: entry.browser,
+        card: entry.card,
+        seenAt,
+        needsPasskey: needsPasskey(entry.card, seenAt),
+        ...(entry.refused?.length ? { refused: entry.refused } : {}),
+      }))
+      .sort((a, b) => a.seenAt - b.seenAt);
+  }
+
+  /** The card's picture from the team's object store, as a data URL for an image. */
+  async picture(browser: string, id: string): Promise<{ url: string } | { error: string }> {
+    const bytes = (await this.screenshots?.getBlob(entryKey(browser, id)).catch(() => null)) ?? null;
+    if (!bytes) return { error: 'The team queue has no picture of this action.' };
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const type = bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : 'image/png';
+    return { url: `data:${type};base64,${btoa(binary)}` };
   }
 
   private setState(state: TeamState): void {

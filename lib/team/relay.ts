@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { Verdict } from '@/lib/messaging/protocol';
-import { isSigned, type LocalDecision, type TeamCard, type TeamEntry } from './entry';
+import { isSigned, KEPT_REFUSALS, type LocalDecision, type TeamCard, type TeamEntry, type TeamRefusal } from './entry';
 import { TeamQueue } from './queue';
 import { checkDecision, type SignedDecision } from './signing';
 
@@ -84,8 +84,9 @@ export class AgentRelay {
       const check = await checkDecision(decision, { browser: this.browser, id, fingerprint: entry.card.fingerprint }, this.trustedKeys);
       if (!check.ok) {
         await this.side.logRefusal(id, `team decision refused: ${check.reason}`);
-        // Back to pending, so a trusted reviewer can still decide; lost means someone wrote again.
-        await this.queue.replace(withoutDecision(entry), revision);
+        // Back to pending, so a trusted reviewer can still decide, with the reason for the one
+        // who was refused; lost means someone wrote again.
+        await this.queue.replace(withoutDecision(entry, { reviewer: decision.reviewer, reason: check.reason, at: Date.now() }), revision);
         return;
       }
       const applied = await this.side.applyDecision(id, decision);
@@ -115,8 +116,8 @@ export class AgentRelay {
   }
 }
 
-function withoutDecision(entry: TeamEntry): TeamEntry {
-  const pending: TeamEntry = { ...entry, state: 'pending' };
+function withoutDecision(entry: TeamEntry, refusal: TeamRefusal): TeamEntry {
+  const pending: TeamEntry = { ...entry, state: 'pending', refused: [...(entry.refused ?? []), refusal].slice(-KEPT_REFUSALS) };
   delete pending.decision;
   return pending;
 }

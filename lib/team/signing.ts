@@ -20,6 +20,18 @@ export async function generateReviewerKey(): Promise<{ privateKey: CryptoKey; pu
   return { privateKey: pair.privateKey, publicKey: isoBase64URL.fromBuffer(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey))) };
 }
 
+/** The reviewer key kept in a store: made once, on first need; the private half cannot be read out. */
+export async function keptReviewerKey(
+  store: { teamKey(): Promise<{ privateKey: CryptoKey; publicKey: string } | null>; saveTeamKey(key: { privateKey: CryptoKey; publicKey: string; createdAt: number }): Promise<void> },
+  now: number,
+): Promise<{ privateKey: CryptoKey; publicKey: string }> {
+  const stored = await store.teamKey();
+  if (stored) return stored;
+  const key = { ...(await generateReviewerKey()), createdAt: now };
+  await store.saveTeamKey(key);
+  return key;
+}
+
 export async function signDecision(
   statement: DecisionStatement,
   reviewer: { name: string; privateKey: CryptoKey; publicKey: string },

@@ -3,50 +3,18 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { wsconnect } from '@nats-io/nats-core';
 import { Kvm } from '@nats-io/kv';
-import type { BrowserContext } from '@playwright/test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startAgentChannel } from '../../scripts/agent-channel.mjs';
 import { PENDING_BUCKET } from '@/lib/team/entry';
 import { TeamQueue } from '@/lib/team/queue';
 import { generateReviewerKey, signDecision } from '@/lib/team/signing';
-import { AGENT, REVIEWER, startTeamServer, type TeamServer } from '../team-server';
-import {
-  expect,
-  expectNothingReceived,
-  expectReceivedOnce,
-  extensionIdOf,
-  foreignClientTest as test,
-  joinNewsletter,
-  launchWithExtension,
-  PanelPage,
-} from './fixtures';
+import { REVIEWER, startTeamServer, type TeamServer } from '../team-server';
+import { expect, expectNothingReceived, expectReceivedOnce, foreignClientTest as test, joinNewsletter } from './fixtures';
+import { becomeAgent, browserWithPanel, type Browser } from './team-browsers';
 
 // Two (or three) Chromium instances with the built extension and a real nats-server: agent
 // browsers hold, reviewers decide in their Team view, the recording server shows what was sent.
-
-interface Browser {
-  context: BrowserContext;
-  panel: PanelPage;
-  close(): Promise<void>;
-}
-
-async function browserWithPanel(name: string): Promise<Browser> {
-  const dir = mkdtempSync(resolve(tmpdir(), `countersign-team-${name}-`));
-  const context = await launchWithExtension(dir);
-  const page = await context.newPage();
-  await page.goto(`chrome-extension://${await extensionIdOf(context)}/sidepanel.html`);
-  const panel = new PanelPage(page);
-  await panel.reset();
-  return {
-    context,
-    panel,
-    close: async () => {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A reviewer set up through Settings → Team review, as a person would; returns its key. */
 async function becomeReviewer({ panel }: Browser, server: TeamServer, name: string): Promise<string> {
@@ -63,12 +31,6 @@ async function becomeReviewer({ panel }: Browser, server: TeamServer, name: stri
   await team.getByRole('button', { name: 'Save team settings' }).click();
   await expect(team.getByRole('status').first()).toHaveText('Connected to the team queue.');
   return team.getByLabel(/^This browser’s reviewer key/).inputValue();
-}
-
-async function becomeAgent({ panel }: Browser, server: TeamServer, name: string, reviewers: { name: string; key: string }[]) {
-  const change = { enabled: true, url: server.wsUrl, browserName: name, role: 'agent', user: AGENT.user, password: AGENT.pass, trustedReviewers: reviewers };
-  expect(await panel.send({ type: 'set-team', change })).toEqual({ ok: true });
-  await expect.poll(async () => (await panel.send<{ state: string }>({ type: 'team-status' })).state).toBe('online');
 }
 
 test.describe.configure({ mode: 'serial' });

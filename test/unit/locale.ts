@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fillMessage } from '../../desk/messages';
 import { generateChromeMessages, parseMessagesText, type ParsedMessage } from '@wxt-dev/i18n/build';
 
 export const LOCALES = ['en', 'de', 'fr', 'es'] as const;
@@ -12,8 +13,6 @@ export function messageReader(locale: string): (name: string, substitutions?: st
   const messages = generateChromeMessages(parsedMessages(locale));
   return (name, substitutions) => {
     const message = messages[name]?.message;
-    if (message === undefined) return '';
-    const values = typeof substitutions === 'string' ? [substitutions] : (substitutions ?? []);
-    return message.replace(/\$(\$|[1-9])/g, (_, what: string) => (what === '$' ? '$' : String(values[Number(what) - 1] ?? '')));
+    return message === undefined ? '' : fillMessage(message, substitutions);
   };
 }

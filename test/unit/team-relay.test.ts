@@ -118,7 +118,11 @@ describe('the agent browser’s relay on a real nats-server', () => {
     await relay.sync();
     expect(agent.records.get(card.id)!.status).toBe('pending');
     expect(agent.refusals).toEqual([{ id: card.id, reason: 'team decision refused: signed by a key this browser does not trust' }]);
-    expect(await entryOf(browser, card.id)).toMatchObject({ state: 'pending' });
+    // Pending again, with the reason for the refused reviewer to see (under the name it claimed).
+    expect(await entryOf(browser, card.id)).toMatchObject({
+      state: 'pending',
+      refused: [{ reviewer: 'alice', reason: 'signed by a key this browser does not trust' }],
+    });
     expect((await entryOf(browser, card.id)).decision).toBeUndefined();
 
     expect(await review(browser, card.id, alice, 'reject')).toBe('written');
