@@ -1,18 +1,21 @@
 import { wsconnect } from '@nats-io/nats-core';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, type Origin } from '@/lib/broker/broker';
 import { handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
+import { outcomeOf } from '@/lib/db/outcome';
 import { ActionStore } from '@/lib/db/store';
 import type { PanelReplies, PanelType } from '@/lib/messaging/messages';
+import { PENDING_BUCKET } from '@/lib/team/entry';
 import { LOG_STREAM, logSubject } from '@/lib/team/log';
 import { AGENT, REVIEWER, startTeamCluster, type TeamCluster } from '../team-server';
 import { FakePlatform } from './fake-platform';
 import { proposal } from './helpers';
 
 // Team review on three real nats-server nodes: the node the agent browser is connected to
-// dies while actions are pending and while the reviewer decides; nothing is lost or doubled.
+// dies (and, separately, the queue stream's leader) while actions are pending and while the
+// reviewer decides; nothing is lost or doubled.
 
 const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/checkout', tabTitle: 'Checkout' };
 let counter = 0;
@@ -28,35 +31,50 @@ async function browser(cluster: TeamCluster, change: Record<string, unknown>) {
   return { store, platform, broker, panel };
 }
 
-describe('team review on a three-node cluster', () => {
-  let cluster: TeamCluster;
-  beforeAll(async () => {
-    cluster = await startTeamCluster(3);
-  }, 60_000);
-  afterAll(() => cluster?.close());
+/** The log stream's last object per action of this browser: what a pipeline reading it would hold. */
+async function loggedOutcomes(cluster: TeamCluster, browserName: string): Promise<Map<string, string>> {
+  const connection = await wsconnect({ servers: cluster.wsUrls, ...REVIEWER });
+  try {
+    const consumer = await jetstream(connection).consumers.get(LOG_STREAM, { filter_subjects: logSubject(browserName) });
+    const last = new Map<string, string>();
+    for await (const message of await consumer.fetch({ max_messages: 200, expires: 2000 })) {
+      const event = message.json<{ id: string; outcome: string }>();
+      last.set(event.id, event.outcome);
+    }
+    return last;
+  } finally {
+    await connection.close();
+  }
+}
 
-  it('keeps every held action reaching the reviewer and applies each decision once when the agent browser’s node dies', async () => {
-    const desk = await browser(cluster, { browserName: 'desk', role: 'reviewer', reviewerName: 'desk', user: REVIEWER.user, password: REVIEWER.pass });
-    const key = (await desk.panel({ type: 'team-status' })).publicKey;
-    const ci = await browser(cluster, { browserName: 'ci-1', role: 'agent', user: AGENT.user, password: AGENT.pass, trustedReviewers: [{ name: 'desk', key }] });
-    const reviews = async () => (await desk.panel({ type: 'team-queue' })).reviews;
+/** Which node of the cluster a server name or address is. */
+const nodeNamed = (cluster: TeamCluster, name: string) => cluster.nodes[Number(/countersign-(\d+)/.exec(name)![1]) - 1]!;
+const nodeAt = (cluster: TeamCluster, server: string) => cluster.nodes.find((candidate) => server.includes(new URL(candidate.wsUrl).port))!;
 
+/**
+ * One action pending before the failure, `fail` stops a node, one action held after it; the
+ * reviewer approves both. Both reach the reviewer, each is applied and delivered once, and the
+ * log stream ends where the agent browser's own history does.
+ */
+async function survives(cluster: TeamCluster, browserName: string, fail: (ci: Awaited<ReturnType<typeof browser>>) => Promise<TeamCluster['nodes'][number]>) {
+  const desk = await browser(cluster, { browserName: `desk-${browserName}`, role: 'reviewer', reviewerName: 'desk', user: REVIEWER.user, password: REVIEWER.pass });
+  const key = (await desk.panel({ type: 'team-status' })).publicKey;
+  const ci = await browser(cluster, { browserName, role: 'agent', user: AGENT.user, password: AGENT.pass, trustedReviewers: [{ name: 'desk', key }] });
+  const reviews = async () => (await desk.panel({ type: 'team-queue' })).reviews.filter((review) => review.browser === browserName);
+  try {
     const first = proposal({ label: 'Before the failure', kind: 'submit' });
     await ci.broker.hold(first, origin);
     await expect.poll(async () => (await reviews()).map((review) => review.card.id), { timeout: 15_000 }).toContain(first.id);
 
-    // The node this agent browser talks to stops; the replicas on the others carry on.
-    const server = ci.broker.team.link['connection']!.getServer();
-    const node = cluster.nodes.find((candidate) => server.includes(new URL(candidate.wsUrl).port))!;
-    await node.stop();
+    const node = await fail(ci);
     const second = proposal({ label: 'During the failure', kind: 'submit' });
     await ci.broker.hold(second, origin);
     await expect.poll(async () => (await reviews()).map((review) => review.card.id).sort(), { timeout: 30_000 }).toEqual([first.id, second.id].sort());
-    expect(ci.broker.team.link['connection']!.getServer()).not.toBe(server);
 
     for (const review of await reviews()) {
+      // Right after a failover the queue may still be reopening: a person would click again.
       await expect
-        .poll(async () => (await desk.panel({ type: 'team-decide', browser: 'ci-1', id: review.card.id, verdict: 'approve', fingerprint: review.card.fingerprint })).ok, { timeout: 15_000 })
+        .poll(async () => (await desk.panel({ type: 'team-decide', browser: browserName, id: review.card.id, verdict: 'approve', fingerprint: review.card.fingerprint })).ok, { timeout: 15_000 })
         .toBe(true);
     }
     await expect.poll(async () => [(await ci.store.get(first.id))?.status, (await ci.store.get(second.id))?.status], { timeout: 15_000 }).toEqual(['approved', 'approved']);
@@ -65,17 +83,43 @@ describe('team review on a three-node cluster', () => {
     const delivered = ci.platform.sent.filter((sent) => sent.message.type === 'decision');
     expect(delivered.map((sent) => (sent.message as { id: string }).id).sort()).toEqual([first.id, second.id].sort());
 
-    // The log stream has every change the agent browser made to them.
-    const connection = await wsconnect({ servers: cluster.wsUrls, ...REVIEWER });
-    try {
-      const consumer = await jetstream(connection).consumers.get(LOG_STREAM, { filter_subjects: logSubject('ci-1') });
-      const events: { id: string; outcome: string }[] = [];
-      for await (const message of await consumer.fetch({ max_messages: 50, expires: 2000 })) events.push(message.json());
-      for (const action of [first, second]) expect(events.filter((event) => event.id === action.id).map((event) => event.outcome)).toContain('approved');
-    } finally {
-      await connection.close();
-    }
+    // The log stream lost no change: its last word on each action is the agent browser's.
+    const history = new Map((await ci.store.recent(50)).map((record) => [record.id, outcomeOf(record)]));
+    await expect.poll(() => loggedOutcomes(cluster, browserName), { timeout: 15_000 }).toEqual(history);
+  } finally {
     await ci.broker.team.link.close();
     await desk.broker.team.link.close();
+  }
+}
+
+describe('team review on a three-node cluster', () => {
+  let cluster: TeamCluster;
+  beforeAll(async () => {
+    cluster = await startTeamCluster(3);
+  }, 60_000);
+  afterAll(() => cluster?.close());
+
+  it('keeps every held action reaching the reviewer and applies each decision once when the agent browser’s node dies', async () => {
+    await survives(cluster, 'ci-1', async (ci) => {
+      // The node this agent browser talks to stops; the replicas on the others carry on.
+      const server = ci.broker.team.link['connection']!.getServer();
+      const node = nodeAt(cluster, server);
+      await node.stop();
+      return node;
+    });
+  }, 120_000);
+
+  it('does the same when the queue stream’s leader dies (a node neither browser may be connected to)', async () => {
+    await survives(cluster, 'ci-2', async () => {
+      const connection = await wsconnect({ servers: cluster.wsUrls, ...AGENT });
+      try {
+        const info = await (await jetstreamManager(connection)).streams.info(`KV_${PENDING_BUCKET}`);
+        const node = nodeNamed(cluster, info.cluster!.leader!);
+        await node.stop();
+        return node;
+      } finally {
+        await connection.close();
+      }
+    });
   }, 120_000);
 });
