@@ -70,6 +70,7 @@ export function TeamSettings() {
       <p>{t('team.explain')}</p>
       <p role="status">
         {nameOf('team.state', status.state)}
+        {status.server && ` ${t('team.server', { server: status.server })}`}
         {status.problem && ` — ${status.problem}`}
         {status.malformed > 0 && ` ${t('team.malformed', status.malformed)}`}
       </p>

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import type { ReviewDesk } from '@/lib/desk/desk';
+import { serverList } from '@/lib/team/settings';
 import { nameOf, t } from '../i18n';
 import { TeamView } from '../TeamView';
 import { useBroker } from '../useBroker';
@@ -26,7 +27,7 @@ export function DeskApp({ desk }: { desk: ReviewDesk }) {
       {status.signedIn ? (
         <>
           <p role="status">
-            {t('desk.signedInAs', { name: status.signedIn.reviewerName, server: status.signedIn.url })} {nameOf('team.state', status.state)}
+            {t('desk.signedInAs', { name: status.signedIn.reviewerName, server: serverList(status.signedIn.url).join(', ') })} {nameOf('team.state', status.state)}
           </p>
           {status.state === 'offline' && (
             <p role="alert" className="banner warning">

@@ -103,6 +103,7 @@ export class TeamBridge {
       settings: teamView(team, managed),
       state: this.link.state,
       problem: this.link.problem,
+      ...(this.link.server ? { server: this.link.server } : {}),
       publicKey: (await this.signingKey()).publicKey,
       malformed: this.link.malformed,
       policyProblems: this.policyProblems,

@@ -90,6 +90,8 @@ export interface TeamStatus {
   settings: TeamView;
   state: TeamState;
   problem: string | null;
+  /** The server address in use while online: on a cluster, which node. */
+  server?: string;
   /** This browser's reviewer key, to give to the agent browsers it should review. */
   publicKey: string;
   /** Malformed entries seen in the team queue: ignored, and counted. */

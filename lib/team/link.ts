@@ -106,6 +106,11 @@ export class TeamLink {
 
   constructor(private readonly host: TeamHost) {}
 
+  /** The address of the node in use, while online. */
+  get server(): string | undefined {
+    return this.state === 'online' ? this.connection?.getServer() : undefined;
+  }
+
   /** Whether this browser reviews, as last configured (read on every panel load: no I/O). */
   get reviewing(): boolean {
     return this.settings !== undefined && actsAsReviewer(this.settings);

@@ -1,17 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser as PlainBrowser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser as PlainBrowser, type Page } from '@playwright/test';
 import { serveDesk } from '../../scripts/team-desk.mjs';
-import { REVIEWER, startTeamServer, type TeamServer } from '../team-server';
+import { startTeamServer, type TeamServer } from '../team-server';
 import { BROWSER_FLAGS, expect, expectNothingReceived, expectReceivedOnce, findChromium, foreignClientTest as test, joinNewsletter } from './fixtures';
-import { becomeAgent, browserWithPanel, type Browser } from './team-browsers';
+import { addDeskPasskey, becomeAgent, browserWithPanel, openDesk, PHONE, type Browser } from './team-browsers';
 
 // The reviewer desk: the built static site served on localhost, opened in a Chromium without
 // the extension, as a phone (375 px, touch), with the DevTools virtual authenticator and a real
 // nats-server. The agent browser is Chromium with the built extension; the recording server
 // shows what it sent.
 
-const PHONE = { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 } as const;
-const AUTHENTICATOR = { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true } as const;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,35 +29,10 @@ test.afterAll(async () => {
   await nats?.close();
 });
 
-/** A phone with the desk open and signed in as `name`; `passkey`: with a passkey added on the desk. */
-async function phoneDesk(name: string, { passkey }: { passkey: boolean }): Promise<{ context: BrowserContext; page: Page; key: string }> {
-  const context = await phones.newContext(PHONE);
-  const page = await context.newPage();
-  await page.goto(desk.url);
-  const form = page.getByRole('form', { name: 'Sign in' });
-  await form.getByLabel('Server (wss:// or ws://)').fill(nats.wsUrl);
-  await form.getByLabel('Your name as a reviewer').fill(name);
-  await form.getByLabel('User').fill(REVIEWER.user);
-  await form.getByLabel('Password').fill(REVIEWER.pass);
-  await form.getByRole('button', { name: 'Sign in' }).tap();
-  await expect(page.getByRole('status').first()).toContainText(`Signed in as ${name}`);
-  await expect(page.getByRole('status').first()).toContainText('Connected to the team queue.');
-  if (passkey) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-    await page.getByRole('button', { name: 'Add a passkey' }).tap();
-    await expect(page.getByText('A passkey now protects approvals.')).toBeVisible();
-  }
-  const key = await page.getByLabel(/^This desk’s reviewer key/).inputValue();
-  expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  return { context, page, key };
-}
-
 const deskCard = (page: Page, origin: string, browser: string) => page.getByRole('article', { name: `Form submission on ${origin}, from ${browser}` });
 
 test('a phone signs in to the desk and approves an agent browser’s held form with its passkey: the form is sent once', async ({ server }) => {
-  const phone = await phoneDesk('phone', { passkey: true });
+  const phone = await openDesk(phones, desk.url, nats.wsUrl, 'phone', { passkey: true });
   try {
     await becomeAgent(agent, nats, 'ci-desk', [{ name: 'phone', key: phone.key }]);
     await joinNewsletter(await agent.context.newPage(), server.origin, 'ada@example.com');
@@ -87,8 +60,8 @@ test('a phone signs in to the desk and approves an agent browser’s held form w
 
 test('a desk without a passkey approves nothing; a desk whose key the agent browser does not trust is refused, and the desk shows why', async ({ server }) => {
   test.setTimeout(60_000);
-  const trusted = await phoneDesk('phone', { passkey: true });
-  const stranger = await phoneDesk('stranger', { passkey: false });
+  const trusted = await openDesk(phones, desk.url, nats.wsUrl, 'phone', { passkey: true });
+  const stranger = await openDesk(phones, desk.url, nats.wsUrl, 'stranger', { passkey: false });
   try {
     await becomeAgent(agent, nats, 'ci-desk', [{ name: 'phone', key: trusted.key }]);
     await joinNewsletter(await agent.context.newPage(), server.origin, 'grace@example.com');
@@ -101,11 +74,7 @@ test('a desk without a passkey approves nothing; a desk whose key the agent brow
     await expect(card.getByRole('alert')).toContainText('Add a passkey to this desk first');
 
     // With a passkey, the desk signs; the agent browser refuses the key it does not trust.
-    const cdp = await stranger.context.newCDPSession(stranger.page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-    await stranger.page.getByRole('button', { name: 'Add a passkey' }).tap();
-    await expect(stranger.page.getByText('A passkey now protects approvals.')).toBeVisible();
+    await addDeskPasskey(stranger);
     await card.getByRole('button', { name: /^Approve/ }).tap();
     await expect(card.getByRole('note').filter({ hasText: 'refused a decision' })).toHaveText(
       'The agent browser refused a decision on this card by stranger: signed by a key this browser does not trust. It waits for a decision again.',
@@ -134,7 +103,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
       await expectNoViolations(page, `sign-in, ${colorScheme}`);
       await context.close();
-      const phone = await phoneDesk('phone', { passkey: false });
+      const phone = await openDesk(phones, desk.url, nats.wsUrl, 'phone', { passkey: false });
       await phone.page.emulateMedia({ colorScheme });
       await becomeAgent(agent, nats, 'ci-desk', [{ name: 'phone', key: phone.key }]);
       await joinNewsletter(await agent.context.newPage(), server.origin, 'lin@example.com');
