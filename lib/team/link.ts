@@ -103,6 +103,9 @@ export class TeamLink {
   private syncAgain = false;
   /** Which sync is current: one left behind by a reconnect ends without touching the state. */
   private syncRun = 0;
+  /** Entries a relay is settling: a pass left behind and the current one never settle one together. */
+  private readonly settling = new Map<string, number>();
+  private laterTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: TeamHost) {}
 
@@ -175,7 +178,7 @@ export class TeamLink {
       this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
       const agent = this.host.agent;
       if (actsAsAgent(team) && agent) {
-        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent);
+        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent, this.settling);
         await ensureLogStream(await jetstreamManager(connection), replicas);
         this.log = new LogPublisher(js, team.browserName);
         this.stopWatching.push(
@@ -261,8 +264,17 @@ export class TeamLink {
   private async syncPass(): Promise<void> {
     const cards = await this.host.agent!.pendingCards();
     await this.offerScreenshots(cards);
-    await this.relay!.sync(cards);
+    // An entry another pass was still settling is looked at again once that pass is done.
+    if (!(await this.relay!.sync(cards))) this.syncLater();
     await this.publishLog();
+  }
+
+  private syncLater(): void {
+    if (this.laterTimer) return;
+    this.laterTimer = setTimeout(() => {
+      this.laterTimer = undefined;
+      this.sync();
+    }, SYNC_RETRY_MS);
   }
 
   private async offerScreenshots(cards: TeamCard[]): Promise<void> {

@@ -4,6 +4,9 @@ import { isSigned, KEPT_REFUSALS, type LocalDecision, type TeamCard, type TeamEn
 import { TeamQueue } from './queue';
 import { checkDecision, type SignedDecision } from './signing';
 
+/** A pass that holds an entry longer than this is taken for stuck (the link gives a pass 10 s). */
+const SETTLE_LEASE_MS = 15_000;
+
 /** What the relay needs of the agent browser's broker. */
 export interface AgentSide {
   /** Pending actions with a card of their own, as the reviewer should see them. */
@@ -28,17 +31,25 @@ export class AgentRelay {
   /** Closed or malformed entries: nothing to do until something writes them again (the watch says). */
   private readonly restingIds = new Set<string>();
 
+  /**
+   * `settling`: entries being settled, by id, with since when; shared by the relays of one
+   * link, since a pass left behind by a failover may still be running beside the new one.
+   */
   constructor(
     private readonly kv: KV,
     private readonly browser: string,
     private readonly trustedKeys: readonly string[],
     private readonly side: AgentSide,
+    private readonly settling = new Map<string, number>(),
   ) {
     this.queue = new TeamQueue(kv);
   }
 
-  /** `cards`: the pending cards when the caller has just read them. */
-  async sync(cards?: TeamCard[]): Promise<void> {
+  /**
+   * `cards`: the pending cards when the caller has just read them. False when an entry was
+   * left to another pass still settling it: the caller syncs again shortly.
+   */
+  async sync(cards?: TeamCard[]): Promise<boolean> {
     cards ??= await this.side.pendingCards();
     const keys = new Set<string>();
     for await (const key of await this.kv.keys(`${this.browser}.>`)) keys.add(key);
@@ -47,9 +58,25 @@ export class AgentRelay {
       // A card that changed here (a request joined it) replaces the reviewers' copy while undecided.
       else await this.queue.amend(this.browser, card.id, (entry) => (entry.state === 'pending' && entry.card.fingerprint !== card.fingerprint ? { ...entry, card } : null)).catch(() => undefined);
     }
+    let complete = true;
     for (const key of keys) {
       const id = key.slice(this.browser.length + 1);
-      if (!this.restingIds.has(id)) await this.settle(id);
+      if (!this.restingIds.has(id)) complete = (await this.settleAlone(id)) && complete;
+    }
+    return complete;
+  }
+
+  /** One settle per entry at a time: two passes must not both apply one decision. A lease that outlives SETTLE_LEASE_MS was left by a pass that hangs. */
+  private async settleAlone(id: string): Promise<boolean> {
+    const now = Date.now();
+    const since = this.settling.get(id);
+    if (since !== undefined && now - since < SETTLE_LEASE_MS) return false;
+    this.settling.set(id, now);
+    try {
+      await this.settle(id);
+      return true;
+    } finally {
+      if (this.settling.get(id) === now) this.settling.delete(id);
     }
   }
 
