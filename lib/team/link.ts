@@ -21,7 +21,13 @@ const CLAIM_WAIT_MS = 1500;
 const SYNC_PASS_MS = 10_000;
 const SYNC_RETRY_MS = 1000;
 /** Opening the queue failed on a live connection: try again after this long. */
-const RESTART_MS = 2000;
+const RESTART_MS = 250;
+/**
+ * How long a JetStream API request may wait. A cluster that lost the node leading its
+ * metadata answers nothing until it elects another (a few seconds): short tries, repeated,
+ * find the new leader sooner than one long wait.
+ */
+const JS_API_TIMEOUT_MS = 1500;
 /** Queue updates within this time reach the panels as one change. */
 const CHANGE_BATCH_MS = 16;
 
@@ -106,6 +112,11 @@ export class TeamLink {
   /** Entries a relay is settling: a pass left behind and the current one never settle one together. */
   private readonly settling = new Map<string, number>();
   private laterTimer?: ReturnType<typeof setTimeout>;
+  /** The queue being opened again, and whether to open it once more after. */
+  private starting?: Promise<void>;
+  private startAgain = false;
+  /** The connection the streams were created (or found) on. */
+  private madeOn?: NatsConnection;
 
   constructor(private readonly host: TeamHost) {}
 
@@ -163,23 +174,46 @@ export class TeamLink {
       if (status.type === 'disconnect') this.setState('offline');
       // A cluster that lost a node may have lost the watches' consumers with it (they live on
       // one node): open the queue afresh, as after a reconnect.
-      if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) await this.start(this.settings!, connection, generation);
+      if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) this.restart(this.settings!, connection, generation);
     }
+  }
+
+  /** Opens the queue again, once at a time: a reconnect and a topology change often come together. */
+  private restart(team: TeamSettings, connection: NatsConnection, generation: number): void {
+    if (this.starting) {
+      this.startAgain = true;
+      return;
+    }
+    this.starting = (async () => {
+      do {
+        this.startAgain = false;
+        await this.start(team, connection, generation);
+      } while (this.startAgain && generation === this.generation);
+      this.starting = undefined;
+    })();
   }
 
   /** Opens the bucket, the log and the pictures, starts the watches, and syncs: at connect and each reconnect. */
   private async start(team: TeamSettings, connection: NatsConnection, generation: number): Promise<void> {
     try {
       this.stopWatches();
-      const js = jetstream(connection);
+      const js = jetstream(connection, { timeout: JS_API_TIMEOUT_MS });
       const replicas = replicasFor(connection);
-      const kv = await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS, replicas });
+      // Once made on this connection, the streams are bound to, not looked up: after a node
+      // dies, a lookup waits for the cluster to elect a new metadata leader; writes and watches
+      // need only the streams' own leaders.
+      const made = this.madeOn === connection;
+      const kv = made
+        ? await new Kvm(js).open(PENDING_BUCKET, { bindOnly: true })
+        : await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS, replicas });
       this.queue = new TeamQueue(kv);
-      this.screenshots = await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
+      this.screenshots = made
+        ? await new Objm(js).open(SCREENSHOT_BUCKET, false)
+        : await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
       const agent = this.host.agent;
       if (actsAsAgent(team) && agent) {
         this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent, this.settling);
-        await ensureLogStream(await jetstreamManager(connection), replicas);
+        if (!made) await ensureLogStream(await jetstreamManager(connection, { timeout: JS_API_TIMEOUT_MS }), replicas);
         this.log = new LogPublisher(js, team.browserName);
         this.stopWatching.push(
           await this.queue.watch(team.browserName, (key, read) => {
@@ -193,6 +227,7 @@ export class TeamLink {
         this.stopWatching.push(await this.queue.watch('*', (key, read) => this.seen(key, read)));
       }
       if (generation !== this.generation) return;
+      this.madeOn = connection;
       this.problem = null;
       this.setState('online');
       // A sync cut off by the lost connection may never settle (a key listing waits on its old
@@ -205,7 +240,7 @@ export class TeamLink {
       this.problem = `The team queue could not be opened: ${messageOf(error)}`;
       this.setState('offline');
       // On a cluster that just lost a node, the queue's stream elects a new leader: try again.
-      if (!connection.isClosed()) setTimeout(() => generation === this.generation && void this.start(team, connection, generation), RESTART_MS);
+      if (!connection.isClosed()) setTimeout(() => generation === this.generation && this.restart(team, connection, generation), RESTART_MS);
     }
   }
 

@@ -2,13 +2,14 @@
 // reviewer's queue copes with a fleet of agent browsers (Node clients offering entries).
 import { wsconnect } from '@nats-io/nats-core';
 import { Kvm } from '@nats-io/kv';
-import { startTeamServer } from '../../scripts/team-server.mjs';
+import { startTeamCluster, startTeamServer } from '../../scripts/team-server.mjs';
 import { cardTimes, clickInvite, send } from './pages.mjs';
 
 const TEAM_ACTIONS = 30;
 const FLEET_BROWSERS = 50;
 const FLEET_ACTIONS = 10;
 const FIRST_CARD_RUNS = 15;
+const FAILOVER_RUNS = 5;
 const AGENT = { user: 'agent', password: 'agent-local' };
 const REVIEWER = { user: 'reviewer', password: 'reviewer-local' };
 
@@ -19,6 +20,17 @@ async function online(panel) {
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error('the team queue did not connect');
+}
+
+/** The role-button page's click is held as its request: every card reads the same, so each run starts from an empty Team view. */
+const HELD_REQUEST = 'POST /api/invite';
+
+async function reviewerQueueEmpty(reviewerPanel) {
+  for (let i = 0; i < 300; i++) {
+    if ((await send(reviewerPanel, { type: 'team-queue' })).reviews.length === 0 && (await reviewerPanel.locator('article').count()) === 0) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error('the reviewer\'s Team view did not empty');
 }
 
 /** A card as an agent browser offers it (the shape lib/team/entry.ts reads). */
@@ -70,14 +82,56 @@ export async function teamReview({ agent, agentPanel, reviewerPanel, origin }) {
   }
 }
 
+/**
+ * On a three-node cluster: from the moment the agent browser's node has stopped to the card of
+ * an action held right after it, drawn in the reviewer's Team view (the link fails over to
+ * another node and resyncs). The node restarts between runs.
+ */
+export async function teamFailover({ agent, agentPanel, reviewerPanel, origin }) {
+  const cluster = await startTeamCluster(3);
+  const url = cluster.wsUrls.join(',');
+  try {
+    await send(reviewerPanel, { type: 'set-team', change: { enabled: true, url, browserName: 'desk', role: 'reviewer', reviewerName: 'desk', user: REVIEWER.user, password: REVIEWER.password } });
+    await online(reviewerPanel);
+    const { publicKey } = await send(reviewerPanel, { type: 'team-status' });
+    await send(agentPanel, {
+      type: 'set-team',
+      change: { enabled: true, url, browserName: 'bench-agent', role: 'agent', user: AGENT.user, password: AGENT.password, trustedReviewers: [{ name: 'desk', key: publicKey }] },
+    });
+    await online(agentPanel);
+    await reviewerPanel.getByRole('tab', { name: 'Team' }).click();
+    await agent.goto(`${origin}/cases/role-button.html`);
+    const latencies = [];
+    for (let run = 0; run < FAILOVER_RUNS; run++) {
+      const { server } = await send(agentPanel, { type: 'team-status' });
+      const node = cluster.nodes.find((candidate) => server?.includes(new URL(candidate.wsUrl).port));
+      if (!node) throw new Error(`the agent browser's node is unknown (${server})`);
+      await reviewerQueueEmpty(reviewerPanel);
+      const seen = cardTimes(reviewerPanel, HELD_REQUEST);
+      await node.stop();
+      const stoppedAt = Date.now();
+      await clickInvite(agent, `Failover report ${run}`);
+      latencies.push((await seen).card - stoppedAt);
+      const { actions } = await send(agentPanel, { type: 'queue' });
+      for (const action of actions) await send(agentPanel, { type: 'decide', id: action.id, verdict: 'reject' });
+      await node.start();
+      await online(agentPanel);
+    }
+    return latencies;
+  } finally {
+    for (const panel of [agentPanel, reviewerPanel]) await send(panel, { type: 'set-team', change: { enabled: false } }).catch(() => undefined);
+    await cluster.close();
+  }
+}
+
 /** From the agent's click in the agent browser to the card drawn in the reviewer's Team view. */
 async function heldToReviewerCard(agent, agentPanel, reviewerPanel, origin) {
   await agent.goto(`${origin}/cases/role-button.html`);
   const latencies = [];
   for (let i = 0; i < TEAM_ACTIONS; i++) {
-    const label = `Team report ${i}`;
-    const seen = cardTimes(reviewerPanel, label);
-    const clickedAt = await clickInvite(agent, label);
+    await reviewerQueueEmpty(reviewerPanel);
+    const seen = cardTimes(reviewerPanel, HELD_REQUEST);
+    const clickedAt = await clickInvite(agent, `Team report ${i}`);
     latencies.push((await seen).card - clickedAt);
     const { actions } = await send(agentPanel, { type: 'queue' });
     for (const action of actions) await send(agentPanel, { type: 'decide', id: action.id, verdict: 'reject' });
