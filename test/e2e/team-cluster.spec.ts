@@ -1,16 +1,19 @@
 import { wsconnect } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { chromium, type Browser as PlainBrowser, type Locator } from '@playwright/test';
+import { outcomeOf } from '@/lib/db/outcome';
+import type { ActionRecord } from '@/lib/db/schema';
 import type { TeamStatus } from '@/lib/messaging/protocol';
 import { PENDING_BUCKET } from '@/lib/team/entry';
 import { serveDesk } from '../../scripts/team-desk.mjs';
-import { AGENT, startTeamCluster, type TeamCluster } from '../team-server';
+import { AGENT, loggedOutcomes, startTeamCluster, type TeamCluster } from '../team-server';
 import { BROWSER_FLAGS, expect, findChromium, foreignClientTest as test, joinNewsletter, type FixtureServer } from './fixtures';
 import { becomeAgent, browserWithPanel, openDesk, type Browser, type Desk } from './team-browsers';
 
 // Team review on three real nats-server nodes: the agent browser (Chromium with the built
 // extension) and a reviewer desk (a phone) are given every node; a node dies while actions wait
-// and while the desk approves. The recording server shows what was sent, and how often.
+// and while the desk approves. The recording server shows what was sent, and how often; the
+// log stream is compared with the agent browser's own history.
 
 test.describe.configure({ mode: 'serial' });
 
@@ -75,8 +78,33 @@ async function survives(server: FixtureServer, name: string, fail: () => Promise
   await agent.panel.history.open();
   const history = agent.panel.page.getByRole('table', { name: 'History' });
   await expect(history.getByRole('row').filter({ hasText: 'approved by team reviewer phone' })).toHaveCount(2);
+  // The log stream lost no change: its last word on each of the agent browser's actions is the browser's own.
+  const outcomes = new Map((await storedRecords(agent)).map((record) => [record.id, outcomeOf(record)]));
+  expect(outcomes.size).toBe(2);
+  await expect
+    .poll(async () => new Map([...(await loggedOutcomes(cluster.wsUrls, 'ci-cluster'))].filter(([id]) => outcomes.has(id))), { timeout: 15_000 })
+    .toEqual(outcomes);
   await agent.panel.send({ type: 'clear-history' });
   await agent.panel.queue.open();
+}
+
+/** The agent browser's history as IndexedDB holds it. */
+function storedRecords({ panel }: Browser): Promise<ActionRecord[]> {
+  return panel.page.evaluate(
+    () =>
+      new Promise<ActionRecord[]>((done, fail) => {
+        const opening = indexedDB.open('countersign');
+        opening.onerror = () => fail(opening.error);
+        opening.onsuccess = () => {
+          const reading = opening.result.transaction('actions').objectStore('actions').getAll();
+          reading.onsuccess = () => {
+            opening.result.close();
+            done(reading.result as ActionRecord[]);
+          };
+          reading.onerror = () => fail(reading.error);
+        };
+      }),
+  );
 }
 
 test('the node the agent browser uses dies while a form waits: both forms reach the desk and are sent once each', async ({ server }) => {

@@ -1,5 +1,5 @@
 import { wsconnect } from '@nats-io/nats-core';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, type Origin } from '@/lib/broker/broker';
 import { handlePanelRequest } from '@/lib/broker/router';
@@ -8,8 +8,7 @@ import { outcomeOf } from '@/lib/db/outcome';
 import { ActionStore } from '@/lib/db/store';
 import type { PanelReplies, PanelType } from '@/lib/messaging/messages';
 import { PENDING_BUCKET } from '@/lib/team/entry';
-import { LOG_STREAM, logSubject } from '@/lib/team/log';
-import { AGENT, REVIEWER, startTeamCluster, type TeamCluster } from '../team-server';
+import { AGENT, loggedOutcomes, REVIEWER, startTeamCluster, type TeamCluster } from '../team-server';
 import { FakePlatform } from './fake-platform';
 import { proposal } from './helpers';
 
@@ -29,22 +28,6 @@ async function browser(cluster: TeamCluster, change: Record<string, unknown>) {
   expect(await panel({ type: 'set-team', change: { enabled: true, url: cluster.wsUrls.join(','), ...change } })).toEqual({ ok: true });
   await expect.poll(async () => (await panel({ type: 'team-status' })).state, { timeout: 15_000 }).toBe('online');
   return { store, platform, broker, panel };
-}
-
-/** The log stream's last object per action of this browser: what a pipeline reading it would hold. */
-async function loggedOutcomes(cluster: TeamCluster, browserName: string): Promise<Map<string, string>> {
-  const connection = await wsconnect({ servers: cluster.wsUrls, ...REVIEWER });
-  try {
-    const consumer = await jetstream(connection).consumers.get(LOG_STREAM, { filter_subjects: logSubject(browserName) });
-    const last = new Map<string, string>();
-    for await (const message of await consumer.fetch({ max_messages: 200, expires: 2000 })) {
-      const event = message.json<{ id: string; outcome: string }>();
-      last.set(event.id, event.outcome);
-    }
-    return last;
-  } finally {
-    await connection.close();
-  }
 }
 
 /** Which node of the cluster a server name or address is. */
@@ -85,7 +68,7 @@ async function survives(cluster: TeamCluster, browserName: string, fail: (ci: Aw
 
     // The log stream lost no change: its last word on each action is the agent browser's.
     const history = new Map((await ci.store.recent(50)).map((record) => [record.id, outcomeOf(record)]));
-    await expect.poll(() => loggedOutcomes(cluster, browserName), { timeout: 15_000 }).toEqual(history);
+    await expect.poll(() => loggedOutcomes(cluster.wsUrls, browserName), { timeout: 15_000 }).toEqual(history);
   } finally {
     await ci.broker.team.link.close();
     await desk.broker.team.link.close();
