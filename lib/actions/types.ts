@@ -14,6 +14,10 @@ export const TRIGGERS = [...PAGE_TRIGGERS, 'channel'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const REQUEST_VIAS = ['fetch', 'xhr', 'beacon'] as const;
+/** What a person decides about a held action. */
+export const VERDICTS = ['approve', 'reject'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
 export type RequestVia = (typeof REQUEST_VIAS)[number];
 
 /** A script the agent evaluated, or a page tool's code that ran without a person's approval. */

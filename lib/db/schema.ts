@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb';
-import type { AgentConfidence, AgentQuestion, AgentTask, FieldChange, JoinedRequest, ProposedAction } from '@/lib/actions/types';
+import type { AgentConfidence, AgentQuestion, AgentTask, FieldChange, JoinedRequest, ProposedAction, Verdict } from '@/lib/actions/types';
 import type { RiskReason } from '@/lib/policy/risk';
 import type { Rule, Threshold } from '@/lib/policy/rules';
 import type { WebhookSettings } from '@/lib/policy/webhook';
@@ -100,7 +100,7 @@ export interface DecisionStatement {
   browser: string;
   id: string;
   fingerprint: string;
-  verdict: 'approve' | 'reject';
+  verdict: Verdict;
   at: number;
   note?: string;
   edits?: { index: number; value: string }[];

@@ -1,5 +1,5 @@
 import { CAUSE_WINDOW_MS, FIELD_CAP, flattenJson, isStateChanging } from '@/lib/actions/requests';
-import type { RequestVia } from '@/lib/actions/types';
+import type { RequestVia, Verdict } from '@/lib/actions/types';
 import { stackHasEvaluatedCode } from '@/lib/detect/evaluated';
 import { toolRunIn, wrapToolRegistry } from './tool-hook';
 
@@ -43,7 +43,7 @@ export interface BodySummary {
 /** The isolated world's answer to a held request or tool call. */
 export interface RequestDecision {
   nonce: string;
-  verdict: 'approve' | 'reject';
+  verdict: Verdict;
   /** A tool call's arguments as approved (the reviewer may have edited them). */
   input?: unknown;
   /** Why a tool call was refused, as its caller reads it. */

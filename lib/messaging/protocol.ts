@@ -1,4 +1,4 @@
-import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldSnapshot } from '@/lib/actions/types';
+import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldSnapshot, Verdict } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, ChannelRefusal } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
@@ -13,7 +13,7 @@ import type { TeamView } from '@/lib/team/settings';
 /** `approved`: a person's decision or rule let it through, which covers what it causes (a tool's requests). */
 export type HoldReply = { status: 'held' } | { status: 'release'; approved?: true } | { status: 'blocked'; reason: string };
 
-export type Verdict = 'approve' | 'reject';
+export type { Verdict };
 
 export type DecideReply = { ok: true } | { ok: false; error: string };
 

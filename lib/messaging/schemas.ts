@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { VERDICTS } from '@/lib/actions/types';
 
 /** Sizes past which a message is refused rather than stored. */
 export const LIMITS = {
@@ -19,7 +20,7 @@ const oneZero = v.transform((n: number) => n + 0);
 export const whole = (min: number, max: number) => v.pipe(v.number(), v.safeInteger(), v.minValue(min), v.maxValue(max), oneZero);
 export const finite = v.pipe(v.number(), v.finite(), oneZero);
 
-export const verdict = v.picklist(['approve', 'reject']);
+export const verdict = v.picklist(VERDICTS);
 /** A reviewer's edits: which field, and the value to send instead. */
 export const fieldEdits = v.pipe(
   v.array(v.object({ index: whole(0, LIMITS.fields - 1), value: text(LIMITS.edit) })),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { AgentTask, JoinedRequest, ProposedAction } from '@/lib/actions/types';
+import type { AgentTask, JoinedRequest, ProposedAction, Verdict } from '@/lib/actions/types';
 import type { ActionRecord } from '@/lib/db/schema';
 import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
 import { joinedRequest, proposedAction } from '@/lib/messaging/validate';
@@ -71,7 +71,7 @@ export const KEPT_REFUSALS = 5;
 /** Decided in the agent browser's own panel (or by its timeout): no signature needed. */
 export interface LocalDecision {
   local: true;
-  verdict: 'approve' | 'reject';
+  verdict: Verdict;
   at: number;
   by: 'person' | 'timeout' | 'system';
 }
