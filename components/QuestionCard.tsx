@@ -27,7 +27,8 @@ export function QuestionDetails({ record, picture }: { record: ActionRecord; pic
       {question.confidence !== undefined && (
         <p className="confidence">{t('question.confidence', { percent: Math.round(question.confidence * 100) })}</p>
       )}
-      <AgentContext record={record} />
+      {/* The question's own confidence, when it is what made the agent unsure, is said once. */}
+      <AgentContext record={record.unsure && record.unsure.value === question.confidence ? { ...record, unsure: undefined } : record} />
       {record.tabUrl ? (
         <dl>
           <dt>{t('question.concerns')}</dt>

@@ -138,6 +138,8 @@ test('ask_person: the card shows the question, its options, the task and the tab
     await expect(card).toContainText('The blue kettle is sold out. Buy the red one at the same price?');
     await expect(card).toContainText('Red: 39 EUR, in stock');
     await expect(card).toContainText('40 % sure');
+    // Said once: below the threshold, the same figure is not repeated as "unsure".
+    await expect(card.locator('.unsure')).toHaveCount(0);
     await expect(card.locator('.task')).toHaveText('The agent’s task: Buy the blue kettle');
     await expect(card).toContainText(`${server.origin}/cases/spa-fetch.html`);
     for (const colorScheme of ['light', 'dark'] as const) {
