@@ -43,9 +43,11 @@ const deskCard = (email: string) => desk.page.getByRole('article').filter({ hasT
 
 /** Taps Approve until the card goes: right after a failover the queue may still be reopening, and the person taps again. */
 async function approveOnDesk(card: Locator): Promise<void> {
-  await card.scrollIntoViewIfNeeded();
   await expect(async () => {
     if ((await card.count()) === 0) return;
+    // As a person would: the queue reopened after the failover may have redrawn the cards
+    // elsewhere, and the dwell counts only while the card is in view.
+    await card.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await card.getByRole('button', { name: /^Approve/ }).tap({ timeout: 5000 });
     await expect(card).toHaveCount(0, { timeout: 5000 });
   }).toPass({ timeout: 45_000 });
