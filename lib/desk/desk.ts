@@ -8,7 +8,7 @@ import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, TeamQueueState } from '@/lib/messaging/protocol';
 import { entryKey, teamCardRecord, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewerHost, type ReviewRequest, type TeamState } from '@/lib/team/link';
-import { DEFAULT_TEAM, teamChange, teamProblem, type TeamSettings } from '@/lib/team/settings';
+import { DEFAULT_TEAM, teamProblem, type TeamSettings } from '@/lib/team/settings';
 import { keptReviewerKey } from '@/lib/team/signing';
 
 /** What a person types to sign in; the secrets stay in memory, never in the desk's storage. */
@@ -103,7 +103,8 @@ export class ReviewDesk {
       // The connection's name on the server: the reviewer's name as a browser name allows it.
       browserName: `desk-${reviewerName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 58)}`,
     };
-    const problem = teamProblem(team) ?? (v.is(teamChange, { url: team.url }) ? null : 'Each server address starts with wss:// or ws://.');
+    // teamProblem checks each server address, as for the extension's settings.
+    const problem = teamProblem(team);
     if (problem) return { ok: false, error: problem };
     this.profile = { url: team.url, reviewerName };
     await this.store.saveTeamSettings(this.profile);
