@@ -5,12 +5,12 @@ import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionRecord } from '@/lib/db/schema';
 import type { DecideReply, FieldEdit, TeamReview, Verdict } from '@/lib/messaging/protocol';
-import { entryKey, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry';
+import { entryKey, isSigned, PENDING_BUCKET, type TeamCard, type TeamEntry } from './entry';
 import { ensureLogStream, LogPublisher } from './log';
 import { TeamQueue } from './queue';
 import { AgentRelay, type AgentSide } from './relay';
 import { actsAsAgent, actsAsReviewer, serverList, teamProblem, type TeamSettings } from './settings';
-import { signDecision } from './signing';
+import { signDecision, type SignedDecision } from './signing';
 
 export const SCREENSHOT_BUCKET = 'countersign_screenshots';
 /** Entries live a day at most: longer than any action may wait (timeoutSeconds ≤ 86,400). */
@@ -28,6 +28,8 @@ const RESTART_MS = 250;
  * find the new leader sooner than one long wait.
  */
 const JS_API_TIMEOUT_MS = 1500;
+/** A reviewer's decision cut off by a failover is tried again, once the queue is open, for this long. */
+const DECISION_WAIT_MS = 20_000;
 /** Queue updates within this time reach the panels as one change. */
 const CHANGE_BATCH_MS = 16;
 
@@ -223,7 +225,8 @@ export class TeamLink {
         );
       }
       if (actsAsReviewer(team)) {
-        this.reviews.clear();
+        // The cards stay through a reopen, so their dwell goes on: the watch delivers every
+        // entry's latest write again (a decided one's too), and that brings each up to date.
         this.stopWatching.push(await this.queue.watch('*', (key, read) => this.seen(key, read)));
       }
       if (generation !== this.generation) return;
@@ -344,11 +347,14 @@ export class TeamLink {
     return outcome;
   }
 
-  /** A reviewer's decision: through the gate, signed, and written only over the entry it saw. */
+  /**
+   * A reviewer's decision: through the gate, signed, and written only over the entry it saw.
+   * Right after a failover it waits for the queue to reopen rather than fail.
+   */
   async review(request: ReviewRequest): Promise<DecideReply> {
     const key = entryKey(request.browser, request.id);
     const review = this.reviews.get(key);
-    if (!this.queue || !review) return refuse('This action is no longer waiting in the team queue.');
+    if (!review) return refuse('This action is no longer waiting in the team queue.');
     if (request.edits?.length && review.entry.card.trigger === 'request') {
       return refuse('A request held in flight is sent as it is or not at all; it cannot be edited.');
     }
@@ -363,9 +369,6 @@ export class TeamLink {
       const proof = asked ? { ok: true as const } : await this.host.reviewer.passkey(review.entry.card, key, request.passkey);
       if (!proof.ok) return proof;
     }
-    const current = await this.queue.read(request.browser, request.id);
-    if (current?.entry?.state !== 'pending') return refuse('This action was already decided.');
-    if (current.entry.card.fingerprint !== request.fingerprint) return refuse('The agent browser changed this action; review it again.');
     const signer = await this.host.reviewer.signer();
     const decision = await signDecision(
       {
@@ -380,10 +383,28 @@ export class TeamLink {
       },
       { name: this.settings?.reviewerName || this.settings?.browserName || 'reviewer', ...signer },
     );
-    const written = await this.queue.replace({ ...current.entry, state: 'decided', decision }, current.revision);
-    if (written === 'lost') return refuse('Another reviewer or the agent browser decided this action first.');
-    if (request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs, request.answer);
-    return { ok: true };
+    let written: DecideReply;
+    try {
+      written = await this.acrossReopen((queue) => writeDecision(queue, decision));
+    } catch (error) {
+      return refuse(`No node of the team server confirmed this decision (${messageOf(error)}); the card stays until the action is settled.`);
+    }
+    if (written.ok && request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs, request.answer);
+    return written;
+  }
+
+  /** Queue work cut off by a failover, tried again until the queue answers or DECISION_WAIT_MS pass. */
+  private async acrossReopen<T>(work: (queue: TeamQueue) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + DECISION_WAIT_MS;
+    for (;;) {
+      try {
+        if (this.queue) return await work(this.queue);
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+      if (Date.now() >= deadline) throw new Error('the queue is not open');
+      await new Promise((done) => setTimeout(done, RESTART_MS));
+    }
   }
 
   /** The queue as a reviewer's view lists it, oldest first; `needsPasskey` as this reviewer's scopes say. */
@@ -448,6 +469,17 @@ function credentials(team: TeamSettings): Partial<ConnectionOptions> {
   if (team.nkeySeed) return { authenticator: nkeyAuthenticator(new TextEncoder().encode(team.nkeySeed)) };
   if (team.user) return { user: team.user, pass: team.password };
   return {};
+}
+
+/** Writes a signed decision over the pending entry it was made for; a try that landed before its answer was lost counts as written. */
+async function writeDecision(queue: TeamQueue, decision: SignedDecision): Promise<DecideReply> {
+  const current = await queue.read(decision.browser, decision.id);
+  const there = current?.entry?.decision;
+  if (there && isSigned(there) && there.signature === decision.signature) return { ok: true };
+  if (current?.entry?.state !== 'pending') return refuse('This action was already decided.');
+  if (current.entry.card.fingerprint !== decision.fingerprint) return refuse('The agent browser changed this action; review it again.');
+  const written = await queue.replace({ ...current.entry, state: 'decided', decision }, current.revision);
+  return written === 'lost' ? refuse('Another reviewer or the agent browser decided this action first.') : { ok: true };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
