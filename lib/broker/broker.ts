@@ -25,14 +25,14 @@ import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, parseToolName, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
-import { approvalGate } from './gate';
+import { approvalGate, teamCardGate } from './gate';
 import { FatigueMonitor } from './fatigue';
 import { Lifecycle, TIMEOUT_TIMER } from './lifecycle';
 import { ReviewerKey } from './reviewer-key';
 import { DebuggerWatch } from './debuggers';
 import { RequestLog, type ObservedRequest } from './request-log';
 export type { ObservedRequest } from './request-log';
-import { approvesSomething, Questions } from './questions';
+import { Questions } from './questions';
 import { LogKey } from './log-key';
 import { NOTICE_TIMER, WaitingNotices } from './waiting-notices';
 import type { PasskeyCheck, PasskeyProof } from './passkey';
@@ -118,10 +118,12 @@ export class Broker {
       answer: (id, answer, reviewer, proof) => this.questions.settle(id, answer, reviewer, proof),
       decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
       groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
-      gate: (record, confirmation, answer) =>
-        record.kind === 'question' ? this.gate(record, 'answer', undefined, approvesSomething(answer ?? '')) : this.gate(record, 'approve', confirmation),
+      gate: (record, confirmation, answer) => {
+        const { path, approving } = teamCardGate(record, answer);
+        return this.gate(record, path, confirmation, approving);
+      },
       noteApproval: async (record, dwellMs, answer) => {
-        if (answer === undefined || approvesSomething(answer)) await this.noteApproval(record, dwellMs);
+        if (teamCardGate(record, answer).approving) await this.noteApproval(record, dwellMs);
       },
       trustProof: (passkey) => this.trustProof(passkey),
       reviewerKey: this.reviewerKey,

@@ -43,6 +43,23 @@ export function approvalGate(check: GateCheck): GateVerdict {
   return { ok: true };
 }
 
+/** An answer that says go ahead: it faces the same fatigue defence as an approval. */
+const APPROVING =
+  /^\s*(yes|yeah|yep|sure|ok(ay)?|go( ahead)?|proceed|approved?|confirm(ed)?|continue|allow(ed)?|do it|accept(ed)?|agreed?|buy|pay|send|delete|submit|ja|oui|s[ií]|vale|d['’]accord)(?=$|[\s,.;:!])/iu;
+
+export function approvesSomething(answer: string): boolean {
+  return APPROVING.test(answer);
+}
+
+/**
+ * A team card's way through the gate, for the extension's reviewer and the desk alike: a
+ * question's answer takes the answer path and counts as approving (fatigue) only where it
+ * says go ahead; any other card takes Approve.
+ */
+export function teamCardGate(card: { kind: string }, answer: string | undefined): { path: 'approve' | 'answer'; approving: boolean } {
+  return card.kind === 'question' ? { path: 'answer', approving: approvesSomething(answer ?? '') } : { path: 'approve', approving: true };
+}
+
 function refuse(error: string): GateVerdict {
   return { ok: false, error };
 }

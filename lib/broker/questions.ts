@@ -4,6 +4,7 @@ import type { ActionRecord, DecisionProof, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { originOf } from '@/lib/policy/risk';
+import { approvesSomething } from './gate';
 import type { BrokerPlatform } from './platform';
 
 // The agent's questions to the person: asked on its channel, shown in the Queue, answered in
@@ -13,14 +14,6 @@ import type { BrokerPlatform } from './platform';
 /** The longest one `wait` holds the channel's request; the agent asks again until answered. */
 export const WAIT_LIMIT_MS = 25_000;
 const LABEL_LIMIT = 300;
-
-/** An answer that says go ahead: it faces the same fatigue defence as an approval. */
-const APPROVING =
-  /^\s*(yes|yeah|yep|sure|ok(ay)?|go( ahead)?|proceed|approved?|confirm(ed)?|continue|allow(ed)?|do it|accept(ed)?|agreed?|buy|pay|send|delete|submit|ja|oui|s[ií]|vale|d['’]accord)(?=$|[\s,.;:!])/iu;
-
-export function approvesSomething(answer: string): boolean {
-  return APPROVING.test(answer);
-}
 
 /** What the agent learns of its question. */
 export type QuestionState =

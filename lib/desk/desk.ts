@@ -1,9 +1,8 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import * as v from 'valibot';
 import { FatigueMonitor } from '@/lib/broker/fatigue';
-import { approvalGate } from '@/lib/broker/gate';
+import { approvalGate, teamCardGate } from '@/lib/broker/gate';
 import { Passkeys } from '@/lib/broker/passkey';
-import { approvesSomething } from '@/lib/broker/questions';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, TeamQueueState } from '@/lib/messaging/protocol';
 import { entryKey, teamCardRecord, type TeamCard } from '@/lib/team/entry';
@@ -165,23 +164,13 @@ export class ReviewDesk {
   private reviewer(): ReviewerHost {
     return {
       gate: async (card, seenAt, confirmation, answer) => {
-        const record = teamCardRecord(card, seenAt);
-        const asked = card.kind === 'question';
+        const { path, approving } = teamCardGate(card, answer);
         const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
-        // An answer is held back by the fatigue pause only where it says go ahead.
-        const approving = !asked || approvesSomething(answer ?? '');
-        return approvalGate({
-          record,
-          now: this.env.now(),
-          dwellMs: settings.dwellMs,
-          fatigue: approving ? fatigue : null,
-          path: asked ? 'answer' : 'approve',
-          confirmation,
-        });
+        return approvalGate({ record: teamCardRecord(card, seenAt), now: this.env.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
       },
       passkey: (card, key, answer) => this.passkeyCheck(card, key, answer),
       noteApproval: async (card, seenAt, dwellMs, answer) => {
-        if (answer !== undefined && !approvesSomething(answer)) return;
+        if (!teamCardGate(card, answer).approving) return;
         await this.fatigue.noteApproval(teamCardRecord(card, seenAt), dwellMs, await this.store.settings());
       },
       signer: () => this.signer(),

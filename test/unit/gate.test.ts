@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '@/lib/db/schema';
-import { approvalGate, type GateCheck } from '@/lib/broker/gate';
+import { approvalGate, teamCardGate, type GateCheck } from '@/lib/broker/gate';
 import { afterApproval } from '@/lib/broker/fatigue';
 import { proposal } from './helpers';
 
@@ -62,5 +62,21 @@ describe('fatigue', () => {
     const later = afterApproval(state, { at: 60_500, dwellMs: 100 }, settings);
     expect(later.warning).toBeUndefined();
     expect(later.state.approvals).toHaveLength(2);
+  });
+});
+
+describe('a team card’s way through the gate', () => {
+  it('takes Approve for an action, and the answer path for a question, approving only where the answer says go ahead', () => {
+    expect(teamCardGate({ kind: 'submit' }, undefined)).toEqual({ path: 'approve', approving: true });
+    expect(teamCardGate({ kind: 'question' }, 'Yes, buy the red one')).toEqual({ path: 'answer', approving: true });
+    expect(teamCardGate({ kind: 'question' }, 'No, wait for me')).toEqual({ path: 'answer', approving: false });
+  });
+
+  it('holds an approving answer back during a fatigue pause, and lets a refusing one through', () => {
+    const question = record({ kind: 'question' });
+    for (const [answer, ok] of [['go ahead', false], ['no', true]] as const) {
+      const { path, approving } = teamCardGate(question, answer);
+      expect(approvalGate({ ...check(), record: question, fatigue: approving ? paused : null, path }).ok).toBe(ok);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_TAB } from '@/lib/actions/types';
 import { Broker, type Origin } from '@/lib/broker/broker';
-import { approvesSomething } from '@/lib/broker/questions';
+import { approvesSomething } from '@/lib/broker/gate';
 import { handleAgentRequest, handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
 import { outcomeOf } from '@/lib/db/outcome';
