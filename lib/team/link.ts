@@ -119,6 +119,10 @@ export class TeamLink {
   private startAgain = false;
   /** The connection the streams were created (or found) on. */
   private madeOn?: NatsConnection;
+  /** The queue is open on the current connection: the relay may sync, before the watches are back. */
+  private queueOpen = false;
+  /** Actions this browser has offered since it was configured: offered again only if missing. */
+  private readonly offered = new Set<string>();
 
   constructor(private readonly host: TeamHost) {}
 
@@ -173,7 +177,10 @@ export class TeamLink {
   private async followStatus(connection: NatsConnection, generation: number): Promise<void> {
     for await (const status of connection.status()) {
       if (generation !== this.generation) return;
-      if (status.type === 'disconnect') this.setState('offline');
+      if (status.type === 'disconnect') {
+        this.queueOpen = false;
+        this.setState('offline');
+      }
       // A cluster that lost a node may have lost the watches' consumers with it (they live on
       // one node): open the queue afresh, as after a reconnect.
       if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) this.restart(this.settings!, connection, generation);
@@ -195,10 +202,16 @@ export class TeamLink {
     })();
   }
 
-  /** Opens the bucket, the log and the pictures, starts the watches, and syncs: at connect and each reconnect. */
+  /**
+   * Opens the bucket, the log and the pictures, syncs, and starts the watches: at connect and
+   * after a failover. The old watches run until new ones are made (a failover may have spared
+   * their consumers, and making one waits for the cluster's metadata leader, which the failover
+   * may be electing); the relay's offers need only the stream's leader, so it syncs first.
+   */
   private async start(team: TeamSettings, connection: NatsConnection, generation: number): Promise<void> {
+    const previous = this.stopWatching;
+    this.stopWatching = [];
     try {
-      this.stopWatches();
       const js = jetstream(connection, { timeout: JS_API_TIMEOUT_MS });
       const replicas = replicasFor(connection);
       // Once made on this connection, the streams are bound to, not looked up: after a node
@@ -208,37 +221,43 @@ export class TeamLink {
       const kv = made
         ? await new Kvm(js).open(PENDING_BUCKET, { bindOnly: true })
         : await new Kvm(js).create(PENDING_BUCKET, { history: 5, ttl: ENTRY_TTL_MS, replicas });
-      this.queue = new TeamQueue(kv);
+      const queue = new TeamQueue(kv);
+      this.queue = queue;
       this.screenshots = made
         ? await new Objm(js).open(SCREENSHOT_BUCKET, false)
         : await new Objm(js).create(SCREENSHOT_BUCKET, { ttl: nanos(ENTRY_TTL_MS), replicas });
-      const agent = this.host.agent;
-      if (actsAsAgent(team) && agent) {
-        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent, this.settling);
+      const agent = actsAsAgent(team) ? this.host.agent : undefined;
+      if (agent) {
+        this.relay = new AgentRelay(kv, team.browserName, team.trustedReviewers.map((reviewer) => reviewer.key), agent, this.settling, this.offered);
         if (!made) await ensureLogStream(await jetstreamManager(connection, { timeout: JS_API_TIMEOUT_MS }), replicas);
         this.log = new LogPublisher(js, team.browserName);
-        this.stopWatching.push(
-          await this.queue.watch(team.browserName, (key, read) => {
-            this.relay?.noteWrite(key, read?.entry ?? null);
-            this.sync();
-          }),
-        );
-      }
-      if (actsAsReviewer(team)) {
-        // The cards stay through a reopen, so their dwell goes on: the watch delivers every
-        // entry's latest write again (a decided one's too), and that brings each up to date.
-        this.stopWatching.push(await this.queue.watch('*', (key, read) => this.seen(key, read)));
       }
       if (generation !== this.generation) return;
       this.madeOn = connection;
-      this.problem = null;
-      this.setState('online');
+      this.queueOpen = true;
       // A sync cut off by the lost connection may never settle (a key listing waits on its old
       // consumer): leave it behind, and sync afresh on the new connection.
       this.syncRun++;
       this.syncing = false;
       this.sync();
+      if (agent) {
+        this.stopWatching.push(
+          await queue.watch(team.browserName, (key, read) => {
+            this.relay?.noteWrite(key, read?.entry ?? null);
+            this.sync();
+          }),
+        );
+      }
+      // The cards stay through a reopen, so their dwell goes on: the watch delivers every
+      // entry's latest write again (a decided one's too), and that brings each up to date.
+      if (actsAsReviewer(team)) this.stopWatching.push(await queue.watch('*', (key, read) => this.seen(key, read)));
+      for (const stop of previous.splice(0)) stop();
+      if (generation !== this.generation) return;
+      this.problem = null;
+      this.setState('online');
     } catch (error) {
+      // The old watches go on until a start succeeds.
+      this.stopWatching.push(...previous);
       if (generation !== this.generation) return;
       this.problem = `The team queue could not be opened: ${messageOf(error)}`;
       this.setState('offline');
@@ -272,7 +291,7 @@ export class TeamLink {
 
   /** Something changed here or in the queue: bring the queue and the log up to date (coalesced). */
   sync(): void {
-    if (!this.relay || this.state !== 'online') return;
+    if (!this.relay || !this.queueOpen) return;
     if (this.syncing) {
       this.syncAgain = true;
       return;
@@ -293,7 +312,7 @@ export class TeamLink {
           setTimeout(() => this.sync(), SYNC_RETRY_MS);
           return;
         }
-      } while (this.syncAgain && this.state === 'online' && run === this.syncRun);
+      } while (this.syncAgain && this.queueOpen && run === this.syncRun);
       if (run === this.syncRun) this.syncing = false;
     })();
   }
@@ -443,6 +462,8 @@ export class TeamLink {
   private async disconnect(): Promise<void> {
     this.stopWatches();
     this.reviews.clear();
+    this.offered.clear();
+    this.queueOpen = false;
     this.relay = undefined;
     this.queue = undefined;
     this.log = undefined;

@@ -20,6 +20,17 @@ export class TeamQueue {
     return this.kv.create(entryKey(entry.browser, entry.id), JSON.stringify(entry));
   }
 
+  /** Offers the entry unless its key already holds one ('exists'); any other failure throws. */
+  async offerNew(entry: TeamEntry): Promise<'offered' | 'exists'> {
+    try {
+      await this.offer(entry);
+      return 'offered';
+    } catch (error) {
+      if (isWrongLastSequence(error)) return 'exists';
+      throw error;
+    }
+  }
+
   async read(browser: string, id: string): Promise<ReadEntry | null> {
     const found = await this.kv.get(entryKey(browser, id));
     if (!found || found.operation !== 'PUT') return null;
@@ -35,7 +46,7 @@ export class TeamQueue {
       await this.kv.update(entryKey(next.browser, next.id), JSON.stringify(next), revision);
       return 'written';
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) return 'lost';
+      if (isWrongLastSequence(error)) return 'lost';
       throw error;
     }
   }
@@ -65,6 +76,11 @@ export class TeamQueue {
     })();
     return () => updates.stop();
   }
+}
+
+/** A compare-and-set lost: the key was written since the revision it expected. */
+function isWrongLastSequence(error: unknown): boolean {
+  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.StreamWrongLastSequence || error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }
 
 function safeJson(text: string): unknown {

@@ -34,6 +34,7 @@ export class AgentRelay {
   /**
    * `settling`: entries being settled, by id, with since when; shared by the relays of one
    * link, since a pass left behind by a failover may still be running beside the new one.
+   * `offered`: actions already offered (kept by the link across failovers).
    */
   constructor(
     private readonly kv: KV,
@@ -41,6 +42,7 @@ export class AgentRelay {
     private readonly trustedKeys: readonly string[],
     private readonly side: AgentSide,
     private readonly settling = new Map<string, number>(),
+    private readonly offered = new Set<string>(),
   ) {
     this.queue = new TeamQueue(kv);
   }
@@ -51,6 +53,7 @@ export class AgentRelay {
    */
   async sync(cards?: TeamCard[]): Promise<boolean> {
     cards ??= await this.side.pendingCards();
+    await this.offerNew(cards);
     const keys = new Set<string>();
     for await (const key of await this.kv.keys(`${this.browser}.>`)) keys.add(key);
     for (const card of cards) {
@@ -64,6 +67,21 @@ export class AgentRelay {
       if (!this.restingIds.has(id)) complete = (await this.settleAlone(id)) && complete;
     }
     return complete;
+  }
+
+  /**
+   * New actions first: an offer needs only the stream's leader, while listing the keys waits
+   * for the cluster's metadata leader, which a failover may be electing. An offer that fails
+   * ends the pass, and the link tries again a second later.
+   */
+  private async offerNew(cards: TeamCard[]): Promise<void> {
+    const pending = new Set(cards.map((card) => card.id));
+    for (const id of this.offered) if (!pending.has(id)) this.offered.delete(id);
+    for (const card of cards) {
+      if (this.offered.has(card.id)) continue;
+      await this.queue.offerNew(this.entryFor(card));
+      this.offered.add(card.id);
+    }
   }
 
   /** One settle per entry at a time: two passes must not both apply one decision. A lease that outlives SETTLE_LEASE_MS was left by a pass that hangs. */
