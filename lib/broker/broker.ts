@@ -1,15 +1,14 @@
 import type { AgentDecision } from '@/lib/agent/requests';
 import { outcomeOf } from '@/lib/db/outcome';
-import { AGENT_TAB, type AgentConfidence, type AgentTask, type FieldChange, type JoinedRequest, type ProposedAction } from '@/lib/actions/types';
+import { AGENT_TAB, type AgentConfidence, type AgentTask, type JoinedRequest, type ProposedAction } from '@/lib/actions/types';
 import { clip, TITLE_LIMIT } from '@/lib/actions/wording';
-import type { ActionRecord, ChannelRefusal, DecisionProof, ScreenshotState, Settings } from '@/lib/db/schema';
+import type { ActionRecord, ChannelRefusal, ScreenshotState, Settings } from '@/lib/db/schema';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionStore } from '@/lib/db/store';
 import { confirmedSignals, type TabGuard } from '@/lib/detect/signals';
 import type {
   AgentState,
   DecideReply,
-  FieldEdit,
   HoldReply,
   PausedTab,
   QueueState,
@@ -17,15 +16,14 @@ import type {
   RuleChangeReply,
   TabMessage,
   TeamQueueState,
-  Verdict,
 } from '@/lib/messaging/protocol';
-import type { PanelRequestOf, SettingsChange } from '@/lib/messaging/messages';
+import type { SettingsChange } from '@/lib/messaging/messages';
 import type { ExportAudit } from '@/lib/db/chain';
 import { parseDecisionReply, parseRevealReply } from '@/lib/messaging/validate';
 import { isCrossOriginFrame, originOf, riskReasons } from '@/lib/policy/risk';
 import { endpointOf, grantsTrust, parseToolName, type RuleKind } from '@/lib/policy/rules';
 import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
-import { approvalGate, teamCardGate } from './gate';
+import { Decisions } from './decisions';
 import { FatigueMonitor } from './fatigue';
 import { Lifecycle, TIMEOUT_TIMER } from './lifecycle';
 import { ReviewerKey } from './reviewer-key';
@@ -35,7 +33,6 @@ export type { ObservedRequest } from './request-log';
 import { Questions } from './questions';
 import { LogKey } from './log-key';
 import { NOTICE_TIMER, WaitingNotices } from './waiting-notices';
-import type { PasskeyCheck, PasskeyProof } from './passkey';
 import { RuleBook } from './rulebook';
 import type { BrokerPlatform, Origin } from './platform';
 export type { BrokerPlatform, Origin } from './platform';
@@ -48,8 +45,6 @@ const MAX_SILENCED = 1000;
 const AGENT_DECISIONS = 200;
 const CHANNEL_REFUSALS = 50;
 const GRANT_TIMER = 'grant:';
-
-const MASK = '••••••';
 
 /**
  * The background's state machine: pending -> approved | rejected | abandoned, or released
@@ -72,6 +67,7 @@ export class Broker {
   readonly reviewerKey: ReviewerKey;
   readonly team: TeamBridge;
   readonly questions: Questions;
+  readonly decisions: Decisions;
   readonly logKey: LogKey;
   readonly notices: WaitingNotices;
 
@@ -101,6 +97,15 @@ export class Broker {
       },
     );
     this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
+    this.decisions = new Decisions({
+      store,
+      platform,
+      fatigue: this.fatigue,
+      reviewerKey: this.reviewerKey,
+      claim: (id, verdict) => this.team.claim(id, verdict),
+      noteCovered: (tabId, at) => this.requestLog.noteCovered(tabId, at),
+      changed: () => this.changed(),
+    });
     this.questions = new Questions({
       store,
       platform,
@@ -109,22 +114,16 @@ export class Broker {
       isFlooding: (record, limit) => this.isFlooding(record, limit),
       armTimeout: (record, settings) => this.lifecycle.armTimeout(record, settings),
       armNotice: (record) => void this.notices.arm(record).catch(() => undefined),
-      gate: async (record, approving) => this.gate(record, 'answer', undefined, approving),
+      gate: (record, approving) => this.decisions.gate(record, 'answer', undefined, approving),
       claim: (id) => this.team.claim(id, 'approve'),
-      noteApproval: (record, dwellMs) => this.noteApproval(record, dwellMs),
+      noteApproval: (record, dwellMs) => this.decisions.noteApproval(record, dwellMs),
       changed: () => this.changed(),
     });
     this.team = new TeamBridge(store, {
       answer: (id, answer, reviewer, proof) => this.questions.settle(id, answer, reviewer, proof),
-      decide: (id, verdict, note, edits, reviewer) => this.decide(id, verdict, note, edits, reviewer),
-      groupMembers: async (id) => (await store.pending()).filter((other) => other.groupOf === id),
-      gate: (record, confirmation, answer) => {
-        const { path, approving } = teamCardGate(record, answer);
-        return this.gate(record, path, confirmation, approving);
-      },
-      noteApproval: async (record, dwellMs, answer) => {
-        if (teamCardGate(record, answer).approving) await this.noteApproval(record, dwellMs);
-      },
+      fromReviewer: (id, verdict, note, edits, by) => this.decisions.fromReviewer(id, verdict, note, edits, by),
+      gate: (record, path, confirmation, approving) => this.decisions.gate(record, path, confirmation, approving),
+      noteApproval: (record, dwellMs) => this.decisions.noteApproval(record, dwellMs),
       trustProof: (passkey) => this.trustProof(passkey),
       reviewerKey: this.reviewerKey,
       managedTeam: () => platform.managedTeam(),
@@ -300,14 +299,10 @@ export class Broker {
     await this.debuggers.fresh();
     const signals = confirmedSignals(record.signals, await this.guardFor(record.tabId));
     if (signals.length === 0) {
-      const released = await this.store.settle(record.id, {
-        status: 'released',
-        decidedAt: this.platform.now(),
-        decidedBy: 'system',
-        reason: 'tab not guarded',
-      });
+      const releasedAt = this.platform.now();
+      const released = await this.store.settle(record.id, { status: 'released', decidedAt: releasedAt, decidedBy: 'system', reason: 'tab not guarded' });
       if (!released) return { status: 'held' }; // decided meanwhile (tab closed, timeout)
-      this.requestLog.noteCovered(record.tabId, released.decidedAt!);
+      this.requestLog.noteCovered(record.tabId, releasedAt);
       this.changed();
       return { status: 'release' };
     }
@@ -316,21 +311,10 @@ export class Broker {
     const policy = await this.rules.evaluate({ ...record, signals }, settings);
     // The agent said it is unsure: what a rule would allow, the person sees first.
     const overruled = policy.verdict === 'allow' && record.unsure !== undefined;
-    if (overruled) policy.reasons = [...policy.reasons, `the agent said it is unsure (${Math.round(record.unsure!.value * 100)} %)`];
+    if (record.unsure && overruled) policy.reasons = [...policy.reasons, `the agent said it is unsure (${Math.round(record.unsure.value * 100)} %)`];
     if (policy.verdict !== 'ask' && policy.rule && !overruled) {
       const allow = policy.verdict === 'allow';
-      const settled = await this.store.settle(record.id, {
-        signals,
-        status: allow ? 'approved' : 'rejected',
-        decidedAt: this.platform.now(),
-        decidedBy: 'rule',
-        ruleId: policy.rule.id,
-        policyReasons: policy.reasons,
-        evaluatedAt: this.platform.now(),
-        ...(allow ? { deliveredAt: this.platform.now() } : {}),
-      });
-      if (!settled) return { status: 'held' };
-      if (allow) this.requestLog.noteCovered(record.tabId, settled.decidedAt!);
+      if (!(await this.decisions.byRule(record, signals, allow, policy.rule.id, policy.reasons))) return { status: 'held' };
       await this.rules.noteApplied(policy.rule);
       this.changed();
       return allow ? { status: 'release', approved: true } : { status: 'blocked', reason: policy.reasons.join('; ') };
@@ -444,7 +428,7 @@ export class Broker {
 
   async rejectPaused(tabId: number): Promise<{ ok: true }> {
     for (const record of await this.store.pendingForTab(tabId)) {
-      if (record.paused) await this.decide(record.id, 'reject', `paused: too many ${tabId === AGENT_TAB ? 'questions' : 'actions'} at once`);
+      if (record.paused) await this.decisions.reject(record.id, `paused: too many ${tabId === AGENT_TAB ? 'questions' : 'actions'} at once`, { claim: false });
     }
     return { ok: true };
   }
@@ -472,41 +456,6 @@ export class Broker {
     }
   }
 
-  /**
-   * A decision from the panel. An approval passes the gate (lib/broker/gate.ts); a group is
-   * decided together.
-   */
-  async decideFromPanel(request: Omit<PanelRequestOf<'decide'>, 'type'>): Promise<DecideReply> {
-    const record = await this.store.get(request.id);
-    let passkey: PasskeyProof | undefined;
-    if (request.verdict === 'approve') {
-      if (request.edits?.length && record?.trigger === 'request') {
-        return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
-      }
-      const gate = await this.gate(record, 'approve', request.confirmation);
-      if (!gate.ok) return gate;
-      const check = await this.passkeyCheck(record!, request.passkey);
-      if (!check.ok) return check;
-      passkey = check.proof;
-    }
-    const claim = await this.team.claim(request.id, request.verdict);
-    if (!claim.ok) return claim;
-    const reply = await this.decide(request.id, request.verdict, request.note, request.edits, undefined, passkey && { passkey });
-    if (reply.ok && request.verdict === 'approve') await this.noteApproval(record!, request.dwellMs);
-    if (reply.ok) {
-      for (const member of (await this.store.pending()).filter((other) => other.groupOf === request.id)) {
-        await this.decide(member.id, request.verdict, request.note, request.edits);
-      }
-    }
-    return reply;
-  }
-
-  private async passkeyCheck(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<PasskeyCheck> {
-    const check = await this.reviewerKey.check(record, answer, trusting);
-    if (!check.ok) this.changed();
-    return check;
-  }
-
   private trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
     return this.reviewerKey.trustProof(passkey);
   }
@@ -531,97 +480,6 @@ export class Broker {
     const reply = await this.rules.import(text);
     this.changed();
     return reply;
-  }
-
-  /** `approving`: whether the fatigue pause applies (every approval; an answer only if it says go ahead). */
-  private async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut' | 'answer', confirmation?: string, approving = true) {
-    const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
-    return approvalGate({ record, now: this.platform.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
-  }
-
-  /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */
-  private async noteApproval(record: ActionRecord, panelDwellMs: number | undefined): Promise<void> {
-    const warning = await this.fatigue.noteApproval(record, panelDwellMs, await this.store.settings());
-    if (!warning) return;
-    await this.store.update(record.id, { fatigue: warning });
-    this.changed();
-  }
-
-  /** A shortcut from a card (rule, endpoint, grant): through the gate, then approves the action unless it needs its typed confirmation. */
-  private async approveByShortcut(
-    record: ActionRecord | undefined,
-    passkey: AuthenticationResponseJSON | undefined,
-    makeRule: (record: ActionRecord) => Promise<unknown>,
-  ): Promise<DecideReply> {
-    const gate = await this.gate(record, 'shortcut');
-    if (!gate.ok) return gate;
-    // A rule trusts what is to come: with a key registered, it always takes the key.
-    const proof = await this.passkeyCheck(record!, passkey, true);
-    if (!proof.ok) return proof;
-    const kept = proof.proof ? { passkey: proof.proof } : undefined;
-    const claim = record!.confirm ? undefined : await this.team.claim(record!.id, 'approve');
-    if (claim && !claim.ok) return claim;
-    await makeRule(record!);
-    this.changed();
-    // A high-risk action still needs its typed confirmation: the rule starts with the next one.
-    if (record!.confirm) return { ok: true };
-    const reply = await this.decide(record!.id, 'approve', undefined, [], undefined, kept);
-    if (reply.ok) await this.noteApproval(record!, undefined);
-    return reply;
-  }
-
-  /** Only extension pages reach this (background.ts checks the sender). */
-  /** `proof`: what shows who decided (the passkey's answer, a reviewer's signature), kept with the decision. */
-  async decide(id: string, verdict: Verdict, note?: string, edits: FieldEdit[] = [], reviewer?: ActionRecord['reviewer'], proof?: DecisionProof): Promise<DecideReply> {
-    const current = await this.store.get(id);
-    const applied = verdict === 'approve' ? describeEdits(current?.fields ?? [], edits) : [];
-    const decided = await this.store.settle(id, {
-      status: verdict === 'approve' ? 'approved' : 'rejected',
-      decidedAt: this.platform.now(),
-      decidedBy: 'person',
-      ...(note ? { note } : {}),
-      ...(applied.length ? { edits: applied } : {}),
-      ...(reviewer ? { reviewer } : {}),
-      ...(proof ? { proof } : {}),
-    });
-    if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
-    if (verdict === 'approve') this.requestLog.noteCovered(decided.tabId, decided.decidedAt!);
-    this.changed();
-    const message: TabMessage = { type: 'decision', id, verdict };
-    if (note) message.note = note;
-    if (verdict === 'approve' && edits.length) message.edits = edits;
-    let raw: unknown;
-    try {
-      raw = await this.platform.sendToFrame(decided, message);
-    } catch {
-      raw = undefined;
-    }
-    if (verdict === 'reject') return { ok: true };
-    const reply = parseDecisionReply(raw);
-    if (reply?.delivered) {
-      await this.store.update(id, { deliveredAt: this.platform.now() });
-      this.changed();
-      return { ok: true };
-    }
-    if (reply?.changed?.length) {
-      // Bound approval: the page altered what the reviewer saw, so it goes back to the queue.
-      await this.store.update(id, {
-        status: 'pending',
-        decidedAt: undefined,
-        decidedBy: undefined,
-        note: undefined,
-        edits: undefined,
-        proof: undefined,
-        changedSinceHeld: reply.changed,
-        ...(reply.fields ? { fields: reply.fields } : {}),
-        amount: reply.amount ?? undefined,
-      });
-      this.changed();
-      return { ok: false, error: 'The page changed this action after it was held; nothing was sent. Review it again.' };
-    }
-    await this.store.update(id, { status: 'abandoned', reason: 'approved, but the page no longer held it' });
-    this.changed();
-    return { ok: false, error: 'The page that held this action is gone; nothing was sent.' };
   }
 
   /** The real value of a masked field, fetched from the page for the reviewer; never stored. */
@@ -688,12 +546,12 @@ export class Broker {
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     if (record.kind === 'question') return { ok: false, error: 'Only the person answers the agent’s questions: they make no rule.' };
     const kind = record.kind;
-    if (level === 'trust') return this.approveByShortcut(record, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    if (level === 'trust') return this.decisions.byShortcut(id, passkey, () => this.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     const claim = await this.team.claim(id, 'reject');
     if (!claim.ok) return claim;
     await this.rules.setKindLevel(record.site, kind, 'block', 'person');
     this.changed();
-    return this.decide(id, 'reject', `${kind} blocked on this site`);
+    return this.decisions.reject(id, `${kind} blocked on this site`, { claim: false });
   }
 
   /** "Always allow POST /api/track on <site>": for an action whose destination is on its own site. */
@@ -705,7 +563,7 @@ export class Broker {
     if (!destination || destination.origin !== record.site) {
       return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
     }
-    return this.approveByShortcut(record, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
+    return this.decisions.byShortcut(id, passkey, () => this.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
 
   /** "Always allow tool get_price on <site>": for a call of one of the page's own WebMCP tools. */
@@ -715,14 +573,15 @@ export class Broker {
     if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
     const tool = record.tool && !record.tool.declarative ? parseToolName(record.tool.name) : undefined;
     if (!tool || 'error' in tool) return { ok: false, error: 'Only a call of a tool the page registered, with a plain name, can be allowed by its name.' };
-    return this.approveByShortcut(record, passkey, () => this.rules.allowTool(record.site, tool.tool, 'person'));
+    return this.decisions.byShortcut(id, passkey, () => this.rules.allowTool(record.site, tool.tool, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */
   async grant(id: string, durationMs: number, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
-    return this.approveByShortcut(await this.store.get(id), passkey, async (record) => {
-      const rule = await this.rules.grant(record.site, record.tabId, this.platform.now() + durationMs);
-      this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, rule.expiresAt!);
+    return this.decisions.byShortcut(id, passkey, async (record) => {
+      const expiresAt = this.platform.now() + durationMs;
+      const rule = await this.rules.grant(record.site, record.tabId, expiresAt);
+      this.platform.setTimer(`${GRANT_TIMER}${rule.id}`, expiresAt);
     });
   }
 
@@ -811,8 +670,8 @@ export class Broker {
   /** While approvals are paused for fatigue: until when, and why (for the panel's banner). */
   private async pauseNotice(): Promise<QueueState['fatigue']> {
     if (!(await this.fatigue.paused())) return undefined;
-    const { until, message } = (await this.fatigue.current())!;
-    return { until, message };
+    const pause = await this.fatigue.current();
+    return pause ? { until: pause.until, message: pause.message } : undefined;
   }
 
   async teamQueue(): Promise<TeamQueueState> {
@@ -885,13 +744,4 @@ export class Broker {
     // A hold that began while counting may not be in the count: keep watching for it.
     this.platform.watchNavigation(pending > 0 || holdsBefore !== this.holdsStarted);
   }
-}
-
-/** Before and after for each edit; a masked field stays masked in the history. */
-function describeEdits(fields: ActionRecord['fields'], edits: FieldEdit[]): FieldChange[] {
-  return edits.flatMap(({ index, value }) => {
-    const field = fields[index];
-    if (!field || field.value === value) return [];
-    return [{ label: field.label || field.name, before: field.value, after: field.masked ? MASK : clip(value, 2000) }];
-  });
 }

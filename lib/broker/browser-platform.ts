@@ -95,7 +95,7 @@ export function browserPlatform(
     async debuggerTabs() {
       if (import.meta.env.FIREFOX) return new Set<number>();
       const targets = await browser.debugger.getTargets();
-      return new Set(targets.filter((target) => target.attached && target.tabId !== undefined).map((t) => t.tabId!));
+      return new Set(targets.flatMap((target) => (target.attached && target.tabId !== undefined ? [target.tabId] : [])));
     },
     // Session storage outlives the worker; the copy in memory spares every frame's hello a read.
     async armedTabs() {
@@ -127,13 +127,15 @@ export function browserPlatform(
       await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
     },
     async agentTab(candidates) {
-      const pages = (tab: Browser.tabs.Tab | undefined) => tab?.id !== undefined && /^https?:/.test(tab.url ?? '');
+      // A web page's tab, as the card names it; null for anything else.
+      const page = (tab: Browser.tabs.Tab | undefined) =>
+        tab?.id !== undefined && tab.url && /^https?:/.test(tab.url) ? { tabId: tab.id, url: tab.url, title: tab.title ?? '' } : null;
       for (const tabId of candidates) {
-        const tab = await browser.tabs.get(tabId).catch(() => undefined);
-        if (pages(tab)) return { tabId, url: tab!.url!, title: tab!.title ?? '' };
+        const found = page(await browser.tabs.get(tabId).catch(() => undefined));
+        if (found) return found;
       }
       const [active] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
-      return pages(active) ? { tabId: active!.id!, url: active!.url!, title: active!.title ?? '' } : null;
+      return page(active);
     },
     async captureTab(tabId, { rects, viewportWidth }) {
       const tab = await browser.tabs.get(tabId);

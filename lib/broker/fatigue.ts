@@ -23,8 +23,9 @@ export function afterApproval(
   const approvals = [...recent, approval];
   const quick = approvals.filter((past) => past.dwellMs < settings.fatigueDwellMs);
   const kept = { until: fatigue?.until ?? 0, message: fatigue?.message ?? '' };
-  if (quick.length < settings.fatigueCount) return { state: { ...kept, approvals } };
-  const seconds = Math.round((approval.at - quick[0]!.at) / 1000);
+  const first = quick[0];
+  if (!first || quick.length < settings.fatigueCount) return { state: { ...kept, approvals } };
+  const seconds = Math.round((approval.at - first.at) / 1000);
   const warning = `${quick.length} approvals in ${seconds} s, each within ${settings.fatigueDwellMs / 1000} s of the card appearing. Approvals are paused for ${settings.fatiguePauseSeconds} s: take a breath and read the next card.`;
   return { state: { until: approval.at + settings.fatiguePauseSeconds * 1000, message: warning, approvals: [] }, warning };
 }

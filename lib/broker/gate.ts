@@ -17,7 +17,10 @@ export interface GateCheck {
   confirmation?: string;
 }
 
-export type GateVerdict = { ok: true } | { ok: false; error: string };
+/** A held action the gate let through: pending and fully evaluated. */
+export type PendingRecord = ActionRecord & { status: 'pending'; evaluatedAt: number };
+
+export type GateVerdict<R = PendingRecord> = { ok: true; record: R } | { ok: false; error: string };
 
 /**
  * The one check every approving path passes: the action is pending and fully evaluated, its
@@ -40,7 +43,7 @@ export function approvalGate(check: GateCheck): GateVerdict {
   if (check.path === 'approve' && record.confirm && check.confirmation !== record.confirm.value) {
     return refuse(`Type ${record.confirm.value} to confirm this approval.`);
   }
-  return { ok: true };
+  return { ok: true, record: { ...record, status: 'pending', evaluatedAt: record.evaluatedAt } };
 }
 
 /** An answer that says go ahead: it faces the same fatigue defence as an approval. */
@@ -60,6 +63,6 @@ export function teamCardGate(card: { kind: string }, answer: string | undefined)
   return card.kind === 'question' ? { path: 'answer', approving: approvesSomething(answer ?? '') } : { path: 'approve', approving: true };
 }
 
-function refuse(error: string): GateVerdict {
+function refuse(error: string): { ok: false; error: string } {
   return { ok: false, error };
 }

@@ -4,7 +4,8 @@ import type { ActionRecord, DecisionProof, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { originOf } from '@/lib/policy/risk';
-import { approvesSomething } from './gate';
+import { approveThrough } from './approval';
+import { approvesSomething, type GateVerdict } from './gate';
 import type { BrokerPlatform } from './platform';
 
 // The agent's questions to the person: asked on its channel, shown in the Queue, answered in
@@ -41,7 +42,7 @@ export interface QuestionDeps {
   /** The webhook's post, should it wait too long. */
   armNotice(record: ActionRecord): void;
   /** The approval gate, on the answer path: the dwell always, the fatigue pause for an answer that approves. */
-  gate(record: ActionRecord, approving: boolean): Promise<DecideReply>;
+  gate(record: ActionRecord, approving: boolean): Promise<GateVerdict>;
   noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
   /** Takes the team queue's entry first, unless a reviewer answered already. */
   claim(id: string): Promise<DecideReply>;
@@ -102,13 +103,14 @@ export class Questions {
     const record = await this.deps.store.get(id);
     if (record?.kind !== 'question' || !record.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
     const approving = approvesSomething(text);
-    const gate = await this.deps.gate(record, approving);
-    if (!gate.ok) return gate;
-    const claim = await this.deps.claim(id);
-    if (!claim.ok) return claim;
-    const reply = await this.settle(id, text);
-    if (reply.ok && approving) await this.deps.noteApproval(record, dwellMs);
-    return reply;
+    return approveThrough({
+      gate: () => this.deps.gate(record, approving),
+      claim: () => this.deps.claim(id),
+      act: () => this.settle(id, text),
+      noteApproval: async (answered) => {
+        if (approving) await this.deps.noteApproval(answered, dwellMs);
+      },
+    });
   }
 
   /** Records the answer (a team reviewer's: signed, checked and gated on their side). */

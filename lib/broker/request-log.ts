@@ -104,7 +104,7 @@ export class RequestLog {
       .map((record) => record.decidedAt ?? -Infinity);
     const last = Math.max(-Infinity, ...decided);
     this.noteCovered(tabId, last);
-    return this.coveredAt.get(tabId)!;
+    return this.coveredAt.get(tabId) ?? last;
   }
 
   /** Requests from the page's workers, or code that went around the in-page hooks, land here. */

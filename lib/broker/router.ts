@@ -33,7 +33,7 @@ const PANEL_HANDLERS = {
   },
   'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
   'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
-  decide: (broker, decision) => broker.decideFromPanel(decision),
+  decide: (broker, decision) => broker.decisions.fromPanel(decision),
   answer: (broker, { id, answer, dwellMs }) => broker.questions.answer(id, answer, dwellMs),
   'agent-state': (broker) => broker.agentState(),
   'resume-tab': (broker, { tabId }) => broker.resumeTab(tabId),

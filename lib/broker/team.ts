@@ -16,6 +16,8 @@ import {
   type TeamSettings,
 } from '@/lib/team/settings';
 import { keptReviewerKey, type SignedDecision } from '@/lib/team/signing';
+import { approveTeamCard, type ReviewerGate } from './approval';
+import type { ReviewerDecision } from './decisions';
 import { fingerprintOf } from './passkey';
 import type { ReviewerKey } from './reviewer-key';
 
@@ -26,12 +28,11 @@ const LOG_WINDOW = 200;
 export interface TeamBroker {
   /** A reviewer's signed answer to the agent's question. */
   answer(id: string, answer: string, reviewer: { name: string; key: string }, proof: DecisionProof): Promise<DecideReply>;
-  decide(id: string, verdict: Verdict, note?: string, edits?: FieldEdit[], reviewer?: { name: string; key: string }, proof?: DecisionProof): Promise<DecideReply>;
-  groupMembers(id: string): Promise<ActionRecord[]>;
-  /** The local approval gate (dwell from when the card was first seen here, fatigue, confirmation); an answer's for a question. */
-  gate(record: ActionRecord, confirmation: string | undefined, answer: string | undefined): Promise<DecideReply>;
-  /** Counts toward fatigue (an answer only where it says go ahead). */
-  noteApproval(record: ActionRecord, dwellMs: number | undefined, answer: string | undefined): Promise<void>;
+  /** A reviewer's verified decision, applied to the action and its group. */
+  fromReviewer(id: string, verdict: Verdict, note: string | undefined, edits: FieldEdit[] | undefined, by: ReviewerDecision): Promise<DecideReply>;
+  /** The local approval gate and fatigue count, as for this browser's own cards. */
+  gate: ReviewerGate['gate'];
+  noteApproval: ReviewerGate['noteApproval'];
   trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
   reviewerKey: ReviewerKey;
   managedTeam(): Promise<unknown>;
@@ -74,9 +75,12 @@ export class TeamBridge {
         screenshot: async (id) => (await store.screenshot(id))?.blob,
       },
       reviewer: {
-        gate: (card, seenAt, confirmation, answer) => broker.gate(teamCardRecord(card, seenAt), confirmation, answer),
-        passkey: (card, key, answer) => broker.reviewerKey.checkTeam(teamCardRecord(card, 0), key, card.fingerprint, answer),
-        noteApproval: (card, seenAt, dwellMs, answer) => broker.noteApproval(teamCardRecord(card, seenAt), dwellMs, answer),
+        approve: (card, seenAt, request, write) =>
+          approveTeamCard(card, seenAt, request, write, {
+            gate: (record, path, confirmation, approving) => broker.gate(record, path, confirmation, approving),
+            passkey: (record, answer) => broker.reviewerKey.checkTeam(record, entryKey(request.browser, request.id), card.fingerprint, answer),
+            noteApproval: (record, dwellMs) => broker.noteApproval(record, dwellMs),
+          }),
         signer: () => this.signingKey(),
       },
     });
@@ -174,7 +178,7 @@ export class TeamBridge {
     for (const record of await this.store.pending()) {
       // Only a complete card of its own: members of a group and a paused tab's actions follow their card.
       if (record.evaluatedAt === undefined || record.groupOf || record.paused) continue;
-      const action = record.question ? questionOf(record) : parseProposedAction(record);
+      const action = record.question ? questionOf(record, record.question) : parseProposedAction(record);
       if (!action) continue;
       cards.push({
         ...action,
@@ -200,17 +204,15 @@ export class TeamBridge {
     const reviewer = { name: decision.reviewer, key: decision.key };
     // The signature, already checked against a trusted key, stays with the record for later checks.
     const proof: DecisionProof = { team: decision };
-    if (record.question) {
-      if (decision.verdict === 'reject') await this.broker.decide(id, 'reject', decision.note, [], reviewer, proof);
-      else await this.broker.answer(id, decision.answer ?? '', reviewer, proof);
+    if (record.question && decision.verdict === 'approve') {
+      await this.broker.answer(id, decision.answer ?? '', reviewer, proof);
       return true;
     }
     if (decision.edits?.length && record.trigger === 'request') {
-      await this.broker.decide(id, 'reject', 'A request held in flight cannot be edited; the reviewer’s edited approval was refused.', [], reviewer);
+      await this.broker.fromReviewer(id, 'reject', 'A request held in flight cannot be edited; the reviewer’s edited approval was refused.', [], { reviewer });
       return true;
     }
-    await this.broker.decide(id, decision.verdict, decision.note, decision.edits, reviewer, proof);
-    for (const member of await this.broker.groupMembers(id)) await this.broker.decide(member.id, decision.verdict, decision.note, decision.edits, reviewer);
+    await this.broker.fromReviewer(id, decision.verdict, decision.note, decision.edits, { reviewer, proof });
     return true;
   }
 
@@ -225,8 +227,7 @@ export class TeamBridge {
 
 
 /** A question's card: what the agent asked, without the tab it concerns (that is the card's page). */
-function questionOf(record: ActionRecord): ProposedAction & { question: TeamQuestion } {
-  const { text, options, context, confidence } = record.question!;
+function questionOf(record: ActionRecord, { text, options, context, confidence }: NonNullable<ActionRecord['question']>): ProposedAction & { question: TeamQuestion } {
   return {
     id: record.id,
     kind: 'question',

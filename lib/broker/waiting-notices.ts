@@ -46,8 +46,9 @@ export class WaitingNotices {
     } catch (cause) {
       error = `the webhook could not be reached (${cause instanceof Error ? cause.message : String(cause)})`;
     }
-    const retry = error !== undefined && attempt < RETRY_DELAYS_MS.length;
-    if (retry) this.platform.setTimer(`${NOTICE_TIMER}${id}:${attempt + 1}`, this.platform.now() + RETRY_DELAYS_MS[attempt]!);
+    const delay = error === undefined ? undefined : RETRY_DELAYS_MS[attempt];
+    const retry = delay !== undefined;
+    if (retry) this.platform.setTimer(`${NOTICE_TIMER}${id}:${attempt + 1}`, this.platform.now() + delay);
     const status: WebhookStatus = { at: this.platform.now(), actionId: id, ok: error === undefined, attempt: attempt + 1, ...(error ? { error: retry ? `${error}; trying again` : `${error}; gave up` } : {}) };
     await this.store.saveWebhookStatus(status);
     this.changed();

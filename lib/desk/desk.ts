@@ -1,11 +1,12 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import * as v from 'valibot';
 import { FatigueMonitor } from '@/lib/broker/fatigue';
-import { approvalGate, teamCardGate } from '@/lib/broker/gate';
+import { approveTeamCard } from '@/lib/broker/approval';
+import { approvalGate } from '@/lib/broker/gate';
 import { Passkeys } from '@/lib/broker/passkey';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, TeamQueueState } from '@/lib/messaging/protocol';
-import { entryKey, teamCardRecord, type TeamCard } from '@/lib/team/entry';
+import { entryKey, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewerHost, type ReviewRequest, type TeamState } from '@/lib/team/link';
 import { DEFAULT_TEAM, teamProblem, type TeamSettings } from '@/lib/team/settings';
 import { keptReviewerKey } from '@/lib/team/signing';
@@ -163,16 +164,15 @@ export class ReviewDesk {
   /** The gate, the fatigue count and the passkey as the extension's reviewer applies them. */
   private reviewer(): ReviewerHost {
     return {
-      gate: async (card, seenAt, confirmation, answer) => {
-        const { path, approving } = teamCardGate(card, answer);
-        const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
-        return approvalGate({ record: teamCardRecord(card, seenAt), now: this.env.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
-      },
-      passkey: (card, key, answer) => this.passkeyCheck(card, key, answer),
-      noteApproval: async (card, seenAt, dwellMs, answer) => {
-        if (!teamCardGate(card, answer).approving) return;
-        await this.fatigue.noteApproval(teamCardRecord(card, seenAt), dwellMs, await this.store.settings());
-      },
+      approve: (card, seenAt, request, write) =>
+        approveTeamCard(card, seenAt, request, write, {
+          gate: async (record, path, confirmation, approving) => {
+            const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
+            return approvalGate({ record, now: this.env.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
+          },
+          passkey: (_record, answer) => this.passkeyCheck(card, entryKey(request.browser, request.id), answer),
+          noteApproval: async (record, dwellMs) => void (await this.fatigue.noteApproval(record, dwellMs, await this.store.settings())),
+        }),
       signer: () => this.signer(),
     };
   }

@@ -302,7 +302,7 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
       const content = contentKind({ method: detail.method, fields: detail.body.fields, override: detail.override, text: detail.body.text });
       // Only a control's activation (or Enter) causes: ticking a box or picking a tab is browsing.
       if (byInput && (!input?.control || (now() - input.at > CAUSE_WINDOW_MS && confirmed === undefined))) return;
-      if (byInput && !content && matches(input!.control!, TOGGLES)) return;
+      if (byInput && !content && input?.control && matches(input.control, TOGGLES)) return;
       const wording = input?.control ? (confirmed === undefined ? (input.wording ??= wordingOf(input)) : wordingOf(input, confirmed)) : null;
       // A search, lint or preview route reads what it is sent (SQL to lint is not run); a method
       // override to PUT, PATCH or DELETE is not a read wherever it goes.
@@ -325,15 +325,14 @@ export function installInterceptor(win: Window & typeof globalThis, transport: T
     const near = input?.control ?? doc.documentElement;
     const spec: HoldSpec = { ...read, trigger: 'request', signals, form: null, submitter: null, near, input, replay: answer('approve'), discard: answer('reject') };
     const leader = input ? [...held].find(([, entry]) => entry.input === input && entry.trigger !== 'tool') : undefined;
-    if (leader) join(leader[0], leader[1], spec);
+    if (leader) join(leader[0], leader[1], spec, detail);
     else hold(spec);
   }
 
   /** One input, one card: a further request joins the pending card of the input that caused it. */
-  function join(id: string, leader: Held, spec: HoldSpec): void {
+  function join(id: string, leader: Held, spec: HoldSpec, request: RequestDetail): void {
     const joined: Joined = { spec, shown: false };
     leader.joined.push(joined);
-    const request = spec.request!;
     const summary = { method: requestMethod(request), url: clip(request.url, URL_LIMIT), fields: requestFields(request) };
     const alone = () => {
       // Refused (the card was decided meanwhile): it waits on a card of its own.

@@ -108,7 +108,8 @@ export function createProposals(win: Window & typeof globalThis) {
     if (entry.kind === 'send') {
       const recipients = recipientsOf(fields);
       const channel = recipients.length || entry.toolArgs ? undefined : channelOf(findComposer(entry.near));
-      if (recipients.length || channel) action.recipients = recipients.length ? recipients : [channel!];
+      if (recipients.length) action.recipients = recipients;
+      else if (channel) action.recipients = [channel];
       else unreadable.push('the recipients');
       const message = entry.toolArgs ? toolMessage(entry.toolArgs.values) : messageOf(fields);
       if (message) action.message = message;
@@ -191,8 +192,9 @@ export function createProposals(win: Window & typeof globalThis) {
     if (now.amount !== before.amount) changes.push({ label: 'Amount', before: before.amount, after: now.amount });
     now.values.forEach((value, index) => {
       if (value === before.values[index]) return;
-      const field = fields[index]!;
-      const shown = (raw: string) => (field.masked ? maskedLike(entry.targets[index]!, raw) : clip(raw, VALUE_LIMIT));
+      const [field, target] = [fields[index], entry.targets[index]];
+      if (!field || !target) return; // fields and targets are read together: one per control
+      const shown = (raw: string) => (field.masked ? maskedLike(target, raw) : clip(raw, VALUE_LIMIT));
       changes.push({ label: field.label || field.name, before: shown(before.values[index] ?? ''), after: shown(value) });
     });
     return changes;

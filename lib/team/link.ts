@@ -42,13 +42,13 @@ export interface AgentHost extends AgentSide {
   screenshot(id: string): Promise<Blob | undefined>;
 }
 
-/** What the reviewer's broker supplies: the same gate and fatigue count as local cards. */
+/** What the reviewer's side supplies: the same approving path as local cards, and its signing key. */
 export interface ReviewerHost {
-  /** `answer`: an answer to the agent's question, which passes the answer path of the gate. */
-  gate(card: TeamCard, seenAt: number, confirmation: string | undefined, answer: string | undefined): Promise<DecideReply>;
-  /** The reviewer's passkey, when this browser's scopes ask for it (a driven panel, high risk, every approval). */
-  passkey(card: TeamCard, key: string, answer: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
-  noteApproval(card: TeamCard, seenAt: number, dwellMs: number | undefined, answer: string | undefined): Promise<void>;
+  /**
+   * Approves a team card (or answers a question) through this reviewer's gate (the dwell from
+   * `seenAt`), passkey and fatigue count; `write` signs the decision and writes it to the queue.
+   */
+  approve(card: TeamCard, seenAt: number, request: ReviewRequest, write: () => Promise<DecideReply>): Promise<DecideReply>;
   signer(): Promise<{ privateKey: CryptoKey; publicKey: string }>;
 }
 
@@ -170,11 +170,11 @@ export class TeamLink {
     }
     if (generation !== this.generation) return void connection.close();
     this.connection = connection;
-    void this.followStatus(connection, generation);
+    void this.followStatus(team, connection, generation);
     await this.start(team, connection, generation);
   }
 
-  private async followStatus(connection: NatsConnection, generation: number): Promise<void> {
+  private async followStatus(team: TeamSettings, connection: NatsConnection, generation: number): Promise<void> {
     for await (const status of connection.status()) {
       if (generation !== this.generation) return;
       if (status.type === 'disconnect') {
@@ -183,7 +183,7 @@ export class TeamLink {
       }
       // A cluster that lost a node may have lost the watches' consumers with it (they live on
       // one node): open the queue afresh, as after a reconnect.
-      if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) this.restart(this.settings!, connection, generation);
+      if (status.type === 'reconnect' || (status.type === 'update' && status.deleted?.length)) this.restart(team, connection, generation);
     }
   }
 
@@ -319,11 +319,14 @@ export class TeamLink {
 
   /** Pictures first (a reviewer who sees the entry can fetch its picture at once), then the entries, then the log. */
   private async syncPass(): Promise<void> {
-    const cards = await this.host.agent!.pendingCards();
-    await this.offerScreenshots(cards);
+    const { agent } = this.host;
+    const { relay, log, screenshots, settings } = this;
+    if (!agent || !relay || !log || !screenshots || !settings) return;
+    const cards = await agent.pendingCards();
+    await this.offerScreenshots(agent, screenshots, settings.browserName, cards);
     // An entry another pass was still settling is looked at again once that pass is done.
-    if (!(await this.relay!.sync(cards))) this.syncLater();
-    await this.publishLog();
+    if (!(await relay.sync(cards))) this.syncLater();
+    await this.publishLog(agent, log);
   }
 
   private syncLater(): void {
@@ -334,21 +337,20 @@ export class TeamLink {
     }, SYNC_RETRY_MS);
   }
 
-  private async offerScreenshots(cards: TeamCard[]): Promise<void> {
-    const team = this.settings!;
+  private async offerScreenshots(agent: AgentHost, screenshots: ObjectStore, browserName: string, cards: TeamCard[]): Promise<void> {
     for (const card of cards) {
       if (!card.screenshot || this.offeredScreenshots.has(card.id)) continue;
-      const blob = await this.host.agent!.screenshot(card.id);
-      if (blob) await this.screenshots!.putBlob({ name: entryKey(team.browserName, card.id) }, new Uint8Array(await blob.arrayBuffer()));
+      const blob = await agent.screenshot(card.id);
+      if (blob) await screenshots.putBlob({ name: entryKey(browserName, card.id) }, new Uint8Array(await blob.arrayBuffer()));
       this.offeredScreenshots.add(card.id);
     }
   }
 
-  private async publishLog(): Promise<void> {
-    for (const record of await this.host.agent!.logRecords()) {
+  private async publishLog(agent: AgentHost, log: LogPublisher): Promise<void> {
+    for (const record of await agent.logRecords()) {
       const change = LogPublisher.changeOf(record);
       if (this.published.get(record.id) === change) continue;
-      await this.log!.publish(record);
+      await log.publish(record);
       this.published.set(record.id, change);
     }
   }
@@ -381,13 +383,12 @@ export class TeamLink {
     if (request.verdict === 'approve' && asked !== (request.answer !== undefined)) {
       return refuse(asked ? 'A question from the agent is answered, not approved.' : 'Only a question from the agent is answered.');
     }
-    if (request.verdict === 'approve') {
-      const gate = await this.host.reviewer.gate(review.entry.card, review.seenAt, request.confirmation, request.answer);
-      if (!gate.ok) return gate;
-      // An answer is the reviewer's words, not an approval of what the card shows: no passkey.
-      const proof = asked ? { ok: true as const } : await this.host.reviewer.passkey(review.entry.card, key, request.passkey);
-      if (!proof.ok) return proof;
-    }
+    const write = () => this.writeSigned(request, asked);
+    return request.verdict === 'approve' ? this.host.reviewer.approve(review.entry.card, review.seenAt, request, write) : write();
+  }
+
+  /** Signs the decision and writes it over the pending entry, across a failover's reopen. */
+  private async writeSigned(request: ReviewRequest, asked: boolean): Promise<DecideReply> {
     const signer = await this.host.reviewer.signer();
     const decision = await signDecision(
       {
@@ -402,14 +403,11 @@ export class TeamLink {
       },
       { name: this.settings?.reviewerName || this.settings?.browserName || 'reviewer', ...signer },
     );
-    let written: DecideReply;
     try {
-      written = await this.acrossReopen((queue) => writeDecision(queue, decision));
+      return await this.acrossReopen((queue) => writeDecision(queue, decision));
     } catch (error) {
       return refuse(`No node of the team server confirmed this decision (${messageOf(error)}); the card stays until the action is settled.`);
     }
-    if (written.ok && request.verdict === 'approve') await this.host.reviewer.noteApproval(review.entry.card, review.seenAt, request.dwellMs, request.answer);
-    return written;
   }
 
   /** Queue work cut off by a failover, tried again until the queue answers or DECISION_WAIT_MS pass. */

@@ -27,9 +27,9 @@ async function history() {
     await broker.hold(action, origin);
     held.push(action.id);
   }
-  await broker.decide(held[0]!, 'approve');
-  await broker.decide(held[1]!, 'reject', 'not this one');
-  await broker.decideFromPanel({ id: held[2]!, verdict: 'approve', edits: [{ index: 0, value: 'Grace' }] });
+  await broker.decisions.deliverDecision(held[0]!, 'approve');
+  await broker.decisions.deliverDecision(held[1]!, 'reject', 'not this one');
+  await broker.decisions.fromPanel({ id: held[2]!, verdict: 'approve', edits: [{ index: 0, value: 'Grace' }] });
   return { store, platform, broker, held };
 }
 
@@ -159,7 +159,7 @@ describe('the hash chain', () => {
     const reviewer = { name: 'desk', ...(await generateReviewerKey()) };
     const record = (await store.get(held[4]!))!;
     const decision = await signDecision({ browser: 'ci-1', id: record.id, fingerprint: await fingerprintOf(record), verdict: 'approve', at: 1 }, reviewer);
-    await broker.decide(record.id, 'approve', undefined, [], { name: 'desk', key: reviewer.publicKey }, { team: decision });
+    await broker.decisions.deliverDecision(record.id, 'approve', undefined, [], { name: 'desk', key: reviewer.publicKey }, { team: decision });
     const text = await exported(store, broker);
     const report = await verifyExport(text);
     expect(report.problems).toEqual([]);

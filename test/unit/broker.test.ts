@@ -48,7 +48,7 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     const action = proposal();
     await broker.hold(action, origin);
-    await broker.decide(action.id, 'reject');
+    await broker.decisions.deliverDecision(action.id, 'reject');
     await expect(broker.hold({ ...action, label: 'Other' }, origin)).rejects.toThrow();
     expect((await store.get(action.id))?.status).toBe('rejected');
   });
@@ -86,7 +86,7 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     const action = proposal();
     await broker.hold(action, origin);
-    const replies = await Promise.all([broker.decide(action.id, 'approve'), broker.decide(action.id, 'approve')]);
+    const replies = await Promise.all([broker.decisions.deliverDecision(action.id, 'approve'), broker.decisions.deliverDecision(action.id, 'approve')]);
     expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
     expect(decisions(platform)).toHaveLength(1);
     expect(await store.get(action.id)).toMatchObject({ status: 'approved', decidedBy: 'person' });
@@ -97,8 +97,8 @@ describe('Broker', () => {
     const { broker, platform } = await setup();
     const action = proposal();
     await broker.hold(action, origin);
-    expect(await broker.decide(action.id, 'reject', 'wrong address')).toEqual({ ok: true });
-    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect(await broker.decisions.deliverDecision(action.id, 'reject', 'wrong address')).toEqual({ ok: true });
+    expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect(decisions(platform).map((d) => d.message)).toEqual([
       { type: 'decision', id: action.id, verdict: 'reject', note: 'wrong address' },
     ]);
@@ -111,7 +111,7 @@ describe('Broker', () => {
     };
     const action = proposal();
     await broker.hold(action, origin);
-    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect(await store.get(action.id)).toMatchObject({ status: 'abandoned' });
   });
 
@@ -149,7 +149,7 @@ describe('Broker', () => {
     await holding;
     await settled();
     expect(platform.watchingNavigation).toBe(true);
-    await broker.decide(action.id, 'reject');
+    await broker.decisions.deliverDecision(action.id, 'reject');
     await settled();
     expect(platform.watchingNavigation).toBe(false);
   });
@@ -208,7 +208,7 @@ describe('Broker', () => {
       ids.push(action.id);
       await broker.hold(action, origin);
       platform.clock += 1000;
-      if (i < 5) await broker.decide(action.id, 'reject');
+      if (i < 5) await broker.decisions.deliverDecision(action.id, 'reject');
     }
     await broker.updateSettings({ screenshotMaxCount: 2 });
     expect((await Promise.all(ids.map((id) => store.get(id)))).map((r) => r?.screenshot)).toEqual([
@@ -228,11 +228,11 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     const old = proposal();
     await broker.hold(old, origin);
-    await broker.decide(old.id, 'reject');
+    await broker.decisions.deliverDecision(old.id, 'reject');
     platform.clock += 3 * 24 * 60 * 60 * 1000;
     const recent = proposal();
     await broker.hold(recent, origin);
-    await broker.decide(recent.id, 'reject');
+    await broker.decisions.deliverDecision(recent.id, 'reject');
     await broker.updateSettings({ historyMaxDays: 2 });
     expect((await store.recent(10)).map((r) => r.id)).toEqual([recent.id]);
   });
@@ -303,7 +303,7 @@ describe('Broker', () => {
       { index: 0, value: '1' },
       { index: 1, value: 'correct horse' },
     ];
-    expect(await broker.decide(action.id, 'approve', undefined, edits)).toEqual({ ok: true });
+    expect(await broker.decisions.deliverDecision(action.id, 'approve', undefined, edits)).toEqual({ ok: true });
     expect(decisions(platform)[0]!.message).toEqual({ type: 'decision', id: action.id, verdict: 'approve', edits });
     const stored = await store.get(action.id);
     expect(stored?.edits).toEqual([
@@ -320,7 +320,7 @@ describe('Broker', () => {
     const changed = [{ label: 'Name', before: 'Ada', after: 'Eve' }];
     const fields = [{ name: 'name', label: 'Name', type: 'text', value: 'Eve' }];
     platform.answer = () => ({ delivered: false, changed, fields, amount: null });
-    const reply = await broker.decide(action.id, 'approve');
+    const reply = await broker.decisions.deliverDecision(action.id, 'approve');
     expect(reply.ok).toBe(false);
     const stored = await store.get(action.id);
     expect(stored).toMatchObject({ status: 'pending', changedSinceHeld: changed, fields });
@@ -328,7 +328,7 @@ describe('Broker', () => {
     expect((await broker.queue()).actions.map((r) => r.id)).toEqual([action.id]);
 
     platform.answer = () => ({ delivered: true });
-    expect(await broker.decide(action.id, 'approve')).toEqual({ ok: true });
+    expect(await broker.decisions.deliverDecision(action.id, 'approve')).toEqual({ ok: true });
     expect(decisions(platform)).toHaveLength(2);
   });
 
@@ -337,7 +337,7 @@ describe('Broker', () => {
     platform.answer = () => ({ delivered: 'yes' });
     const action = proposal();
     await broker.hold(action, origin);
-    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect((await store.get(action.id))?.status).toBe('abandoned');
   });
 
@@ -347,7 +347,7 @@ describe('Broker', () => {
     await broker.hold(action, origin);
     platform.answer = () => ({ value: 'secret' });
     expect(await broker.reveal(action.id, 0)).toEqual({ value: 'secret' });
-    await broker.decide(action.id, 'reject');
+    await broker.decisions.deliverDecision(action.id, 'reject');
     expect(await broker.reveal(action.id, 0)).toEqual({ error: 'Only a pending action can be revealed.' });
   });
 
@@ -388,7 +388,7 @@ describe('Broker', () => {
     await broker.onTimer(timer);
     expect(await store.get(action.id)).toMatchObject({ status: 'rejected', decidedBy: 'timeout', note: 'no decision within 5 seconds' });
     expect(decisions(platform).at(-1)!.message).toMatchObject({ verdict: 'reject', by: 'timeout' });
-    expect((await broker.decide(action.id, 'approve')).ok).toBe(false);
+    expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
   });
 
   it('expires overdue actions when the worker starts again', async () => {
@@ -457,10 +457,10 @@ describe('Broker', () => {
     const action = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
     await broker.hold(action, origin);
     expect((await store.get(action.id))?.confirm).toEqual({ value: '250', reasons: ['the amount is over 100 USD'] });
-    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve' })).toEqual({ ok: false, error: 'Type 250 to confirm this approval.' });
-    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '25' })).toMatchObject({ ok: false });
+    expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toEqual({ ok: false, error: 'Type 250 to confirm this approval.' });
+    expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '25' })).toMatchObject({ ok: false });
     expect(decisions(platform)).toEqual([]);
-    expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
+    expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
     expect(decisions(platform)).toHaveLength(1);
   });
 
@@ -475,10 +475,20 @@ describe('Broker', () => {
       [first.id, 2],
       [other.id, 1],
     ]);
-    await broker.decideFromPanel({ id: first.id, verdict: 'approve' });
+    await broker.decisions.fromPanel({ id: first.id, verdict: 'approve' });
     expect((await store.get(again.id))?.status).toBe('approved');
     expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
     expect((await broker.queue()).actions.map((a) => a.id)).toEqual([other.id]);
+  });
+
+  it('approves a whole card’s group from a rule made on it, as from Approve', async () => {
+    const { broker, store, platform } = await setup();
+    const [first, again] = [proposal({ kind: 'submit', label: 'Save' }), proposal({ kind: 'submit', label: 'Save' })];
+    for (const action of [first, again]) await broker.hold(action, origin);
+    expect((await broker.queue()).actions.map((a) => [a.id, a.groupSize])).toEqual([[first.id, 2]]);
+    expect(await broker.always(first.id, 'trust')).toEqual({ ok: true });
+    expect([(await store.get(first.id))?.status, (await store.get(again.id))?.status]).toEqual(['approved', 'approved']);
+    expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
   });
 
   it('notifies once per new card: not for a rule’s decision, an identical action joining a card, or with notifications off', async () => {
@@ -520,13 +530,13 @@ describe('Broker', () => {
     await broker.updateSettings({ fatigueCount: 3, fatigueDwellMs: 1000, fatiguePauseSeconds: 10 });
     const actions = Array.from({ length: 5 }, (_, i) => proposal({ label: `Send ${i}` }));
     for (const action of actions) await broker.hold(action, origin);
-    for (const action of actions.slice(0, 2)) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 700 })).ok).toBe(true);
-    expect((await broker.decideFromPanel({ id: actions[2]!.id, verdict: 'approve', dwellMs: 650 })).ok).toBe(true);
+    for (const action of actions.slice(0, 2)) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 700 })).ok).toBe(true);
+    expect((await broker.decisions.fromPanel({ id: actions[2]!.id, verdict: 'approve', dwellMs: 650 })).ok).toBe(true);
     expect((await store.get(actions[2]!.id))?.fatigue).toMatch(/^3 approvals in \d+ s/);
     expect((await broker.queue()).fatigue?.message).toMatch(/paused for 10 s/);
-    const refused = await broker.decideFromPanel({ id: actions[3]!.id, verdict: 'approve', dwellMs: 5000 });
+    const refused = await broker.decisions.fromPanel({ id: actions[3]!.id, verdict: 'approve', dwellMs: 5000 });
     expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/paused/) });
-    expect((await broker.decideFromPanel({ id: actions[3]!.id, verdict: 'reject' })).ok).toBe(true); // rejecting is never paused
+    expect((await broker.decisions.fromPanel({ id: actions[3]!.id, verdict: 'reject' })).ok).toBe(true); // rejecting is never paused
   });
 
   it('does not count slow, considered approvals toward fatigue', async () => {
@@ -535,7 +545,7 @@ describe('Broker', () => {
     const actions = Array.from({ length: 3 }, (_, i) => proposal({ label: `Send ${i}` }));
     for (const action of actions) await broker.hold(action, origin);
     platform.clock += 5_000; // the cards have been up that long
-    for (const action of actions) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
+    for (const action of actions) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
     expect((await broker.queue()).fatigue).toBeUndefined();
   });
 
@@ -560,7 +570,7 @@ describe('Broker', () => {
         throw new DOMException('The transaction was aborted.', 'AbortError');
       },
     }) as ActionStore;
-    await expect(new Broker(failing, platform).decideFromPanel({ id: action.id, verdict: 'approve' })).rejects.toThrow('aborted');
+    await expect(new Broker(failing, platform).decisions.fromPanel({ id: action.id, verdict: 'approve' })).rejects.toThrow('aborted');
     expect(decisions(platform)).toEqual([]);
     expect((await store.get(action.id))?.status).toBe('pending');
   });
@@ -679,7 +689,7 @@ describe('Broker', () => {
       const held = proposal();
       await broker.hold(held, origin);
       broker.noteInput(origin.tabId, 'Place order', false, platform.clock);
-      await broker.decideFromPanel({ id: held.id, verdict: 'approve', confirmation: '12' });
+      await broker.decisions.fromPanel({ id: held.id, verdict: 'approve', confirmation: '12' });
       expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
     });
   });
@@ -759,19 +769,19 @@ describe('Broker', () => {
       const { broker, store, platform } = await setup();
       const action = await heldButNotEvaluated(store, platform);
       const refused = { ok: false, error: expect.stringMatching(/still checking/) };
-      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve' })).toMatchObject(refused);
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toMatchObject(refused);
       expect(await broker.always(action.id, 'trust')).toMatchObject(refused);
       expect(await broker.grant(action.id, 60_000)).toMatchObject(refused);
       expect(await broker.rules.list()).toEqual([]);
       expect(decisions(platform)).toEqual([]);
-      expect(await broker.decideFromPanel({ id: action.id, verdict: 'reject' })).toEqual({ ok: true }); // rejecting needs no gate
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'reject' })).toEqual({ ok: true }); // rejecting needs no gate
     });
 
     it("counts the dwell on the broker's clock, whatever the panel says", async () => {
       const { broker, platform } = await setup({ dwellMs: 1000 });
       const action = proposal({ kind: 'submit' });
       await broker.hold(action, origin);
-      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 60_000 })).toMatchObject({ ok: false, error: /Read the card first/ });
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 60_000 })).toMatchObject({ ok: false, error: /Read the card first/ });
       expect(await broker.always(action.id, 'trust')).toMatchObject({ ok: false, error: /Read the card first/ });
       platform.clock += 1000;
       expect(await broker.always(action.id, 'trust')).toEqual({ ok: true });
@@ -799,11 +809,11 @@ describe('Broker', () => {
       await broker.updateSettings({ fatigueCount: 1, fatigueDwellMs: 1000, fatiguePauseSeconds: 30 });
       const [first, second] = [proposal({ kind: 'submit', label: 'One' }), proposal({ kind: 'submit', label: 'Two' })];
       for (const action of [first, second]) await broker.hold(action, origin);
-      expect(await broker.decideFromPanel({ id: first.id, verdict: 'approve' })).toEqual({ ok: true });
+      expect(await broker.decisions.fromPanel({ id: first.id, verdict: 'approve' })).toEqual({ ok: true });
       const restarted = new Broker(store, platform);
       await restarted.reconcile();
       expect((await restarted.queue()).fatigue?.message).toMatch(/paused for 30 s/);
-      expect(await restarted.decideFromPanel({ id: second.id, verdict: 'approve' })).toMatchObject({ ok: false, error: /paused/ });
+      expect(await restarted.decisions.fromPanel({ id: second.id, verdict: 'approve' })).toMatchObject({ ok: false, error: /paused/ });
     });
   });
 
@@ -818,7 +828,7 @@ describe('Broker', () => {
       expect(record).toMatchObject({ status: 'pending', confirm: { value: '250' }, screenshot: 'captured' });
       expect(record?.evaluatedAt).toBeGreaterThan(record!.createdAt);
       expect(platform.timers.has(`timeout:${action.id}`)).toBe(true);
-      expect(await restarted.decideFromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
+      expect(await restarted.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
       expect(decisions(platform)).toHaveLength(1);
     });
 
@@ -875,12 +885,12 @@ describe('Broker', () => {
         ['Save', false],
         [costly.label, true],
       ]);
-      expect(await broker.decideFromPanel({ id: costly.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.decisions.fromPanel({ id: costly.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect((await store.get(costly.id))?.refusals).toEqual([{ at: expect.any(Number), reason: 'This needs your passkey.' }]);
       platform.panelDriven = true;
-      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toMatchObject({ ok: false });
+      expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toMatchObject({ ok: false });
       platform.panelDriven = false;
-      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: true });
+      expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: true });
       expect(decisions(platform)).toHaveLength(1);
     });
 
@@ -889,15 +899,15 @@ describe('Broker', () => {
       await store.saveSettings({ ...(await store.settings()), passkeyFor: ['every'] });
       const action = proposal({ kind: 'submit' });
       await broker.hold(action, origin);
-      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: forged('made-up') })).toEqual({
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: forged('made-up') })).toEqual({
         ok: false,
         error: 'This passkey answer was already used or has expired.',
       });
       const unreadable = { ...forged('x'), response: { ...forged('x').response, clientDataJSON: 'bm90IGpzb24' } };
-      expect(await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
       const options = await broker.reviewerKey.challenge(action.id);
       expect('challenge' in options && options.allowCredentials).toEqual([{ id: 'cred-1', type: 'public-key' }]);
-      const badSignature = await broker.decideFromPanel({ id: action.id, verdict: 'approve', passkey: forged((options as { challenge: string }).challenge) });
+      const badSignature = await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: forged((options as { challenge: string }).challenge) });
       expect(badSignature).toMatchObject({ ok: false, error: expect.stringMatching(/^The passkey did not confirm this/) });
       expect((await store.get(action.id))?.status).toBe('pending');
       expect((await store.get(action.id))?.refusals).toHaveLength(3);
@@ -941,7 +951,7 @@ describe('Broker', () => {
       expect(await broker.reviewerKey.status()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
       const plain = proposal({ kind: 'submit', label: 'Save' });
       await broker.hold(plain, origin);
-      expect(await broker.decideFromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
     });
   });
 });

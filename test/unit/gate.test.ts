@@ -38,9 +38,10 @@ describe('the approval gate', () => {
     ['a shortcut before the evaluation', { record: record({ evaluatedAt: undefined }), path: 'shortcut' }, /still checking/],
     ['a shortcut during a pause', { path: 'shortcut', fatigue: paused }, /paused/],
   ])('%s', (_name, over, refusal) => {
-    const verdict = approvalGate(check(over));
+    const checked = check(over);
+    const verdict = approvalGate(checked);
     if (refusal) expect(verdict).toMatchObject({ ok: false, error: expect.stringMatching(refusal) });
-    else expect(verdict).toEqual({ ok: true });
+    else expect(verdict).toEqual({ ok: true, record: checked.record });
   });
 });
 

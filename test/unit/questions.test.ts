@@ -82,7 +82,7 @@ describe('the agent’s questions', () => {
     await broker.updateSettings({ dwellMs: 0, fatigueCount: 2, fatigueDwellMs: 1000, fatiguePauseSeconds: 10 });
     const actions = [proposal({ label: 'Send 1' }), proposal({ label: 'Send 2' })];
     for (const action of actions) await broker.hold(action, origin);
-    for (const action of actions) expect((await broker.decideFromPanel({ id: action.id, verdict: 'approve', dwellMs: 100 })).ok).toBe(true);
+    for (const action of actions) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 100 })).ok).toBe(true);
     expect(await panel({ type: 'answer', id, answer: 'Yes, go ahead' })).toMatchObject({ ok: false, error: expect.stringMatching(/paused/) });
     expect(await panel({ type: 'answer', id, answer: 'No: buy nothing' })).toEqual({ ok: true });
   });

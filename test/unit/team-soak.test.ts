@@ -23,9 +23,7 @@ interface FleetBrowser {
 }
 
 const notReviewing: ReviewerHost = {
-  gate: () => Promise.reject(new Error('an agent browser does not review here')),
-  passkey: () => Promise.reject(new Error('an agent browser does not review here')),
-  noteApproval: () => Promise.reject(new Error('an agent browser does not review here')),
+  approve: () => Promise.reject(new Error('an agent browser does not review here')),
   signer: () => Promise.reject(new Error('an agent browser does not review here')),
 };
 
@@ -82,7 +80,7 @@ describe('50 agent browsers × 10 actions on a three-node cluster while a node r
   it('loses no action and applies none twice', async () => {
     const signer = await generateReviewerKey();
     const reviewer = new TeamLink({
-      reviewer: { gate: async () => ({ ok: true }), passkey: async () => ({ ok: true }), noteApproval: async () => undefined, signer: async () => signer },
+      reviewer: { approve: (_card, _seenAt, _request, write) => write(), signer: async () => signer },
       changed: () => undefined,
       now: () => Date.now(),
     });

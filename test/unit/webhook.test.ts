@@ -46,7 +46,7 @@ describe('the waiting-action webhook', () => {
     const { platform, broker } = await setup();
     const action = secretPurchase();
     await broker.hold(action, origin);
-    await broker.decide(action.id, 'reject');
+    await broker.decisions.deliverDecision(action.id, 'reject');
     await broker.onTimer(`notice:${action.id}:0`);
     expect(platform.posts).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe('the waiting-action webhook', () => {
     expect(platform.timers.has(`notice:${action.id}:${RETRY_DELAYS_MS.length + 1}`)).toBe(false);
     expect(await handlePanelRequest(broker, { type: 'webhook-status' })).toMatchObject({ last: { ok: false, error: expect.stringMatching(/gave up$/) } });
     // A failing webhook never held up the action: it is still pending, decidable.
-    expect((await broker.decide(action.id, 'approve')).ok).toBe(true);
+    expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(true);
   });
 
   it('takes the administrator’s webhook over the person’s, and refuses a setting that is not a webhook', async () => {

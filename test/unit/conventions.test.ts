@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Conventions a reviewer would otherwise have to remember: every approval passes one path
+// (lib/broker/approval.ts), and only lib/broker/decisions.ts writes a decision.
+
+const ROOT = join(__dirname, '../..');
+const SOURCES = ['lib', 'components', 'entrypoints', 'desk'];
+
+function sourceFiles(): { path: string; text: string }[] {
+  const files: { path: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.tsx?$/.test(entry.name)) files.push({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') });
+    }
+  };
+  for (const source of SOURCES) walk(join(ROOT, source));
+  return files;
+}
+
+/** The files whose code matches `pattern` (comments left out). */
+function filesMatching(pattern: RegExp): string[] {
+  return sourceFiles()
+    .filter(({ text }) => pattern.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')))
+    .map(({ path }) => path)
+    .sort();
+}
+
+describe('conventions', () => {
+  it('finds the source files it checks', () => {
+    expect(sourceFiles().map(({ path }) => path)).toContain('lib/broker/decisions.ts');
+  });
+
+  it('leaves the low-level decision (write and deliver) to lib/broker/decisions.ts', () => {
+    expect(filesMatching(/\bdeliverDecision\s*\(/)).toEqual(['lib/broker/decisions.ts']);
+  });
+
+  it('writes an approved status only in lib/broker/decisions.ts', () => {
+    expect(filesMatching(/status:\s*[^,}\n]*'approved'/)).toEqual(['lib/broker/decisions.ts']);
+  });
+
+  it('calls the approval gate only where approveThrough runs it: the broker’s decisions and the desk’s reviewer', () => {
+    expect(filesMatching(/\bapprovalGate\s*\(/)).toEqual(['lib/broker/decisions.ts', 'lib/broker/gate.ts', 'lib/desk/desk.ts']);
+    for (const path of ['lib/broker/decisions.ts', 'lib/desk/desk.ts']) {
+      expect(readFileSync(join(ROOT, path), 'utf8')).toMatch(/\bapprove(Through|TeamCard)\s*\(/);
+    }
+  });
+});
