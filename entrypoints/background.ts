@@ -22,14 +22,14 @@ export default defineBackground(() => {
   // A frame that navigates away abandons its held actions (watched only while any are pending).
   const onNavigation = (tabId: number, frameId: number) =>
     void withBroker((broker) => broker.abandonTab(tabId, 'page navigated away', frameId));
-  const onRequest = (request: ObservedRequest) => void withBroker((broker) => broker.observeRequest(request));
+  const onRequest = (request: ObservedRequest) => void withBroker((broker) => broker.traffic.observeRequest(request));
   const platform = browserPlatform(browser, onTimer, onNavigation, onRequest);
   const brokerReady = openCountersignDb().then((db) => new Broker(new ActionStore(db), platform));
   const origin = browser.runtime.getURL('/');
   const withBroker = (work: (broker: Broker) => Promise<unknown>) => brokerReady.then(work).catch(console.error);
   const syncManaged = () =>
     withBroker(async (broker) => {
-      for (const problem of await broker.syncManaged()) console.warn(`managed policy: ${problem}`);
+      for (const problem of await broker.shortcuts.syncManaged()) console.warn(`managed policy: ${problem}`);
     });
 
   // The toolbar button opens the review panel: Chrome's side panel, Firefox's sidebar.
@@ -45,7 +45,7 @@ export default defineBackground(() => {
   });
   browser.alarms.onAlarm.addListener((alarm) => onTimer(alarm.name));
   // Also keeps the worker awake: each extension API call resets its idle timer.
-  setInterval(() => void withBroker((broker) => broker.refreshDebuggers()), DEBUGGER_POLL_MS);
+  setInterval(() => void withBroker((broker) => broker.guard.refreshDebuggers()), DEBUGGER_POLL_MS);
 
   browser.runtime.onMessage.addListener((message, sender) => {
     if (isExtensionPage(sender, browser.runtime.id, origin)) {

@@ -14,6 +14,8 @@ const POST_TIMEOUT_MS = 10_000;
 
 type RequestDetails = Parameters<Parameters<typeof extensionBrowser.webRequest.onBeforeRequest.addListener>[0]>[0];
 
+type ExtensionBrowser = typeof extensionBrowser;
+
 /**
  * The real browser behind the broker's platform interface. `onTimer` receives fired timers,
  * `onNavigation` a frame's committed navigation while the broker watches for them, and
@@ -21,54 +23,50 @@ type RequestDetails = Parameters<Parameters<typeof extensionBrowser.webRequest.o
  * its request listeners are registered in the worker's first turn and wake it.
  */
 export function browserPlatform(
-  browser: typeof extensionBrowser,
+  browser: ExtensionBrowser,
   onTimer: (name: string) => void,
   onNavigation: (tabId: number, frameId: number) => void,
   onRequest: (request: ObservedRequest) => void,
 ): BrokerPlatform {
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
-  let armed: Promise<Set<number>> | null = null;
-  // Observation only: requests that left a guarded tab with no review are logged. Scripts,
-  // styles, images and fonts are left out: they carry no state change, and every request
-  // reported costs the page time (see docs/PERFORMANCE.md).
-  const observe = (details: RequestDetails) => {
-    if (details.tabId < 0 || details.method === 'GET') return undefined;
-    onRequest({
-      tabId: details.tabId,
-      frameId: details.frameId,
-      method: details.method,
-      url: details.url,
-      type: details.type,
-      documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
-      body: details.requestBody,
-      at: Date.now(),
-    });
-    return undefined;
+  return {
+    ...timers(browser, onTimer),
+    ...managedPolicy(browser),
+    ...tabs(browser),
+    ...requestWatch(browser, onRequest),
+    ...panels(browser, onNavigation),
+    newId: () => crypto.randomUUID(),
+    extensionId: browser.runtime.id,
+    async post(url, init) {
+      const reply = await fetch(url, { ...init, signal: AbortSignal.timeout(POST_TIMEOUT_MS), credentials: 'omit', redirect: 'error' });
+      return { ok: reply.ok, status: reply.status };
+    },
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   };
-  // Page and frame loads are watched apart, and in Chromium only while a tab may be guarded:
-  // otherwise every navigation of every tab would be reported to the worker.
-  const observeNavigation = (details: RequestDetails) => observe(details);
-  const watchesNavigationApart = !import.meta.env.FIREFOX;
-  const NAVIGATIONS: RequestDetails['type'][] = ['main_frame', 'sub_frame'];
-  const listen = (listener: typeof observe, types: RequestDetails['type'][]) =>
-    browser.webRequest.onBeforeRequest.addListener(listener, { urls: ['<all_urls>'], types }, ['requestBody']);
-  listen(observe, ['xmlhttprequest', 'ping', 'other', ...(watchesNavigationApart ? [] : NAVIGATIONS)]);
-  if (watchesNavigationApart) listen(observeNavigation, NAVIGATIONS);
+}
+
+/** Timers that survive the worker's sleep: an in-worker timer for precision, an alarm for durability. */
+function timers(browser: ExtensionBrowser, onTimer: (name: string) => void): Pick<BrokerPlatform, 'setTimer'> {
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
   return {
     setTimer(name, when) {
-      clearTimeout(timers.get(name));
+      clearTimeout(pending.get(name));
       const delay = Math.max(0, when - Date.now());
-      timers.set(
+      pending.set(
         name,
         setTimeout(() => {
-          timers.delete(name);
+          pending.delete(name);
           onTimer(name);
         }, delay),
       );
       void browser.alarms.create(name, { when: Math.max(when, Date.now() + ALARM_FLOOR_MS) });
     },
-    newId: () => crypto.randomUUID(),
+  };
+}
+
+/** The administrator's policy (`storage.managed`). */
+function managedPolicy(browser: ExtensionBrowser): Pick<BrokerPlatform, 'managedRules' | 'managedPasskeyScopes' | 'managedTeam' | 'managedWebhook'> {
+  return {
     async managedRules() {
       return (await browser.storage.managed.get('rules')).rules;
     },
@@ -81,11 +79,15 @@ export function browserPlatform(
     async managedWebhook() {
       return (await browser.storage.managed.get('webhook')).webhook;
     },
-    async post(url, init) {
-      const reply = await fetch(url, { ...init, signal: AbortSignal.timeout(POST_TIMEOUT_MS), credentials: 'omit', redirect: 'error' });
-      return { ok: reply.ok, status: reply.status };
-    },
-    extensionId: browser.runtime.id,
+  };
+}
+
+/** Tabs: armed, open, driven, messaged, pictured, and the one an agent's question concerns. */
+function tabs(
+  browser: ExtensionBrowser,
+): Pick<BrokerPlatform, 'extensionPagesDriven' | 'debuggerTabs' | 'armedTabs' | 'setArmedTabs' | 'openTabs' | 'sendToFrame' | 'sendToTab' | 'agentTab' | 'captureTab'> {
+  let armed: Promise<Set<number>> | null = null;
+  return {
     async extensionPagesDriven() {
       const own = browser.runtime.getURL('/');
       // No debugger API in Firefox; it sets navigator.webdriver everywhere while a WebDriver client drives it.
@@ -144,12 +146,55 @@ export function browserPlatform(
       const dataUrl = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'jpeg', quality: 70 });
       return redact(await (await fetch(dataUrl)).blob(), rects, viewportWidth);
     },
+  };
+}
+
+/**
+ * Observation only: requests that left a guarded tab with no review are logged. Scripts,
+ * styles, images and fonts are left out: they carry no state change, and every request
+ * reported costs the page time (see docs/PERFORMANCE.md).
+ */
+function requestWatch(browser: ExtensionBrowser, onRequest: (request: ObservedRequest) => void): Pick<BrokerPlatform, 'watchNavigationRequests'> {
+  const observe = (details: RequestDetails) => {
+    if (details.tabId < 0 || details.method === 'GET') return undefined;
+    onRequest({
+      tabId: details.tabId,
+      frameId: details.frameId,
+      method: details.method,
+      url: details.url,
+      type: details.type,
+      documentUrl: (details as { documentUrl?: string }).documentUrl ?? details.initiator,
+      body: details.requestBody,
+      at: Date.now(),
+    });
+    return undefined;
+  };
+  // Page and frame loads are watched apart, and in Chromium only while a tab may be guarded:
+  // otherwise every navigation of every tab would be reported to the worker.
+  const observeNavigation = (details: RequestDetails) => observe(details);
+  const watchesNavigationApart = !import.meta.env.FIREFOX;
+  const NAVIGATIONS: RequestDetails['type'][] = ['main_frame', 'sub_frame'];
+  const listen = (listener: typeof observe, types: RequestDetails['type'][]) =>
+    browser.webRequest.onBeforeRequest.addListener(listener, { urls: ['<all_urls>'], types }, ['requestBody']);
+  listen(observe, ['xmlhttprequest', 'ping', 'other', ...(watchesNavigationApart ? [] : NAVIGATIONS)]);
+  if (watchesNavigationApart) listen(observeNavigation, NAVIGATIONS);
+  return {
     watchNavigationRequests(on) {
       if (!watchesNavigationApart) return;
       const watching = browser.webRequest.onBeforeRequest.hasListener(observeNavigation);
       if (on && !watching) listen(observeNavigation, NAVIGATIONS);
       if (!on && watching) browser.webRequest.onBeforeRequest.removeListener(observeNavigation);
     },
+  };
+}
+
+/** What the person sees outside the panel's views: the badge, notifications, panels told to reload, navigations watched. */
+function panels(
+  browser: ExtensionBrowser,
+  onNavigation: (tabId: number, frameId: number) => void,
+): Pick<BrokerPlatform, 'watchNavigation' | 'setBadge' | 'notifyHeld' | 'notifyPanels'> {
+  const committed = ({ tabId, frameId }: { tabId: number; frameId: number }) => onNavigation(tabId, frameId);
+  return {
     watchNavigation(on) {
       const watching = browser.webNavigation.onCommitted.hasListener(committed);
       if (on && !watching) browser.webNavigation.onCommitted.addListener(committed);
@@ -171,7 +216,5 @@ export function browserPlatform(
       const event: PanelEvent = { type: 'changed' };
       browser.runtime.sendMessage(event).catch(() => undefined);
     },
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   };
 }

@@ -16,7 +16,7 @@ export interface ReviewerKeyPlatform {
  * DevTools client drives Countersign's pages), and the checks and key management around it.
  */
 export class ReviewerKey {
-  readonly passkeys: Passkeys;
+  private readonly passkeys: Passkeys;
 
   constructor(
     private readonly store: ActionStore,
@@ -84,6 +84,10 @@ export class ReviewerKey {
 
   teamChallenge(key: string, fingerprint: string) {
     return this.passkeys.challenge({ kind: 'approve', actionId: key, fingerprint });
+  }
+
+  registrationOptions() {
+    return this.passkeys.registrationOptions();
   }
 
   async status(): Promise<{ registered: boolean; scopes: PasskeyScope[]; forced: PasskeyScope[] }> {

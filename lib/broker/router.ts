@@ -23,7 +23,7 @@ type PanelHandlers = {
 };
 
 const PANEL_HANDLERS = {
-  queue: (broker) => broker.queue(),
+  queue: (broker) => broker.view.queue(),
   'clear-history': (broker) => broker.clearHistory(),
   'export-audit': (broker) => broker.exportAudit(),
   'log-key': async (broker) => ({ publicKey: await broker.logKey.publicKey() }),
@@ -31,38 +31,38 @@ const PANEL_HANDLERS = {
     const { managed, problem } = await broker.notices.settings();
     return { managed, problem, last: await broker.notices.status() };
   },
-  'silence-endpoint': (broker, { id }) => broker.silenceEndpoint(id),
-  'unsilence-endpoint': (broker, { key }) => broker.unsilenceEndpoint(key),
+  'silence-endpoint': (broker, { id }) => broker.traffic.silenceEndpoint(id),
+  'unsilence-endpoint': (broker, { key }) => broker.traffic.unsilenceEndpoint(key),
   decide: (broker, decision) => broker.decisions.fromPanel(decision),
   answer: (broker, { id, answer, dwellMs }) => broker.questions.answer(id, answer, dwellMs),
-  'agent-state': (broker) => broker.agentState(),
-  'resume-tab': (broker, { tabId }) => broker.resumeTab(tabId),
-  'reject-paused': (broker, { tabId }) => broker.rejectPaused(tabId),
+  'agent-state': (broker) => broker.agent.agentState(),
+  'resume-tab': (broker, { tabId }) => broker.holds.resumeTab(tabId),
+  'reject-paused': (broker, { tabId }) => broker.holds.rejectPaused(tabId),
   reveal: (broker, { id, index }) => broker.reveal(id, index),
   settings: (broker) => broker.settings(),
   'set-settings': (broker, { settings }) => broker.updateSettings(settings),
-  always: (broker, { id, level, passkey }) => broker.always(id, level, passkey),
-  'allow-endpoint': (broker, { id, passkey }) => broker.allowEndpoint(id, passkey),
-  'allow-tool': (broker, { id, passkey }) => broker.allowTool(id, passkey),
-  grant: (broker, { id, durationMs, passkey }) => broker.grant(id, durationMs, passkey),
+  always: (broker, { id, level, passkey }) => broker.shortcuts.always(id, level, passkey),
+  'allow-endpoint': (broker, { id, passkey }) => broker.shortcuts.allowEndpoint(id, passkey),
+  'allow-tool': (broker, { id, passkey }) => broker.shortcuts.allowTool(id, passkey),
+  grant: (broker, { id, durationMs, passkey }) => broker.shortcuts.grant(id, durationMs, passkey),
   'passkey-status': (broker) => broker.reviewerKey.status(),
-  'passkey-register-options': (broker) => broker.reviewerKey.passkeys.registrationOptions(),
+  'passkey-register-options': (broker) => broker.reviewerKey.registrationOptions(),
   'passkey-register': (broker, { response, current }) => broker.reviewerKey.register(response, current),
   'passkey-remove': (broker, { current }) => broker.reviewerKey.remove(current),
   'passkey-challenge': (broker, { id, browser }) => (browser && id ? broker.team.challenge(browser, id) : broker.reviewerKey.challenge(id)),
   'passkey-scopes': (broker, { scopes, current }) => broker.reviewerKey.setScopes(scopes, current),
-  suggestions: (broker) => broker.suggestions(),
-  'answer-suggestion': (broker, { site, kind, accept, passkey }) => broker.answerSuggestion(site, kind, accept, passkey),
-  rules: (broker) => broker.listRules(),
-  'save-rule': (broker, { id, spec, passkey }) => broker.saveRule(id, spec, passkey),
-  'delete-rule': (broker, { id }) => withChange(broker, broker.rules.remove(id)),
-  'import-rules': (broker, { text, passkey }) => broker.importRules(text, passkey),
+  suggestions: (broker) => broker.shortcuts.suggestions(),
+  'answer-suggestion': (broker, { site, kind, accept, passkey }) => broker.shortcuts.answerSuggestion(site, kind, accept, passkey),
+  rules: (broker) => broker.shortcuts.listRules(),
+  'save-rule': (broker, { id, spec, passkey }) => broker.shortcuts.saveRule(id, spec, passkey),
+  'delete-rule': (broker, { id }) => broker.shortcuts.deleteRule(id),
+  'import-rules': (broker, { text, passkey }) => broker.shortcuts.importRules(text, passkey),
   'export-rules': (broker) => broker.rules.export(),
-  'tab-guard': (broker, { tabId }) => broker.guardFor(tabId),
-  arm: (broker, { tabId, armed }) => broker.arm(tabId, armed),
+  'tab-guard': (broker, { tabId }) => broker.guard.guardFor(tabId),
+  arm: (broker, { tabId, armed }) => broker.guard.arm(tabId, armed),
   'team-status': (broker) => broker.team.status(),
   'set-team': (broker, { change, passkey }) => broker.team.update(change, passkey),
-  'team-queue': (broker) => broker.teamQueue(),
+  'team-queue': (broker) => broker.view.teamQueue(),
   'team-decide': (broker, request) => broker.team.decide(request),
   'team-screenshot': (broker, { browser, id }) => broker.team.screenshot(browser, id),
 } satisfies PanelHandlers;
@@ -72,12 +72,6 @@ export async function handlePanelRequest(broker: Broker, message: unknown): Prom
   if (!parsed.ok) return refused('panel', parsed);
   const handle = PANEL_HANDLERS[parsed.request.type] as (broker: Broker, request: unknown) => unknown;
   return handle(broker, parsed.request);
-}
-
-async function withChange<T>(broker: Broker, work: Promise<T>): Promise<T> {
-  const result = await work;
-  broker.notifyChanged();
-  return result;
 }
 
 interface ContentSender extends SenderInfo {
@@ -94,12 +88,12 @@ type ContentHandlers = {
 };
 
 const CONTENT_HANDLERS = {
-  hello: (broker, _request, { tabId }) => broker.hello(tabId),
+  hello: (broker, _request, { tabId }) => broker.guard.hello(tabId),
   hold: (broker, { action }, origin) =>
-    broker.hold(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
-  input: (broker, { label, benign, at }, { tabId }) => broker.noteInput(tabId, label, benign, at),
-  join: (broker, { id, request }, { tabId }) => broker.joinRequest(tabId, id, request),
-  ran: (broker, { action }, origin) => broker.noteToolRan(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
+    broker.holds.hold(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
+  input: (broker, { label, benign, at }, { tabId }) => broker.traffic.noteInput(tabId, label, benign, at),
+  join: (broker, { id, request }, { tabId }) => broker.holds.joinRequest(tabId, id, request),
+  ran: (broker, { action }, origin) => broker.holds.noteToolRan(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
 } satisfies ContentHandlers;
 
 /**
@@ -110,25 +104,25 @@ export async function handleAgentRequest(broker: Broker, value: unknown): Promis
   const parsed = parseAgentRequest(value);
   if (!parsed.ok) {
     dropped.agent++;
-    await broker.noteChannelRefusal(parsed.type, parsed.error);
+    await broker.agent.noteChannelRefusal(parsed.type, parsed.error);
     return { error: parsed.error };
   }
   const request = parsed.request;
   switch (request.type) {
     case 'declare-task':
-      return broker.declareTask(request.task, request.constraints);
+      return broker.agent.declareTask(request.task, request.constraints);
     case 'report-confidence':
-      return broker.reportConfidence(request.confidence, request.about);
+      return broker.agent.reportConfidence(request.confidence, request.about);
     case 'ask-person': {
       const { question, options, context, confidence } = request;
       // The confidence stated with a question counts as reported, about that question.
-      if (confidence !== undefined) await broker.reportConfidence(confidence, question);
+      if (confidence !== undefined) await broker.agent.reportConfidence(confidence, question);
       return broker.questions.ask({ question, ...(options ? { options } : {}), ...(context ? { context } : {}), ...(confidence !== undefined ? { confidence } : {}) });
     }
     case 'await-answer':
       return broker.questions.wait(request.question, request.waitMs ?? 0);
     case 'get-decisions':
-      return { decisions: await broker.agentDecisions(request.since ?? 0) };
+      return { decisions: await broker.agent.agentDecisions(request.since ?? 0) };
   }
 }
 

@@ -45,7 +45,10 @@ const deskCard = (email: string) => desk.page.getByRole('article').filter({ hasT
 async function approveOnDesk(card: Locator): Promise<void> {
   await card.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   await card.getByRole('button', { name: /^Approve/ }).tap({ timeout: 10_000 });
-  await expect(card).toHaveCount(0, { timeout: 25_000 });
+  // The card goes once the agent browser applied the decision; if it stays, say what it shows.
+  await expect(card).toHaveCount(0, { timeout: 25_000 }).catch(async (error: Error) => {
+    throw new Error(`${error.message}\nThe card still shows: ${await card.innerText().catch(() => '(gone)')}`);
+  });
 }
 
 function receivedEmails(server: FixtureServer): string[] {

@@ -24,7 +24,7 @@ async function history() {
   const held = [];
   for (let i = 0; i < 6; i++) {
     const action = proposal({ label: `Order ${i}`, heldAt: 1_700_000_000_000 + i, kind: 'submit' });
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     held.push(action.id);
   }
   await broker.decisions.deliverDecision(held[0]!, 'approve');
@@ -141,7 +141,7 @@ describe('the hash chain', () => {
     expect(report.notes.join(' ')).toMatch(/the last checkpoint/);
 
     await broker.clearHistory();
-    await broker.hold(proposal({ label: 'After the clear', kind: 'submit' }), origin);
+    await broker.holds.hold(proposal({ label: 'After the clear', kind: 'submit' }), origin);
     report = await verifyExport(await exported(store, broker));
     expect(report.problems).toEqual([]);
     expect((await store.checkpoints()).map((checkpoint) => checkpoint.reason)).toEqual(['began', 'retention', 'cleared']);

@@ -28,7 +28,7 @@ async function heldButNotEvaluated(store: ActionStore, platform: FakePlatform, a
       throw new Error('the worker stopped');
     },
   }) as FakePlatform;
-  await new Broker(store, dying).hold(action, origin).catch(() => undefined);
+  await new Broker(store, dying).holds.hold(action, origin).catch(() => undefined);
   return action;
 }
 
@@ -38,7 +38,7 @@ describe('Broker', () => {
   it('persists a held action as pending and counts it on the badge', async () => {
     const { broker, store, platform } = await setup();
     const action = proposal();
-    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(action, origin)).toEqual({ status: 'held' });
     const stored = await store.get(action.id);
     expect(stored).toMatchObject({ status: 'pending', site: 'https://shop.example', tabId: 1 });
     await expect.poll(() => platform.badge).toBe(1);
@@ -47,9 +47,9 @@ describe('Broker', () => {
   it('refuses a second proposal with the same id instead of overwriting the first', async () => {
     const { broker, store } = await setup();
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     await broker.decisions.deliverDecision(action.id, 'reject');
-    await expect(broker.hold({ ...action, label: 'Other' }, origin)).rejects.toThrow();
+    await expect(broker.holds.hold({ ...action, label: 'Other' }, origin)).rejects.toThrow();
     expect((await store.get(action.id))?.status).toBe('rejected');
   });
 
@@ -57,20 +57,20 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'block' });
     const action = proposal({ kind: 'submit' });
-    expect(await broker.hold(action, origin)).toMatchObject({ status: 'blocked' });
-    expect(await broker.hold(action, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(action, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(action, origin)).toMatchObject({ status: 'blocked' });
     await broker.rules.remove((await broker.rules.list())[0]!.id);
     const pending = proposal({ kind: 'submit' });
-    await broker.hold(pending, origin);
-    expect(await broker.hold(pending, origin)).toEqual({ status: 'held' });
-    await expect(broker.hold(pending, { ...origin, frameId: 3 })).rejects.toThrow('exists already');
+    await broker.holds.hold(pending, origin);
+    expect(await broker.holds.hold(pending, origin)).toEqual({ status: 'held' });
+    await expect(broker.holds.hold(pending, { ...origin, frameId: 3 })).rejects.toThrow('exists already');
     expect((await store.pending()).map((record) => record.id)).toEqual([pending.id]);
   });
 
   it('releases an unconfirmed hold in an unguarded tab, and logs it', async () => {
     const { broker, store } = await setup();
     const action = proposal({ signals: ['unconfirmed'] });
-    expect(await broker.hold(action, origin)).toEqual({ status: 'release' });
+    expect(await broker.holds.hold(action, origin)).toEqual({ status: 'release' });
     expect(await store.get(action.id)).toMatchObject({ status: 'released', decidedBy: 'system' });
   });
 
@@ -78,14 +78,14 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     platform.attached.add(1);
     const action = proposal({ signals: ['unconfirmed'] });
-    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(action, origin)).toEqual({ status: 'held' });
     expect((await store.get(action.id))?.signals).toEqual(['debugger']);
   });
 
   it('delivers an approval once, however often Approve arrives', async () => {
     const { broker, store, platform } = await setup();
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     const replies = await Promise.all([broker.decisions.deliverDecision(action.id, 'approve'), broker.decisions.deliverDecision(action.id, 'approve')]);
     expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
     expect(decisions(platform)).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('Broker', () => {
   it('cannot approve what was rejected', async () => {
     const { broker, platform } = await setup();
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     expect(await broker.decisions.deliverDecision(action.id, 'reject', 'wrong address')).toEqual({ ok: true });
     expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect(decisions(platform).map((d) => d.message)).toEqual([
@@ -110,7 +110,7 @@ describe('Broker', () => {
       throw new Error('Could not establish connection. Receiving end does not exist.');
     };
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect(await store.get(action.id)).toMatchObject({ status: 'abandoned' });
   });
@@ -119,8 +119,8 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     const mine = proposal();
     const other = proposal();
-    await broker.hold(mine, origin);
-    await broker.hold(other, { ...origin, tabId: 2 });
+    await broker.holds.hold(mine, origin);
+    await broker.holds.hold(other, { ...origin, tabId: 2 });
     await broker.abandonTab(1, 'tab closed');
     expect(await store.get(mine.id)).toMatchObject({ status: 'abandoned', reason: 'tab closed' });
     expect((await store.get(other.id))?.status).toBe('pending');
@@ -130,8 +130,8 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     const top = proposal();
     const framed = proposal();
-    await broker.hold(top, origin);
-    await broker.hold(framed, { ...origin, frameId: 5 });
+    await broker.holds.hold(top, origin);
+    await broker.holds.hold(framed, { ...origin, frameId: 5 });
     await broker.abandonTab(1, 'page navigated away', 5);
     expect((await store.get(top.id))?.status).toBe('pending');
     expect((await store.get(framed.id))?.status).toBe('abandoned');
@@ -144,7 +144,7 @@ describe('Broker', () => {
     const settled = () => new Promise((done) => setTimeout(done, 20));
     expect(platform.watchingNavigation).toBe(false);
     const action = proposal();
-    const holding = broker.hold(action, origin);
+    const holding = broker.holds.hold(action, origin);
     expect(platform.watchingNavigation).toBe(true); // before the record is even written
     await holding;
     await settled();
@@ -157,7 +157,7 @@ describe('Broker', () => {
   it('reads a tab\'s pending actions twice, not fifty times, when fifty frames commit at once', async () => {
     const { broker, store } = await setup();
     const framed = proposal();
-    await broker.hold(framed, { ...origin, frameId: 7 });
+    await broker.holds.hold(framed, { ...origin, frameId: 7 });
     let reads = 0;
     const pendingForTab = store.pendingForTab.bind(store);
     store.pendingForTab = (tabId: number) => {
@@ -173,31 +173,31 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     const alive = proposal();
     const orphan = proposal();
-    await broker.hold(alive, origin);
-    await broker.hold(orphan, { ...origin, tabId: 2 });
+    await broker.holds.hold(alive, origin);
+    await broker.holds.hold(orphan, { ...origin, tabId: 2 });
     platform.tabs.delete(2);
     const restarted = new Broker(store, platform);
     await restarted.reconcile();
     expect((await store.get(alive.id))?.status).toBe('pending');
     expect((await store.get(orphan.id))?.status).toBe('abandoned');
-    expect((await restarted.queue()).actions.map((r) => r.id)).toEqual([alive.id]);
+    expect((await restarted.view.queue()).actions.map((r) => r.id)).toEqual([alive.id]);
   });
 
   it('tells a tab when a debugger attaches, and when the person arms it', async () => {
     const { broker, platform } = await setup();
     platform.attached.add(2);
-    await broker.refreshDebuggers();
+    await broker.guard.refreshDebuggers();
     expect(platform.sent).toContainEqual({ tabId: 2, message: { type: 'guard', guard: { mode: 'automation', armed: false, debugger: true } } });
-    expect(await broker.arm(1, true)).toEqual({ mode: 'automation', armed: true, debugger: false });
+    expect(await broker.guard.arm(1, true)).toEqual({ mode: 'automation', armed: true, debugger: false });
   });
 
   it('lists the queue oldest first', async () => {
     const { broker } = await setup();
     const first = proposal({ label: 'Place order' });
     const second = proposal({ label: 'Buy again' });
-    await broker.hold(first, origin);
-    await broker.hold(second, origin);
-    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([first.id, second.id]);
+    await broker.holds.hold(first, origin);
+    await broker.holds.hold(second, origin);
+    expect((await broker.view.queue()).actions.map((r) => r.id)).toEqual([first.id, second.id]);
   });
 
   it('prunes screenshots first, then the oldest decided actions, and never pending ones', async () => {
@@ -206,7 +206,7 @@ describe('Broker', () => {
     for (let i = 0; i < 6; i++) {
       const action = proposal();
       ids.push(action.id);
-      await broker.hold(action, origin);
+      await broker.holds.hold(action, origin);
       platform.clock += 1000;
       if (i < 5) await broker.decisions.deliverDecision(action.id, 'reject');
     }
@@ -221,17 +221,17 @@ describe('Broker', () => {
     // The pending one stays whatever the limit; the decided ones go.
     expect((await store.recent(10)).map((r) => r.id)).toEqual([ids[5]]);
     expect(await broker.clearHistory()).toEqual({ removed: 0 });
-    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([ids[5]]);
+    expect((await broker.view.queue()).actions.map((r) => r.id)).toEqual([ids[5]]);
   });
 
   it('prunes actions older than the age limit', async () => {
     const { broker, store, platform } = await setup();
     const old = proposal();
-    await broker.hold(old, origin);
+    await broker.holds.hold(old, origin);
     await broker.decisions.deliverDecision(old.id, 'reject');
     platform.clock += 3 * 24 * 60 * 60 * 1000;
     const recent = proposal();
-    await broker.hold(recent, origin);
+    await broker.holds.hold(recent, origin);
     await broker.decisions.deliverDecision(recent.id, 'reject');
     await broker.updateSettings({ historyMaxDays: 2 });
     expect((await store.recent(10)).map((r) => r.id)).toEqual([recent.id]);
@@ -241,8 +241,8 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     const visible = proposal();
     const hidden = proposal({ label: 'Buy in the background' });
-    await broker.hold(visible, origin);
-    await broker.hold(hidden, { ...origin, tabId: 2 });
+    await broker.holds.hold(visible, origin);
+    await broker.holds.hold(hidden, { ...origin, tabId: 2 });
     expect((await store.get(visible.id))?.screenshot).toBe('captured');
     expect(await store.screenshot(visible.id)).toMatchObject({ capturedAt: expect.any(Number) });
     expect((await store.get(hidden.id))?.screenshot).toBe('background');
@@ -255,7 +255,7 @@ describe('Broker', () => {
       throw new Error('MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND');
     };
     const action = proposal();
-    expect(await broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(action, origin)).toEqual({ status: 'held' });
     expect(await store.get(action.id)).toMatchObject({ status: 'pending', screenshot: 'unavailable' });
   });
 
@@ -268,8 +268,8 @@ describe('Broker', () => {
       redactions: [{ x: 5, y: 5, width: 100, height: 20 }],
     });
     const unlocated = proposal({ fields: [secretField] });
-    await broker.hold(located, origin);
-    await broker.hold(unlocated, origin);
+    await broker.holds.hold(located, origin);
+    await broker.holds.hold(unlocated, origin);
     expect((await store.get(located.id))?.screenshot).toBe('captured');
     expect((await store.get(unlocated.id))?.screenshot).toBe('withheld');
     expect(await store.screenshot(unlocated.id)).toBeUndefined();
@@ -283,7 +283,7 @@ describe('Broker', () => {
       fields: [{ name: 'card', label: 'Card', type: 'text', value: '•••• 4242', masked: true }],
       amount: { value: 10, currency: 'USD', text: '$10' },
     });
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     expect(await store.get(action.id)).toMatchObject({
       frameCrossOrigin: true,
       risks: ['sensitive-fields', 'cross-origin-post', 'amount', 'cross-origin-frame'],
@@ -298,7 +298,7 @@ describe('Broker', () => {
         { name: 'pw', label: 'Password', type: 'password', value: '••••••', masked: true },
       ],
     });
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     const edits = [
       { index: 0, value: '1' },
       { index: 1, value: 'correct horse' },
@@ -316,7 +316,7 @@ describe('Broker', () => {
   it('puts an action the page changed after the hold back in the queue, with the differences', async () => {
     const { broker, store, platform } = await setup();
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     const changed = [{ label: 'Name', before: 'Ada', after: 'Eve' }];
     const fields = [{ name: 'name', label: 'Name', type: 'text', value: 'Eve' }];
     platform.answer = () => ({ delivered: false, changed, fields, amount: null });
@@ -325,7 +325,7 @@ describe('Broker', () => {
     const stored = await store.get(action.id);
     expect(stored).toMatchObject({ status: 'pending', changedSinceHeld: changed, fields });
     expect(stored).not.toHaveProperty('decidedBy');
-    expect((await broker.queue()).actions.map((r) => r.id)).toEqual([action.id]);
+    expect((await broker.view.queue()).actions.map((r) => r.id)).toEqual([action.id]);
 
     platform.answer = () => ({ delivered: true });
     expect(await broker.decisions.deliverDecision(action.id, 'approve')).toEqual({ ok: true });
@@ -336,7 +336,7 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     platform.answer = () => ({ delivered: 'yes' });
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     expect((await broker.decisions.deliverDecision(action.id, 'approve')).ok).toBe(false);
     expect((await store.get(action.id))?.status).toBe('abandoned');
   });
@@ -344,7 +344,7 @@ describe('Broker', () => {
   it('reveals a masked value only while the action is pending', async () => {
     const { broker, platform } = await setup();
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     platform.answer = () => ({ value: 'secret' });
     expect(await broker.reveal(action.id, 0)).toEqual({ value: 'secret' });
     await broker.decisions.deliverDecision(action.id, 'reject');
@@ -356,30 +356,30 @@ describe('Broker', () => {
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust', kinds: { send: 'block' } });
     const allowed = proposal({ kind: 'submit' });
     const blocked = proposal({ kind: 'send' });
-    expect(await broker.hold(allowed, origin)).toEqual({ status: 'release', approved: true });
-    expect(await broker.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(allowed, origin)).toEqual({ status: 'release', approved: true });
+    expect(await broker.holds.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
     const [rule] = await broker.rules.list();
     expect(await store.get(allowed.id)).toMatchObject({ status: 'approved', decidedBy: 'rule', ruleId: rule!.id });
     expect(await store.get(blocked.id)).toMatchObject({ status: 'rejected', decidedBy: 'rule', ruleId: rule!.id });
     expect(rule!.applied).toBe(2);
-    expect((await broker.queue()).actions).toEqual([]);
+    expect((await broker.view.queue()).actions).toEqual([]);
   });
 
   it('a trusted site still asks when the page described where its form goes in a way that could not be read', async () => {
     const { broker } = await setup();
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust' });
     const clobbered = parseProposedAction({ ...proposal({ kind: 'submit' }), form: { action: { nodeName: 'INPUT' }, method: 'post' } })!;
-    expect(await broker.hold(clobbered, origin)).toEqual({ status: 'held' });
-    const [card] = (await broker.queue()).actions;
+    expect(await broker.holds.hold(clobbered, origin)).toEqual({ status: 'held' });
+    const [card] = (await broker.view.queue()).actions;
     expect(card!.policyReasons?.join(' ')).toContain("could not read all of the page's description");
-    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'release', approved: true }); // a readable one still passes
+    expect(await broker.holds.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'release', approved: true }); // a readable one still passes
   });
 
   it('rejects a pending action when its time runs out, logged as timeout', async () => {
     const { broker, store, platform } = await setup();
     await broker.updateSettings({ timeoutSeconds: 5 });
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     const timer = `timeout:${action.id}`;
     expect(platform.timers.get(timer)).toBe((await store.get(action.id))!.createdAt + 5000);
     await broker.onTimer(timer); // too early: re-armed, not expired
@@ -395,7 +395,7 @@ describe('Broker', () => {
     const { broker, store, platform } = await setup();
     await broker.updateSettings({ timeoutSeconds: 1 });
     const action = proposal();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     platform.clock += 60_000;
     await new Broker(store, platform).reconcile();
     expect((await store.get(action.id))?.decidedBy).toBe('timeout');
@@ -404,28 +404,28 @@ describe('Broker', () => {
   it('grants a tab a time-boxed trust that ends by itself', async () => {
     const { broker, platform, store } = await setup();
     const first = proposal({ kind: 'submit' });
-    await broker.hold(first, origin);
-    expect(await broker.grant(first.id, 60_000)).toEqual({ ok: true });
+    await broker.holds.hold(first, origin);
+    expect(await broker.shortcuts.grant(first.id, 60_000)).toEqual({ ok: true });
     expect((await store.get(first.id))?.status).toBe('approved');
     const second = proposal({ kind: 'submit' });
-    expect(await broker.hold(second, origin)).toEqual({ status: 'release', approved: true });
+    expect(await broker.holds.hold(second, origin)).toEqual({ status: 'release', approved: true });
     const otherTab = proposal({ kind: 'submit' });
-    expect(await broker.hold(otherTab, { ...origin, tabId: 2 })).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(otherTab, { ...origin, tabId: 2 })).toEqual({ status: 'held' });
     const [grant] = await broker.rules.list();
     platform.clock += 60_000;
     await broker.onTimer(`grant:${grant!.id}`);
     expect(await broker.rules.list()).toEqual([]);
-    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(proposal({ kind: 'submit' }), origin)).toEqual({ status: 'held' });
   });
 
   it('"Always allow" decides this action as the person and the next ones by rule', async () => {
     const { broker, store } = await setup();
     const first = proposal({ kind: 'submit' });
-    await broker.hold(first, origin);
-    expect(await broker.always(first.id, 'trust')).toEqual({ ok: true });
+    await broker.holds.hold(first, origin);
+    expect(await broker.shortcuts.always(first.id, 'trust')).toEqual({ ok: true });
     expect((await store.get(first.id))?.decidedBy).toBe('person');
     const next = proposal({ kind: 'submit' });
-    expect(await broker.hold(next, origin)).toEqual({ status: 'release', approved: true });
+    expect(await broker.holds.hold(next, origin)).toEqual({ status: 'release', approved: true });
     expect((await store.get(next.id))?.decidedBy).toBe('rule');
   });
 
@@ -434,20 +434,20 @@ describe('Broker', () => {
     const track = (path: string) =>
       proposal({ kind: 'submit', trigger: 'request', amount: undefined, form: { action: `https://shop.example${path}`, method: 'POST', via: 'fetch' } });
     const first = track('/api/track');
-    await broker.hold(first, origin);
-    expect(await broker.allowEndpoint(first.id)).toEqual({ ok: true });
+    await broker.holds.hold(first, origin);
+    expect(await broker.shortcuts.allowEndpoint(first.id)).toEqual({ ok: true });
     expect((await store.get(first.id))?.decidedBy).toBe('person');
     const next = track('/api/track');
-    expect(await broker.hold(next, origin)).toEqual({ status: 'release', approved: true });
+    expect(await broker.holds.hold(next, origin)).toEqual({ status: 'release', approved: true });
     expect((await store.get(next.id))?.policyReasons).toEqual(['POST /api/track allowed by the rule for https://shop.example']);
-    expect(await broker.hold(track('/api/orders'), origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(track('/api/orders'), origin)).toEqual({ status: 'held' });
   });
 
   it('refuses an endpoint rule for a request to another site', async () => {
     const { broker, store } = await setup();
     const beacon = proposal({ kind: 'submit', trigger: 'request', amount: undefined, form: { action: 'https://tracker.example/collect', method: 'POST', via: 'beacon' } });
-    await broker.hold(beacon, origin);
-    expect(await broker.allowEndpoint(beacon.id)).toMatchObject({ ok: false });
+    await broker.holds.hold(beacon, origin);
+    expect(await broker.shortcuts.allowEndpoint(beacon.id)).toMatchObject({ ok: false });
     expect((await store.get(beacon.id))?.status).toBe('pending');
     expect(await broker.rules.list()).toEqual([]);
   });
@@ -455,7 +455,7 @@ describe('Broker', () => {
   it('approves a high-risk action only with the typed confirmation', async () => {
     const { broker, store, platform } = await setup();
     const action = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     expect((await store.get(action.id))?.confirm).toEqual({ value: '250', reasons: ['the amount is over 100 USD'] });
     expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toEqual({ ok: false, error: 'Type 250 to confirm this approval.' });
     expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '25' })).toMatchObject({ ok: false });
@@ -469,8 +469,8 @@ describe('Broker', () => {
     const first = proposal({ kind: 'submit', label: 'Save' });
     const again = proposal({ kind: 'submit', label: 'Save' });
     const other = proposal({ kind: 'submit', label: 'Save', fields: [{ name: 'name', label: 'Name', type: 'text', value: 'Eve' }] });
-    for (const action of [first, again, other]) await broker.hold(action, origin);
-    const queue = await broker.queue();
+    for (const action of [first, again, other]) await broker.holds.hold(action, origin);
+    const queue = await broker.view.queue();
     expect(queue.actions.map((a) => [a.id, a.groupSize])).toEqual([
       [first.id, 2],
       [other.id, 1],
@@ -478,15 +478,15 @@ describe('Broker', () => {
     await broker.decisions.fromPanel({ id: first.id, verdict: 'approve' });
     expect((await store.get(again.id))?.status).toBe('approved');
     expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
-    expect((await broker.queue()).actions.map((a) => a.id)).toEqual([other.id]);
+    expect((await broker.view.queue()).actions.map((a) => a.id)).toEqual([other.id]);
   });
 
   it('approves a whole card’s group from a rule made on it, as from Approve', async () => {
     const { broker, store, platform } = await setup();
     const [first, again] = [proposal({ kind: 'submit', label: 'Save' }), proposal({ kind: 'submit', label: 'Save' })];
-    for (const action of [first, again]) await broker.hold(action, origin);
-    expect((await broker.queue()).actions.map((a) => [a.id, a.groupSize])).toEqual([[first.id, 2]]);
-    expect(await broker.always(first.id, 'trust')).toEqual({ ok: true });
+    for (const action of [first, again]) await broker.holds.hold(action, origin);
+    expect((await broker.view.queue()).actions.map((a) => [a.id, a.groupSize])).toEqual([[first.id, 2]]);
+    expect(await broker.shortcuts.always(first.id, 'trust')).toEqual({ ok: true });
     expect([(await store.get(first.id))?.status, (await store.get(again.id))?.status]).toEqual(['approved', 'approved']);
     expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
   });
@@ -495,18 +495,18 @@ describe('Broker', () => {
     const { broker, platform } = await setup();
     const first = proposal({ kind: 'submit', label: 'Save' });
     const again = proposal({ kind: 'submit', label: 'Save' });
-    await broker.hold(first, origin);
-    await broker.hold(again, origin);
+    await broker.holds.hold(first, origin);
+    await broker.holds.hold(again, origin);
     expect(platform.notified).toEqual([first.id]);
 
     await broker.updateSettings({ notifications: false });
-    await broker.hold(proposal({ kind: 'submit', label: 'Other' }), origin);
+    await broker.holds.hold(proposal({ kind: 'submit', label: 'Other' }), origin);
     expect(platform.notified).toEqual([first.id]);
 
     await broker.updateSettings({ notifications: true });
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'block' });
     const blocked = proposal({ kind: 'submit', label: 'Post' });
-    expect(await broker.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(blocked, origin)).toMatchObject({ status: 'blocked' });
     expect(platform.notified).toEqual([first.id]);
   });
 
@@ -514,13 +514,13 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     await broker.updateSettings({ floodLimit: 3 });
     const actions = Array.from({ length: 6 }, (_, i) => proposal({ label: `Send ${i}` }));
-    for (const action of actions) await broker.hold(action, origin);
-    let queue = await broker.queue();
+    for (const action of actions) await broker.holds.hold(action, origin);
+    let queue = await broker.view.queue();
     expect(queue.actions).toHaveLength(3);
     expect(queue.paused).toEqual([{ tabId: 1, site: 'https://shop.example', count: 3, seconds: 1 }]);
     expect((await store.get(actions[5]!.id))?.status).toBe('pending'); // held, not dropped
-    await broker.resumeTab(1);
-    queue = await broker.queue();
+    await broker.holds.resumeTab(1);
+    queue = await broker.view.queue();
     expect(queue.actions).toHaveLength(6);
     expect(queue.paused).toEqual([]);
   });
@@ -529,11 +529,11 @@ describe('Broker', () => {
     const { broker, store } = await setup();
     await broker.updateSettings({ fatigueCount: 3, fatigueDwellMs: 1000, fatiguePauseSeconds: 10 });
     const actions = Array.from({ length: 5 }, (_, i) => proposal({ label: `Send ${i}` }));
-    for (const action of actions) await broker.hold(action, origin);
+    for (const action of actions) await broker.holds.hold(action, origin);
     for (const action of actions.slice(0, 2)) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 700 })).ok).toBe(true);
     expect((await broker.decisions.fromPanel({ id: actions[2]!.id, verdict: 'approve', dwellMs: 650 })).ok).toBe(true);
     expect((await store.get(actions[2]!.id))?.fatigue).toMatch(/^3 approvals in \d+ s/);
-    expect((await broker.queue()).fatigue?.message).toMatch(/paused for 10 s/);
+    expect((await broker.view.queue()).fatigue?.message).toMatch(/paused for 10 s/);
     const refused = await broker.decisions.fromPanel({ id: actions[3]!.id, verdict: 'approve', dwellMs: 5000 });
     expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/paused/) });
     expect((await broker.decisions.fromPanel({ id: actions[3]!.id, verdict: 'reject' })).ok).toBe(true); // rejecting is never paused
@@ -543,10 +543,10 @@ describe('Broker', () => {
     const { broker, platform } = await setup();
     await broker.updateSettings({ fatigueCount: 2, fatigueDwellMs: 1000 });
     const actions = Array.from({ length: 3 }, (_, i) => proposal({ label: `Send ${i}` }));
-    for (const action of actions) await broker.hold(action, origin);
+    for (const action of actions) await broker.holds.hold(action, origin);
     platform.clock += 5_000; // the cards have been up that long
     for (const action of actions) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 4000 })).ok).toBe(true);
-    expect((await broker.queue()).fatigue).toBeUndefined();
+    expect((await broker.view.queue()).fatigue).toBeUndefined();
   });
 
   it('keeps the action held when IndexedDB refuses the write: the hold fails and nothing is sent', async () => {
@@ -557,14 +557,14 @@ describe('Broker', () => {
       },
     }) as ActionStore;
     const broker = new Broker(failing, platform);
-    await expect(broker.hold(proposal(), origin)).rejects.toThrow('quota');
+    await expect(broker.holds.hold(proposal(), origin)).rejects.toThrow('quota');
     expect(platform.sent).toEqual([]);
   });
 
   it('approves nothing when a decision cannot be written', async () => {
     const { store, platform } = await setup();
     const action = proposal();
-    await new Broker(store, platform).hold(action, origin);
+    await new Broker(store, platform).holds.hold(action, origin);
     const failing = Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
       settle: async () => {
         throw new DOMException('The transaction was aborted.', 'AbortError');
@@ -584,9 +584,9 @@ describe('Broker', () => {
       await new Promise((done) => setTimeout(done, 20));
       return seen;
     };
-    const early = broker.hello(1); // a check starts now, before anything is attached
+    const early = broker.guard.hello(1); // a check starts now, before anything is attached
     platform.attached.add(2); // a client attaches to a new tab, whose frames then say hello
-    const late = await Promise.all([broker.hello(2), broker.hello(2), broker.hello(2)]);
+    const late = await Promise.all([broker.guard.hello(2), broker.guard.hello(2), broker.guard.hello(2)]);
     await early;
     expect(late.every((guard) => guard.debugger)).toBe(true);
     expect(calls).toBe(2);
@@ -611,15 +611,15 @@ describe('Broker', () => {
       expect(platform.watchingNavigationRequests).toBe(false);
 
       platform.attached.add(2);
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       expect(platform.watchingNavigationRequests).toBe(true);
       platform.attached.clear();
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       expect(platform.watchingNavigationRequests).toBe(false);
 
-      await broker.arm(1, true);
+      await broker.guard.arm(1, true);
       expect(platform.watchingNavigationRequests).toBe(true);
-      await broker.arm(1, false);
+      await broker.guard.arm(1, false);
       expect(platform.watchingNavigationRequests).toBe(false);
 
       await broker.updateSettings({ guardMode: 'always' });
@@ -629,26 +629,26 @@ describe('Broker', () => {
 
       // Guarded by what only the page sees (webdriver, untrusted events): on with its first
       // reported input, until the tab closes.
-      broker.noteInput(2, 'Send', false, platform.clock);
+      broker.traffic.noteInput(2, 'Send', false, platform.clock);
       expect(platform.watchingNavigationRequests).toBe(true);
       platform.attached.add(1);
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       platform.attached.clear();
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       expect(platform.watchingNavigationRequests).toBe(true);
       await broker.forgetTab(2);
       expect(platform.watchingNavigationRequests).toBe(false);
 
       await broker.updateSettings({ guardMode: 'off' });
       platform.attached.add(1);
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       expect(platform.watchingNavigationRequests).toBe(false);
     });
 
     it('logs a state-changing request soon after an agent input that nothing covered, secrets masked', async () => {
       const { broker, platform } = await setup();
-      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
-      const logged = await broker.observeRequest(request({ at: platform.clock + 1 }));
+      broker.traffic.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      const logged = await broker.traffic.observeRequest(request({ at: platform.clock + 1 }));
       expect(logged).toMatchObject({ status: 'unreviewed', trigger: 'request', form: { method: 'post' } });
       expect(logged?.reason).toContain('"Sync now"');
       expect(logged?.fields).toEqual([
@@ -659,10 +659,10 @@ describe('Broker', () => {
 
     it('names a JSON body\'s nested fields as the card does (a.b.0), secrets inside masked', async () => {
       const { broker, platform } = await setup();
-      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      broker.traffic.noteInput(origin.tabId, 'Sync now', false, platform.clock);
       const json = JSON.stringify({ user: { email: 'ada@example.com', password: 'hunter2' }, tags: ['tea'] });
       const body = { raw: [{ bytes: new TextEncoder().encode(json).buffer }] };
-      const logged = await broker.observeRequest(request({ at: platform.clock + 1, body }));
+      const logged = await broker.traffic.observeRequest(request({ at: platform.clock + 1, body }));
       expect(logged?.fields.map((field) => [field.name, field.value])).toEqual([
         ['user.email', 'ada@example.com'],
         ['user.password', '••••••'],
@@ -678,19 +678,19 @@ describe('Broker', () => {
       ['a search endpoint', { url: 'https://shop.example/api/search' }],
     ])('leaves %s alone', async (_name, over) => {
       const { broker, platform } = await setup();
-      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
-      expect(await broker.observeRequest(request({ at: platform.clock + 1, ...over }))).toBeUndefined();
+      broker.traffic.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      expect(await broker.traffic.observeRequest(request({ at: platform.clock + 1, ...over }))).toBeUndefined();
     });
 
     it('leaves requests after a benign input alone, and those an approval covered', async () => {
       const { broker, platform } = await setup();
-      broker.noteInput(origin.tabId, 'Add to cart', true, platform.clock);
-      expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
+      broker.traffic.noteInput(origin.tabId, 'Add to cart', true, platform.clock);
+      expect(await broker.traffic.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
       const held = proposal();
-      await broker.hold(held, origin);
-      broker.noteInput(origin.tabId, 'Place order', false, platform.clock);
+      await broker.holds.hold(held, origin);
+      broker.traffic.noteInput(origin.tabId, 'Place order', false, platform.clock);
       await broker.decisions.fromPanel({ id: held.id, verdict: 'approve', confirmation: '12' });
-      expect(await broker.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
+      expect(await broker.traffic.observeRequest(request({ at: platform.clock + 1 }))).toBeUndefined();
     });
   });
 
@@ -711,11 +711,11 @@ describe('Broker', () => {
     it('is counted per endpoint in one unreviewed entry, with no agent input before it', async () => {
       const { broker, store, platform } = await setup();
       platform.attached.add(origin.tabId);
-      await broker.refreshDebuggers();
+      await broker.guard.refreshDebuggers();
       const start = platform.clock;
-      for (const at of [1, 2, 3]) expect(await broker.observeRequest(beat(start + at))).toBeUndefined();
-      await broker.observeRequest(beat(start + 4, { url: 'https://shop.example/api/drafts/current', method: 'PUT' }));
-      await broker.flushTraffic();
+      for (const at of [1, 2, 3]) expect(await broker.traffic.observeRequest(beat(start + at))).toBeUndefined();
+      await broker.traffic.observeRequest(beat(start + 4, { url: 'https://shop.example/api/drafts/current', method: 'PUT' }));
+      await broker.traffic.flushTraffic();
       const entries = await traffic(store);
       expect(entries.map((entry) => [entry.label, entry.status, entry.traffic?.count])).toEqual(
         expect.arrayContaining([
@@ -726,41 +726,41 @@ describe('Broker', () => {
       expect(entries).toHaveLength(2);
       // Later requests add to the same entry, after a restart too (its id comes from the endpoint).
       const restarted = new Broker(store, platform);
-      await restarted.refreshDebuggers();
-      await restarted.observeRequest(beat(start + 9));
-      await restarted.flushTraffic();
+      await restarted.guard.refreshDebuggers();
+      await restarted.traffic.observeRequest(beat(start + 9));
+      await restarted.traffic.flushTraffic();
       const heartbeat = (await traffic(store)).find((entry) => entry.label === 'POST /api/session/heartbeat');
       expect(heartbeat?.traffic).toMatchObject({ count: 4, firstAt: start + 1, lastAt: start + 9 });
     });
 
     it('is left alone in a tab nothing guards, and once the person silenced its endpoint', async () => {
       const { broker, store, platform } = await setup();
-      await broker.observeRequest(beat(platform.clock + 1));
-      await broker.flushTraffic();
+      await broker.traffic.observeRequest(beat(platform.clock + 1));
+      await broker.traffic.flushTraffic();
       expect(await traffic(store)).toEqual([]);
       platform.attached.add(origin.tabId);
-      await broker.refreshDebuggers();
-      await broker.observeRequest(beat(platform.clock + 2));
-      await broker.flushTraffic();
+      await broker.guard.refreshDebuggers();
+      await broker.traffic.observeRequest(beat(platform.clock + 2));
+      await broker.traffic.flushTraffic();
       const [entry] = await traffic(store);
-      expect(await broker.silenceEndpoint(entry!.id)).toEqual({ ok: true });
+      expect(await broker.traffic.silenceEndpoint(entry!.id)).toEqual({ ok: true });
       expect((await store.settings()).silencedEndpoints).toEqual(['https://shop.example POST /api/session/heartbeat']);
-      await broker.observeRequest(beat(platform.clock + 3));
-      await broker.flushTraffic();
+      await broker.traffic.observeRequest(beat(platform.clock + 3));
+      await broker.traffic.flushTraffic();
       expect((await traffic(store))[0]?.traffic?.count).toBe(1);
-      expect(await broker.silenceEndpoint(proposal().id)).toMatchObject({ ok: false });
-      await broker.unsilenceEndpoint('https://shop.example POST /api/session/heartbeat');
-      await broker.observeRequest(beat(platform.clock + 4));
-      await broker.flushTraffic();
+      expect(await broker.traffic.silenceEndpoint(proposal().id)).toMatchObject({ ok: false });
+      await broker.traffic.unsilenceEndpoint('https://shop.example POST /api/session/heartbeat');
+      await broker.traffic.observeRequest(beat(platform.clock + 4));
+      await broker.traffic.flushTraffic();
       expect((await traffic(store))[0]?.traffic?.count).toBe(2);
     });
 
     it('still gets an entry of its own when an agent input came just before it', async () => {
       const { broker, platform } = await setup();
       platform.attached.add(origin.tabId);
-      await broker.refreshDebuggers();
-      broker.noteInput(origin.tabId, 'Sync now', false, platform.clock);
-      expect(await broker.observeRequest(beat(platform.clock + 1))).toMatchObject({ status: 'unreviewed', reason: expect.stringContaining('"Sync now"') });
+      await broker.guard.refreshDebuggers();
+      broker.traffic.noteInput(origin.tabId, 'Sync now', false, platform.clock);
+      expect(await broker.traffic.observeRequest(beat(platform.clock + 1))).toMatchObject({ status: 'unreviewed', reason: expect.stringContaining('"Sync now"') });
     });
   });
 
@@ -770,8 +770,8 @@ describe('Broker', () => {
       const action = await heldButNotEvaluated(store, platform);
       const refused = { ok: false, error: expect.stringMatching(/still checking/) };
       expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toMatchObject(refused);
-      expect(await broker.always(action.id, 'trust')).toMatchObject(refused);
-      expect(await broker.grant(action.id, 60_000)).toMatchObject(refused);
+      expect(await broker.shortcuts.always(action.id, 'trust')).toMatchObject(refused);
+      expect(await broker.shortcuts.grant(action.id, 60_000)).toMatchObject(refused);
       expect(await broker.rules.list()).toEqual([]);
       expect(decisions(platform)).toEqual([]);
       expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'reject' })).toEqual({ ok: true }); // rejecting needs no gate
@@ -780,11 +780,11 @@ describe('Broker', () => {
     it("counts the dwell on the broker's clock, whatever the panel says", async () => {
       const { broker, platform } = await setup({ dwellMs: 1000 });
       const action = proposal({ kind: 'submit' });
-      await broker.hold(action, origin);
+      await broker.holds.hold(action, origin);
       expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 60_000 })).toMatchObject({ ok: false, error: /Read the card first/ });
-      expect(await broker.always(action.id, 'trust')).toMatchObject({ ok: false, error: /Read the card first/ });
+      expect(await broker.shortcuts.always(action.id, 'trust')).toMatchObject({ ok: false, error: /Read the card first/ });
       platform.clock += 1000;
-      expect(await broker.always(action.id, 'trust')).toEqual({ ok: true });
+      expect(await broker.shortcuts.always(action.id, 'trust')).toEqual({ ok: true });
       expect(decisions(platform)).toHaveLength(1);
     });
 
@@ -792,27 +792,27 @@ describe('Broker', () => {
       const { broker, store, platform } = await setup();
       await broker.updateSettings({ fatigueCount: 2, fatigueDwellMs: 1000, fatiguePauseSeconds: 30 });
       const [a, b, c] = [proposal({ kind: 'submit', label: 'A' }), proposal({ kind: 'send', label: 'B' }), proposal({ kind: 'submit', label: 'C' })];
-      for (const action of [a, b]) await broker.hold(action, origin);
-      await broker.hold(c, { ...origin, tabId: 2, tabUrl: 'https://other.example/' });
-      expect(await broker.always(a.id, 'trust')).toEqual({ ok: true });
-      expect(await broker.grant(b.id, 60_000)).toEqual({ ok: true });
+      for (const action of [a, b]) await broker.holds.hold(action, origin);
+      await broker.holds.hold(c, { ...origin, tabId: 2, tabUrl: 'https://other.example/' });
+      expect(await broker.shortcuts.always(a.id, 'trust')).toEqual({ ok: true });
+      expect(await broker.shortcuts.grant(b.id, 60_000)).toEqual({ ok: true });
       expect((await store.get(b.id))?.fatigue).toMatch(/^2 approvals/);
-      expect(await broker.always(c.id, 'trust')).toMatchObject({ ok: false, error: /paused for 30 s/ });
-      expect(await broker.answerSuggestion('https://other.example', 'submit', true)).toMatchObject({ ok: false, error: /paused/ });
+      expect(await broker.shortcuts.always(c.id, 'trust')).toMatchObject({ ok: false, error: /paused for 30 s/ });
+      expect(await broker.shortcuts.answerSuggestion('https://other.example', 'submit', true)).toMatchObject({ ok: false, error: /paused/ });
       expect((await broker.rules.list()).map((rule) => rule.pattern)).toEqual(['https://shop.example', 'https://shop.example']);
       platform.clock += 30_000;
-      expect(await broker.always(c.id, 'trust')).toEqual({ ok: true });
+      expect(await broker.shortcuts.always(c.id, 'trust')).toEqual({ ok: true });
     });
 
     it('keeps a fatigue pause across a worker restart', async () => {
       const { broker, store, platform } = await setup();
       await broker.updateSettings({ fatigueCount: 1, fatigueDwellMs: 1000, fatiguePauseSeconds: 30 });
       const [first, second] = [proposal({ kind: 'submit', label: 'One' }), proposal({ kind: 'submit', label: 'Two' })];
-      for (const action of [first, second]) await broker.hold(action, origin);
+      for (const action of [first, second]) await broker.holds.hold(action, origin);
       expect(await broker.decisions.fromPanel({ id: first.id, verdict: 'approve' })).toEqual({ ok: true });
       const restarted = new Broker(store, platform);
       await restarted.reconcile();
-      expect((await restarted.queue()).fatigue?.message).toMatch(/paused for 30 s/);
+      expect((await restarted.view.queue()).fatigue?.message).toMatch(/paused for 30 s/);
       expect(await restarted.decisions.fromPanel({ id: second.id, verdict: 'approve' })).toMatchObject({ ok: false, error: /paused/ });
     });
   });
@@ -852,7 +852,7 @@ describe('Broker', () => {
       const { store, platform } = await setup();
       const restarted = new Broker(store, platform);
       const action = proposal({ kind: 'submit' });
-      await Promise.all([restarted.hold(action, origin), restarted.reconcile()]);
+      await Promise.all([restarted.holds.hold(action, origin), restarted.reconcile()]);
       expect(decisions(platform)).toEqual([]);
       expect((await store.get(action.id))?.status).toBe('pending');
     });
@@ -878,8 +878,8 @@ describe('Broker', () => {
       const { broker, store, platform } = await withKey();
       const plain = proposal({ kind: 'submit', label: 'Save' });
       const costly = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
-      for (const action of [plain, costly]) await broker.hold(action, origin);
-      const queue = await broker.queue();
+      for (const action of [plain, costly]) await broker.holds.hold(action, origin);
+      const queue = await broker.view.queue();
       expect(queue.passkeyRegistered).toBe(true);
       expect(queue.actions.map((a) => [a.label, a.needsPasskey])).toEqual([
         ['Save', false],
@@ -898,7 +898,7 @@ describe('Broker', () => {
       const { broker, store, platform } = await withKey();
       await store.saveSettings({ ...(await store.settings()), passkeyFor: ['every'] });
       const action = proposal({ kind: 'submit' });
-      await broker.hold(action, origin);
+      await broker.holds.hold(action, origin);
       expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: forged('made-up') })).toEqual({
         ok: false,
         error: 'This passkey answer was already used or has expired.',
@@ -917,27 +917,27 @@ describe('Broker', () => {
     it('takes the key for every rule that trusts, and for lowering or removing the key itself', async () => {
       const { broker, store } = await withKey();
       const action = proposal({ kind: 'submit' });
-      await broker.hold(action, origin);
-      expect(await broker.always(action.id, 'trust')).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.grant(action.id, 60_000)).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.answerSuggestion('https://shop.example', 'submit', true)).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.saveRule(undefined, { pattern: 'https://a.example', trust: 'ask', kinds: { send: 'trust' } })).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      await broker.holds.hold(action, origin);
+      expect(await broker.shortcuts.always(action.id, 'trust')).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.grant(action.id, 60_000)).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.answerSuggestion('https://shop.example', 'submit', true)).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.saveRule(undefined, { pattern: 'https://a.example', trust: 'ask', kinds: { send: 'trust' } })).toEqual({ ok: false, errors: ['This needs your passkey.'] });
       const file = JSON.stringify({ schema: 'countersign-rules', version: 1, exportedAt: '', rules: [{ pattern: 'https://b.example', trust: 'ask', endpoints: ['POST /t'] }] });
-      expect(await broker.importRules(file)).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      expect(await broker.shortcuts.importRules(file)).toEqual({ ok: false, errors: ['This needs your passkey.'] });
       expect(await broker.rules.list()).toEqual([]);
-      expect(await broker.saveRule(undefined, { pattern: 'https://a.example', trust: 'block' })).toEqual({ ok: true }); // stricter needs nothing
+      expect(await broker.shortcuts.saveRule(undefined, { pattern: 'https://a.example', trust: 'block' })).toEqual({ ok: true }); // stricter needs nothing
       expect(await broker.reviewerKey.setScopes(['high-risk', 'devtools', 'every'])).toEqual({ ok: true });
       expect(await broker.reviewerKey.setScopes(['every'])).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect(await broker.reviewerKey.remove()).toEqual({ ok: false, error: 'This needs your passkey.' });
       expect(await store.passkey()).toEqual(key);
-      expect(await broker.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
+      expect(await broker.shortcuts.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
     });
 
     it('answers a malformed answer from the panel with a clear error, keeps the action held, and logs the attempt', async () => {
       const { broker, store, platform } = await withKey();
       await store.saveSettings({ ...(await store.settings()), passkeyFor: ['every'] });
       const action = proposal({ kind: 'submit' });
-      await broker.hold(action, origin);
+      await broker.holds.hold(action, origin);
       const reply = await handlePanelRequest(broker, { type: 'decide', id: action.id, verdict: 'approve', passkey: { type: 'public-key', id: '<img>' } });
       expect(reply).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
       expect(await store.get(action.id)).toMatchObject({ status: 'pending', refusals: [{ reason: 'The passkey answer could not be read.' }] });
@@ -950,7 +950,7 @@ describe('Broker', () => {
       platform.managedPasskey = ['every', 'bogus'];
       expect(await broker.reviewerKey.status()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
       const plain = proposal({ kind: 'submit', label: 'Save' });
-      await broker.hold(plain, origin);
+      await broker.holds.hold(plain, origin);
       expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
     });
   });

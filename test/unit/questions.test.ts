@@ -31,7 +31,7 @@ const origin: Origin = { tabId: 1, frameId: 0, tabUrl: 'https://shop.example/che
 describe('the agent’s questions', () => {
   it('become a card about the tab the agent last acted in; the answer is what the agent reads, and History keeps it', async () => {
     const { broker, store, agent, panel, ask } = await setup();
-    broker.noteInput(2, 'Compose', false, 1000);
+    broker.traffic.noteInput(2, 'Compose', false, 1000);
     const id = await ask('Send it to both Adas?', { options: ['Only ada@example.com', 'Both'], context: 'Two contacts are named Ada', confidence: 0.4 });
 
     const record = await store.get(id);
@@ -45,7 +45,7 @@ describe('the agent’s questions', () => {
       question: { text: 'Send it to both Adas?', options: ['Only ada@example.com', 'Both'], context: 'Two contacts are named Ada', confidence: 0.4 },
     });
     expect(record?.question?.concerns).toMatchObject({ tabId: 2, url: 'https://mail.example/inbox' });
-    expect((await broker.queue()).actions.map((action) => action.id)).toEqual([id]);
+    expect((await broker.view.queue()).actions.map((action) => action.id)).toEqual([id]);
     expect(await agent({ type: 'await-answer', question: id, waitMs: 0 })).toEqual({ status: 'pending' });
 
     expect(await panel({ type: 'answer', id, answer: 'Only ada@example.com', dwellMs: 2000 })).toEqual({ ok: true });
@@ -81,7 +81,7 @@ describe('the agent’s questions', () => {
 
     await broker.updateSettings({ dwellMs: 0, fatigueCount: 2, fatigueDwellMs: 1000, fatiguePauseSeconds: 10 });
     const actions = [proposal({ label: 'Send 1' }), proposal({ label: 'Send 2' })];
-    for (const action of actions) await broker.hold(action, origin);
+    for (const action of actions) await broker.holds.hold(action, origin);
     for (const action of actions) expect((await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', dwellMs: 100 })).ok).toBe(true);
     expect(await panel({ type: 'answer', id, answer: 'Yes, go ahead' })).toMatchObject({ ok: false, error: expect.stringMatching(/paused/) });
     expect(await panel({ type: 'answer', id, answer: 'No: buy nothing' })).toEqual({ ok: true });
@@ -94,7 +94,7 @@ describe('the agent’s questions', () => {
       const id = await ask();
       expect(await panel({ type: 'answer', id, answer, dwellMs: 100 })).toEqual({ ok: true });
     }
-    expect((await broker.queue()).fatigue?.message).toMatch(/paused/);
+    expect((await broker.view.queue()).fatigue?.message).toMatch(/paused/);
   });
 
   it('time out as the settings say, and the agent reads that no answer came', async () => {
@@ -129,13 +129,13 @@ describe('the agent’s questions', () => {
     const { broker, agent, ask } = await setup();
     await broker.updateSettings({ floodLimit: 2 });
     const ids = [await ask('One?'), await ask('Two?'), await ask('Three?'), await ask('Four?')];
-    let queue = await broker.queue();
+    let queue = await broker.view.queue();
     expect(queue.actions.map((action) => action.label)).toEqual(['One?', 'Two?']);
     expect(queue.paused).toEqual([expect.objectContaining({ tabId: AGENT_TAB, count: 2 })]);
     expect(await agent({ type: 'await-answer', question: ids[3] })).toEqual({ status: 'pending', paused: true });
     expect(await handlePanelRequest(broker, { type: 'reject-paused', tabId: AGENT_TAB })).toEqual({ ok: true });
     expect(await agent({ type: 'await-answer', question: ids[3] })).toEqual({ status: 'declined', note: 'paused: too many questions at once' });
-    queue = await broker.queue();
+    queue = await broker.view.queue();
     expect(queue.paused).toEqual([]);
     expect(queue.actions).toHaveLength(2);
   });
@@ -160,18 +160,18 @@ describe('the agent’s stated confidence', () => {
   it('below the threshold makes what a rule allows ask, with the agent’s words; at or above it the rule applies', async () => {
     const { broker, store, agent } = await setup();
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'trust' });
-    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toMatchObject({ status: 'release' });
+    expect(await broker.holds.hold(proposal({ kind: 'submit' }), origin)).toMatchObject({ status: 'release' });
 
     expect(await agent({ type: 'report-confidence', confidence: 0.3, about: 'two carts; I picked the newer' })).toEqual({ ok: true, asking: true });
     const unsure = proposal({ kind: 'submit' });
-    expect(await broker.hold(unsure, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(unsure, origin)).toEqual({ status: 'held' });
     const held = await store.get(unsure.id);
     expect(held?.unsure).toMatchObject({ value: 0.3, about: 'two carts; I picked the newer' });
     expect(held?.policyReasons?.join('; ')).toMatch(/the agent said it is unsure \(30 %\)/);
 
     expect(await agent({ type: 'report-confidence', confidence: 0.5, about: 'checked the cart' })).toEqual({ ok: true, asking: false });
     const sure = proposal({ kind: 'submit' });
-    expect(await broker.hold(sure, origin)).toMatchObject({ status: 'release' });
+    expect(await broker.holds.hold(sure, origin)).toMatchObject({ status: 'release' });
     expect((await store.get(sure.id))?.unsure).toBeUndefined();
   });
 
@@ -179,15 +179,15 @@ describe('the agent’s stated confidence', () => {
     const { broker, agent } = await setup();
     await broker.rules.save(undefined, { pattern: 'https://shop.example', trust: 'block' });
     await agent({ type: 'report-confidence', confidence: 0.1, about: 'guessing' });
-    expect(await broker.hold(proposal({ kind: 'submit' }), origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(proposal({ kind: 'submit' }), origin)).toMatchObject({ status: 'blocked' });
     await agent({ type: 'declare-task', task: 'Buy a kettle' });
-    expect((await broker.agentState()).confidence).toBeNull();
+    expect((await broker.agent.agentState()).confidence).toBeNull();
   });
 
   it('counts a question’s confidence as reported', async () => {
     const { broker, ask } = await setup();
     await ask('Which Ada?', { confidence: 0.2 });
-    expect((await broker.agentState()).confidence).toMatchObject({ value: 0.2, about: 'Which Ada?' });
+    expect((await broker.agent.agentState()).confidence).toMatchObject({ value: 0.2, about: 'Which Ada?' });
   });
 });
 

@@ -70,7 +70,7 @@ describe('team review between brokers, over a real nats-server', () => {
       redactions: [{ x: 10, y: 10, width: 200, height: 20 }],
       target: { x: 10, y: 40, width: 80, height: 20, viewportWidth: 800, viewportHeight: 600 },
     });
-    expect(await agentBrowser.broker.hold(action, origin)).toEqual({ status: 'held' });
+    expect(await agentBrowser.broker.holds.hold(action, origin)).toEqual({ status: 'held' });
     for (const { panel } of reviewers) {
       await expect.poll(async () => (await panel({ type: 'team-queue' })).reviews.map((review) => review.card.id)).toContain(action.id);
     }
@@ -131,7 +131,7 @@ describe('team review between brokers, over a real nats-server', () => {
     const ci = await agent([{ name: desk.name, key: desk.key }]);
     const { action, review } = await heldAndSeen(ci, [desk]);
     const stash = { method: 'POST', url: 'https://shop.example/api/stash', fields: [{ name: 'draft', label: 'draft', type: 'form', value: '1' }] };
-    expect(await ci.broker.joinRequest(origin.tabId, action.id, stash)).toEqual({ joined: true });
+    expect(await ci.broker.holds.joinRequest(origin.tabId, action.id, stash)).toEqual({ joined: true });
     await expect
       .poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)?.card.alsoSends)
       .toEqual([stash]);
@@ -292,7 +292,7 @@ describe('team review between brokers, over a real nats-server', () => {
       expect((await ci.panel({ type: 'team-status' })).state).toBe('connecting');
       const decidedHere = proposal({ kind: 'submit' });
       const waiting = proposal({ kind: 'submit', label: 'Save later' });
-      for (const action of [decidedHere, waiting]) expect(await ci.broker.hold(action, origin)).toEqual({ status: 'held' });
+      for (const action of [decidedHere, waiting]) expect(await ci.broker.holds.hold(action, origin)).toEqual({ status: 'held' });
       expect(await ci.panel({ type: 'decide', id: decidedHere.id, verdict: 'approve' })).toEqual({ ok: true });
       expect(decisions(ci.platform)).toHaveLength(1);
 

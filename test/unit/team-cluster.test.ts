@@ -46,7 +46,7 @@ async function survives(cluster: TeamCluster, browserName: string, fail: (ci: Aw
   const reviews = async () => (await desk.panel({ type: 'team-queue' })).reviews.filter((review) => review.browser === browserName);
   try {
     const first = proposal({ label: 'Before the failure', kind: 'submit' });
-    await ci.broker.hold(first, origin);
+    await ci.broker.holds.hold(first, origin);
     await expect.poll(async () => (await reviews()).map((review) => review.card.id), { timeout: 15_000 }).toContain(first.id);
 
     // The reviewer's card stays through the failover and the queue's reopen: it is never withdrawn and redrawn.
@@ -55,7 +55,7 @@ async function survives(cluster: TeamCluster, browserName: string, fail: (ci: Aw
     const watching = setInterval(() => void (shown.has(`${browserName}.${first.id}`) || withdrawn++), 5);
     const node = await fail(ci);
     const second = proposal({ label: 'During the failure', kind: 'submit' });
-    await ci.broker.hold(second, origin);
+    await ci.broker.holds.hold(second, origin);
     await expect.poll(async () => (await reviews()).map((review) => review.card.id).sort(), { timeout: 30_000 }).toEqual([first.id, second.id].sort());
     clearInterval(watching);
     expect(withdrawn).toBe(0);

@@ -35,51 +35,51 @@ describe('WebMCP tool calls in the broker', () => {
   it('holds a tool call in a tab no client is attached to: the call is the sign of an agent', async () => {
     const { broker, store } = await setup();
     const call = toolCall('transfer_money', { kind: 'purchase' });
-    expect(await broker.hold(call, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(call, origin)).toEqual({ status: 'held' });
     expect(await store.get(call.id)).toMatchObject({ status: 'pending', signals: ['tool-call'], tool: { name: 'transfer_money' } });
   });
 
   it('logs a read-only tool the page ran at once as let through on its claim, and nothing else so', async () => {
     const { broker, store } = await setup();
     const call = toolCall('get_balance', { tool: { name: 'get_balance', description: '', readOnly: true } });
-    await broker.noteToolRan(call, origin);
+    await broker.holds.noteToolRan(call, origin);
     expect(await store.get(call.id)).toMatchObject({ status: 'released', decidedBy: 'system', reason: 'the page marks this tool read-only' });
     // A page cannot log its way past a card: anything but a read-only tool call is ignored.
     for (const other of [toolCall('transfer_money'), toolCall('wipe', { tool: { name: 'wipe', description: '', readOnly: true, consequential: true } }), proposal()]) {
-      await broker.noteToolRan(other, origin);
+      await broker.holds.noteToolRan(other, origin);
       expect(await store.get(other.id)).toBeUndefined();
     }
-    await broker.noteToolRan({ ...call, label: 'again' }, origin); // an id already logged is not overwritten
+    await broker.holds.noteToolRan({ ...call, label: 'again' }, origin); // an id already logged is not overwritten
     expect((await store.get(call.id))?.label).toBe('get_balance');
   });
 
   it('asks for a tool the page marks both read-only and consequential, and blocks a call a rule blocks', async () => {
     const { broker } = await setup();
     const both = toolCall('wipe', { tool: { name: 'wipe', description: '', readOnly: true, consequential: true } });
-    expect(await broker.hold(both, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(both, origin)).toEqual({ status: 'held' });
     await broker.rules.save(undefined, { pattern: 'https://bank.example', trust: 'block' });
-    expect(await broker.hold(toolCall('transfer_money'), origin)).toMatchObject({ status: 'blocked' });
+    expect(await broker.holds.hold(toolCall('transfer_money'), origin)).toMatchObject({ status: 'blocked' });
   });
 
   it('"Always allow tool" allows that tool by name on that site, and no other; a consequential tool still asks', async () => {
     const { broker, store } = await setup();
     const first = toolCall('get_price');
-    await broker.hold(first, origin);
-    expect(await broker.allowTool(first.id)).toMatchObject({ ok: true });
+    await broker.holds.hold(first, origin);
+    expect(await broker.shortcuts.allowTool(first.id)).toMatchObject({ ok: true });
     expect((await store.get(first.id))?.status).toBe('approved');
     expect((await broker.rules.list())[0]).toMatchObject({ pattern: 'https://bank.example', trust: 'ask', tools: ['get_price'] });
-    expect(await broker.hold(toolCall('get_price'), origin)).toEqual({ status: 'release', approved: true });
-    expect(await broker.hold(toolCall('get_prices'), origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(toolCall('get_price'), origin)).toEqual({ status: 'release', approved: true });
+    expect(await broker.holds.hold(toolCall('get_prices'), origin)).toEqual({ status: 'held' });
     const marked = toolCall('get_price', { tool: { name: 'get_price', description: '', consequential: true } });
-    expect(await broker.hold(marked, origin)).toEqual({ status: 'held' });
+    expect(await broker.holds.hold(marked, origin)).toEqual({ status: 'held' });
     expect((await store.get(marked.id))?.policyReasons).toContain('the page marks this tool as consequential');
   });
 
   it('makes no tool rule from a card that is not a tool call', async () => {
     const { broker } = await setup();
     const click = proposal({ kind: 'submit' });
-    await broker.hold(click, origin);
-    expect(await broker.allowTool(click.id)).toMatchObject({ ok: false });
+    await broker.holds.hold(click, origin);
+    expect(await broker.shortcuts.allowTool(click.id)).toMatchObject({ ok: false });
     expect(await broker.rules.list()).toEqual([]);
   });
 

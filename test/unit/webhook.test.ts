@@ -29,7 +29,7 @@ describe('the waiting-action webhook', () => {
   it('posts once for an action still waiting after the set time, naming kind, site, control and amount, never a field', async () => {
     const { platform, broker } = await setup();
     const action = secretPurchase();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     const timer = `notice:${action.id}:0`;
     await expect.poll(() => platform.timers.get(timer)).toBeGreaterThan(platform.clock);
     platform.clock += 31_000;
@@ -45,7 +45,7 @@ describe('the waiting-action webhook', () => {
   it('posts nothing for an action decided in time', async () => {
     const { platform, broker } = await setup();
     const action = secretPurchase();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     await broker.decisions.deliverDecision(action.id, 'reject');
     await broker.onTimer(`notice:${action.id}:0`);
     expect(platform.posts).toEqual([]);
@@ -54,7 +54,7 @@ describe('the waiting-action webhook', () => {
   it('tries again with back-off after a failure, shows it, and gives up after the last try', async () => {
     const { platform, broker } = await setup();
     const action = secretPurchase();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     platform.postAnswer = () => ({ ok: false, status: 500 });
     await broker.onTimer(`notice:${action.id}:0`);
     expect(Math.abs(platform.timers.get(`notice:${action.id}:1`)! - (platform.clock + RETRY_DELAYS_MS[0]!))).toBeLessThan(10);
@@ -71,7 +71,7 @@ describe('the waiting-action webhook', () => {
     const { platform, broker } = await setup();
     platform.managedWebhookPolicy = { url: 'https://ntfy.example/countersign', format: 'ntfy', afterSeconds: 5 };
     const action = secretPurchase();
-    await broker.hold(action, origin);
+    await broker.holds.hold(action, origin);
     await broker.onTimer(`notice:${action.id}:0`);
     expect(platform.posts[0]).toMatchObject({ url: 'https://ntfy.example/countersign', init: { headers: { Title: 'Countersign: an action waits for you' } } });
     expect(await handlePanelRequest(broker, { type: 'webhook-status' })).toMatchObject({ managed: true });
