@@ -1,9 +1,10 @@
+import type { Refused } from '@/lib/messaging/refusals';
 import { useId, useState } from 'react';
 import type { ActionKind, FieldSnapshot } from '@/lib/actions/types';
 import type { FieldEdit, Verdict } from '@/lib/messaging/protocol';
 import { FieldTable } from './ActionDetails';
 import { EditableField } from './EditableField';
-import { errorText } from './errorText';
+import { errorText, refusalText } from './errorText';
 import { kindObject, t } from './i18n';
 
 /** What the person decided on a card: the verdict, and with it the note, edits and typed confirmation. */
@@ -37,7 +38,7 @@ export function CardDecision({
 }: {
   action: DecidableAction;
   approveBlocked: boolean;
-  submit: (decision: CardVerdict) => Promise<{ ok: boolean; error?: string } | undefined>;
+  submit: (decision: CardVerdict) => Promise<{ ok: boolean; error?: string; refusal?: Refused['refusal'] } | undefined>;
   /** Fetches a masked field's real value; absent where the page cannot be asked (a team card). */
   reveal?: (index: number) => Promise<string | null>;
   onError: (error: string | null) => void;
@@ -75,7 +76,7 @@ export function CardDecision({
         ...(verdict === 'approve' && action.confirm ? { confirmation: typed } : {}),
       });
       // A request the background refused outright gets no reply at all.
-      if (!reply?.ok) onError(reply?.error ?? t('card.refused'));
+      if (!reply?.ok) onError(refusalText(reply, t('card.refused')));
     } catch (cause) {
       onError(t('card.notSent', { error: errorText(cause) }));
     } finally {

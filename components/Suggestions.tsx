@@ -5,7 +5,7 @@ import { kindPlural, Message, t } from './i18n';
 import { PageText } from './PageText';
 import { passkeyAnswer } from './passkey';
 import { useBroker } from './useBroker';
-import { errorText } from './errorText';
+import { errorText, refusalText } from './errorText';
 
 /** Offers a rule after a run of unedited approvals; only the person creates it. */
 export function Suggestions({ approvalsPaused, passkeyRegistered }: { approvalsPaused: boolean; passkeyRegistered: boolean }) {
@@ -29,7 +29,7 @@ function SuggestionCard(props: { suggestion: Suggestion; approvalsPaused: boolea
     try {
       const proof = accept && passkeyRegistered ? { passkey: await passkeyAnswer() } : {};
       const reply = await request({ type: 'answer-suggestion', site, kind, accept, ...proof });
-      setError(reply.ok ? null : reply.error);
+      setError(reply.ok ? null : refusalText(reply, reply.error));
     } catch (cause) {
       setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
     }

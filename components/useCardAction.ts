@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { errorText } from './errorText';
+import type { Refused } from '@/lib/messaging/refusals';
+import { errorText, refusalText } from './errorText';
 import { t } from './i18n';
 
 /**
@@ -9,12 +10,12 @@ import { t } from './i18n';
 export function useCardAction(refused: string) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function run(work: () => Promise<{ ok: boolean; error?: string }>) {
+  async function run(work: () => Promise<{ ok: boolean; error?: string; refusal?: Refused['refusal'] }>) {
     setBusy(true);
     setError(null);
     try {
       const reply = await work();
-      if (!reply?.ok) setError(reply?.error ?? refused);
+      if (!reply?.ok) setError(refusalText(reply, refused));
     } catch (cause) {
       setError(t('common.nothingChangedBecause', { error: errorText(cause) }));
     } finally {

@@ -12,6 +12,7 @@ import { approvalGate, type PendingRecord } from './gate';
 import type { PasskeyCheck } from './passkey';
 import type { BrokerPlatform } from './platform';
 import type { ReviewerKey } from './reviewer-key';
+import { refused } from '@/lib/messaging/refusals';
 
 const MASK = '••••••';
 
@@ -48,7 +49,7 @@ export class Decisions {
       gate: async () => {
         const record = await this.deps.store.get(request.id);
         if (request.edits?.length && record?.trigger === 'request') {
-          return { ok: false, error: 'A request held in flight is sent as it is or not at all; it cannot be edited.' };
+          return refused('requestNotEditable');
         }
         return this.gate(record, 'approve', request.confirmation);
       },
@@ -161,7 +162,7 @@ export class Decisions {
       ...(reviewer ? { reviewer } : {}),
       ...(proof ? { proof } : {}),
     });
-    if (!decided) return { ok: false, error: 'This action was already decided or no longer exists.' };
+    if (!decided) return refused('alreadyDecided');
     if (verdict === 'approve') this.deps.noteCovered(decided.tabId, decidedAt);
     this.deps.changed();
     const message: TabMessage = { type: 'decision', id, verdict };
@@ -189,11 +190,11 @@ export class Decisions {
         amount: reply.amount ?? undefined,
       });
       this.deps.changed();
-      return { ok: false, error: 'The page changed this action after it was held; nothing was sent. Review it again.' };
+      return refused('pageChanged');
     }
     await store.update(id, { status: 'abandoned', reason: 'approved, but the page no longer held it' });
     this.deps.changed();
-    return { ok: false, error: 'The page that held this action is gone; nothing was sent.' };
+    return refused('pageGone');
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ActionRecord, FatigueState } from '@/lib/db/schema';
 import { pausedMessage } from './fatigue';
+import { refused, type Refused } from '@/lib/messaging/refusals';
 
 export interface GateCheck {
   record: ActionRecord | undefined;
@@ -20,7 +21,7 @@ export interface GateCheck {
 /** A held action the gate let through: pending and fully evaluated. */
 export type PendingRecord = ActionRecord & { status: 'pending'; evaluatedAt: number };
 
-export type GateVerdict<R = PendingRecord> = { ok: true; record: R } | { ok: false; error: string };
+export type GateVerdict<R = PendingRecord> = { ok: true; record: R } | { ok: false; error: string; refusal?: Refused['refusal'] };
 
 /**
  * The one check every approving path passes: the action is pending and fully evaluated, its
@@ -29,19 +30,19 @@ export type GateVerdict<R = PendingRecord> = { ok: true; record: R } | { ok: fal
  */
 export function approvalGate(check: GateCheck): GateVerdict {
   const { record, now } = check;
-  if (record?.status !== 'pending') return refuse('This action was already decided or no longer exists.');
+  if (record?.status !== 'pending') return refused('alreadyDecided');
   if ((record.kind === 'question') !== (check.path === 'answer')) {
-    return refuse(record.kind === 'question' ? 'A question from the agent is answered, not approved.' : 'Only a question from the agent is answered.');
+    return refused(record.kind === 'question' ? 'questionIsAnswered' : 'onlyQuestionsAnswered');
   }
-  if (record.evaluatedAt === undefined) return refuse('Countersign is still checking this action; approve it once its card is complete.');
+  if (record.evaluatedAt === undefined) return refused('stillChecking');
   const paused = pausedMessage(check.fatigue, now);
   if (paused) return refuse(paused);
   const upFor = now - record.evaluatedAt;
   if (upFor < check.dwellMs) {
-    return refuse(`Read the card first: it can be approved ${Math.ceil((check.dwellMs - upFor) / 1000)} s after it appeared.`);
+    return refused('readFirst', { seconds: Math.ceil((check.dwellMs - upFor) / 1000) });
   }
   if (check.path === 'approve' && record.confirm && check.confirmation !== record.confirm.value) {
-    return refuse(`Type ${record.confirm.value} to confirm this approval.`);
+    return refused('typeToConfirm', { value: record.confirm.value });
   }
   return { ok: true, record: { ...record, status: 'pending', evaluatedAt: record.evaluatedAt } };
 }

@@ -10,6 +10,7 @@ import {
 } from '@simplewebauthn/server';
 import { COSEALG, isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { ActionRecord, PasskeyProof, PasskeyScope, StoredPasskey } from '@/lib/db/schema';
+import { refused, type Refused } from '@/lib/messaging/refusals';
 export type { PasskeyProof } from '@/lib/db/schema';
 
 /** A challenge is answered within this time, once. */
@@ -18,7 +19,7 @@ const CHALLENGE_TTL_MS = 2 * 60_000;
 /** What an answer is for: approving one action as the card showed it, or managing the key itself. */
 export type PasskeyPurpose = { kind: 'approve'; actionId: string; fingerprint: string } | { kind: 'manage' };
 
-export type PasskeyCheck = { ok: true; proof?: PasskeyProof } | { ok: false; error: string };
+export type PasskeyCheck = { ok: true; proof?: PasskeyProof } | { ok: false; error: string; refusal?: Refused['refusal'] };
 
 export interface PasskeyStore {
   passkey(): Promise<StoredPasskey | null>;
@@ -131,20 +132,20 @@ export class Passkeys {
 
   /** Checks an answer against the stored key, for this purpose, once. */
   async verify(response: AuthenticationResponseJSON | undefined, purpose: PasskeyPurpose): Promise<PasskeyCheck> {
-    if (!response) return refuse('This needs your passkey.');
+    if (!response) return refused('passkeyNeeded');
     const key = await this.store.passkey();
-    if (!key) return refuse('No passkey is registered.');
+    if (!key) return refused('passkeyMissing');
     let challenge: string;
     try {
       challenge = String((JSON.parse(isoBase64URL.toUTF8String(response.response.clientDataJSON)) as { challenge?: unknown }).challenge);
     } catch {
-      return refuse('The passkey answer could not be read.');
+      return refused('passkeyUnreadable');
     }
     const issued = this.issued.get(challenge);
     this.issued.delete(challenge); // one answer, one use, whatever comes of it
-    if (!issued || issued.expires < this.env.now()) return refuse('This passkey answer was already used or has expired.');
+    if (!issued || issued.expires < this.env.now()) return refused('passkeyUsed');
     if (JSON.stringify(issued.purpose) !== JSON.stringify(purpose)) {
-      return refuse(purpose.kind === 'approve' ? 'This passkey answer was given for another action, or the action changed since.' : 'This passkey answer was given for something else.');
+      return refused(purpose.kind === 'approve' ? 'passkeyOtherAction' : 'passkeyOtherPurpose');
     }
     try {
       const verified = await verifyAuthenticationResponse({
@@ -155,13 +156,13 @@ export class Passkeys {
         credential: { id: key.credentialId, publicKey: isoBase64URL.toBuffer(key.publicKey), counter: key.counter },
         requireUserVerification: true,
       });
-      if (!verified.verified) return refuse('The passkey did not confirm this.');
+      if (!verified.verified) return refused('passkeyUnconfirmed');
       await this.store.savePasskey({ ...key, counter: verified.authenticationInfo.newCounter });
       const { authenticatorData, clientDataJSON, signature } = response.response;
       const proof: PasskeyProof = { ...(purpose.kind === 'approve' ? { fingerprint: purpose.fingerprint } : {}), credentialId: key.credentialId, publicKey: key.publicKey, nonce: issued.nonce, rpID: this.env.rpID, origin: this.env.origin, authenticatorData, clientDataJSON, signature };
       return { ok: true, proof };
     } catch (error) {
-      return refuse(`The passkey did not confirm this: ${messageOf(error)}`);
+      return refused('passkeyFailed', { reason: messageOf(error) });
     }
   }
 }

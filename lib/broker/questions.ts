@@ -7,6 +7,7 @@ import { originOf } from '@/lib/policy/risk';
 import { approveThrough } from './approval';
 import { approvesSomething, type GateVerdict } from './gate';
 import type { BrokerPlatform } from './platform';
+import { refused } from '@/lib/messaging/refusals';
 
 // The agent's questions to the person: asked on its channel, shown in the Queue, answered in
 // the panel, and waited for by the agent. A question is a record like an action (kind
@@ -101,7 +102,7 @@ export class Questions {
   /** The person's answer, from the panel: through the gate, once, and before any team reviewer's. */
   async answer(id: string, text: string, dwellMs: number | undefined): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
-    if (record?.kind !== 'question' || !record.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
+    if (record?.kind !== 'question' || !record.question) return refused('notAQuestion');
     const approving = approvesSomething(text);
     return approveThrough({
       gate: () => this.deps.gate(record, approving),
@@ -116,7 +117,7 @@ export class Questions {
   /** Records the answer (a team reviewer's: signed, checked and gated on their side). */
   async settle(id: string, text: string, reviewer?: { name: string; key: string }, proof?: DecisionProof): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
-    if (!record?.question) return { ok: false, error: 'Only a question from the agent can be answered.' };
+    if (!record?.question) return refused('notAQuestion');
     const answered = await this.deps.store.settle(id, {
       status: 'answered',
       decidedAt: this.deps.platform.now(),
@@ -125,7 +126,7 @@ export class Questions {
       ...(reviewer ? { reviewer } : {}),
       ...(proof ? { proof } : {}),
     });
-    if (!answered) return { ok: false, error: 'This question was already answered or no longer exists.' };
+    if (!answered) return refused('questionSettled');
     this.deps.changed();
     return { ok: true };
   }

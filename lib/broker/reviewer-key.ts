@@ -3,6 +3,7 @@ import { PASSKEY_SCOPES, type ActionRecord, type PasskeyScope } from '@/lib/db/s
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { fingerprintOf, needsPasskey, Passkeys, type PasskeyCheck } from './passkey';
+import { REFUSALS } from '@/lib/messaging/refusals';
 
 export interface ReviewerKeyPlatform {
   readonly extensionId: string;
@@ -69,7 +70,7 @@ export class ReviewerKey {
   async challenge(id?: string) {
     if (id === undefined) return this.passkeys.challenge({ kind: 'manage' });
     const record = await this.store.get(id);
-    if (record?.status !== 'pending') return { error: 'This action was already decided or no longer exists.' };
+    if (record?.status !== 'pending') return { error: REFUSALS.alreadyDecided };
     return this.passkeys.challenge({ kind: 'approve', actionId: id, fingerprint: await fingerprintOf(record) });
   }
 

@@ -6,6 +6,7 @@ import { parseRuleSpec, parseRulesFile } from '@/lib/policy/rules-file';
 import type { Decisions } from './decisions';
 import type { BrokerPlatform } from './platform';
 import type { RuleBook } from './rulebook';
+import { refused } from '@/lib/messaging/refusals';
 
 export const GRANT_TIMER = 'grant:';
 
@@ -34,9 +35,9 @@ export class RuleShortcuts {
   /** "Always allow/block <kind> on <site>": the rule decides from the next action; this one is the person's. */
   async always(id: string, level: 'trust' | 'block', passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
-    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
-    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
-    if (record.kind === 'question') return { ok: false, error: 'Only the person answers the agent’s questions: they make no rule.' };
+    if (record?.status !== 'pending') return refused('alreadyDecided');
+    if (record.kind === 'unclassified') return refused('unreadableNoRule');
+    if (record.kind === 'question') return refused('questionsNoRule');
     const kind = record.kind;
     if (level === 'trust') return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     const claim = await this.deps.claim(id, 'reject');
@@ -49,11 +50,11 @@ export class RuleShortcuts {
   /** "Always allow POST /api/track on <site>": for an action whose destination is on its own site. */
   async allowEndpoint(id: string, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
-    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
-    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
+    if (record?.status !== 'pending') return refused('alreadyDecided');
+    if (record.kind === 'unclassified') return refused('unreadableNoRule');
     const destination = record.form ? endpointOf(record.form) : undefined;
     if (!destination || destination.origin !== record.site) {
-      return { ok: false, error: 'Only a request to this site itself can be allowed by its endpoint.' };
+      return refused('endpointOffSite');
     }
     return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
@@ -61,10 +62,10 @@ export class RuleShortcuts {
   /** "Always allow tool get_price on <site>": for a call of one of the page's own WebMCP tools. */
   async allowTool(id: string, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
     const record = await this.deps.store.get(id);
-    if (record?.status !== 'pending') return { ok: false, error: 'This action was already decided or no longer exists.' };
-    if (record.kind === 'unclassified') return { ok: false, error: 'An action that could not be read cannot make a rule.' };
+    if (record?.status !== 'pending') return refused('alreadyDecided');
+    if (record.kind === 'unclassified') return refused('unreadableNoRule');
     const tool = record.tool && !record.tool.declarative ? parseToolName(record.tool.name) : undefined;
-    if (!tool || 'error' in tool) return { ok: false, error: 'Only a call of a tool the page registered, with a plain name, can be allowed by its name.' };
+    if (!tool || 'error' in tool) return refused('toolUnnamed');
     return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.allowTool(record.site, tool.tool, 'person'));
   }
 

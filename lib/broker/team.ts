@@ -20,6 +20,7 @@ import { approveTeamCard, type ReviewerGate } from './approval';
 import type { ReviewerDecision } from './decisions';
 import { fingerprintOf } from './passkey';
 import type { ReviewerKey } from './reviewer-key';
+import { refused, REFUSALS } from '@/lib/messaging/refusals';
 
 /** How many recent actions each sync looks at for the log (besides every pending one). */
 const LOG_WINDOW = 200;
@@ -152,7 +153,7 @@ export class TeamBridge {
   /** A passkey challenge for approving a team card as this reviewer sees it. */
   async challenge(browser: string, id: string) {
     const review = this.link.reviews.get(entryKey(browser, id));
-    if (!review) return { error: 'This action is no longer waiting in the team queue.' };
+    if (!review) return { error: REFUSALS.teamGone };
     return this.broker.reviewerKey.teamChallenge(entryKey(browser, id), review.entry.card.fingerprint);
   }
 
@@ -164,7 +165,7 @@ export class TeamBridge {
   /** Before a local decision: the team queue's entry is taken first, or a reviewer already has it. */
   async claim(id: string, verdict: Verdict): Promise<DecideReply> {
     const outcome = await this.link.claim(id, verdict);
-    if (outcome === 'lost') return { ok: false, error: 'A team reviewer decided this action first; their decision applies.' };
+    if (outcome === 'lost') return refused('teamDecidedFirst');
     return { ok: true };
   }
 

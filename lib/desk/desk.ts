@@ -10,6 +10,7 @@ import { entryKey, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewerHost, type ReviewRequest, type TeamState } from '@/lib/team/link';
 import { DEFAULT_TEAM, teamProblem, type TeamSettings } from '@/lib/team/settings';
 import { keptReviewerKey } from '@/lib/team/signing';
+import { refused } from '@/lib/messaging/refusals';
 
 /** What a person types to sign in; the secrets stay in memory, never in the desk's storage. */
 export const signIn = v.object({
@@ -182,7 +183,7 @@ export class ReviewDesk {
    * it signs takes its passkey: without one registered, it approves nothing.
    */
   private async passkeyCheck(card: TeamCard, key: string, answer: AuthenticationResponseJSON | undefined): Promise<DecideReply> {
-    if (!(await this.passkeys.registered())) return { ok: false, error: 'Add a passkey to this desk first: every approval from a desk takes it.' };
+    if (!(await this.passkeys.registered())) return refused('deskNeedsPasskey');
     return this.passkeys.verify(answer, { kind: 'approve', actionId: key, fingerprint: card.fingerprint });
   }
 

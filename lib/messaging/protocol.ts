@@ -5,6 +5,7 @@ import type { RuleKind } from '@/lib/policy/rules';
 import type { TeamCard, TeamRefusal } from '@/lib/team/entry';
 import type { TeamState } from '@/lib/team/link';
 import type { TeamView } from '@/lib/team/settings';
+import type { Refused } from './refusals';
 
 // Shapes shared by the background, the pages and the frames. The messages the background
 // accepts, with their schemas and replies, are in messages.ts.
@@ -15,7 +16,8 @@ export type HoldReply = { status: 'held' } | { status: 'release'; approved?: tru
 
 export type { Verdict };
 
-export type DecideReply = { ok: true } | { ok: false; error: string };
+/** `refusal`: the refusal by name, for the panel to say in the person's language. */
+export type DecideReply = { ok: true } | { ok: false; error: string; refusal?: Refused['refusal'] };
 
 export type RuleChangeReply = { ok: true } | { ok: false; errors: string[] };
 

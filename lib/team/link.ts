@@ -11,6 +11,7 @@ import { TeamQueue } from './queue';
 import { AgentRelay, type AgentSide } from './relay';
 import { actsAsAgent, actsAsReviewer, serverList, teamProblem, type TeamSettings } from './settings';
 import { signDecision, type SignedDecision } from './signing';
+import { refused } from '@/lib/messaging/refusals';
 
 export const SCREENSHOT_BUCKET = 'countersign_screenshots';
 /** Entries live a day at most: longer than any action may wait (timeoutSeconds ≤ 86,400). */
@@ -375,13 +376,13 @@ export class TeamLink {
   async review(request: ReviewRequest): Promise<DecideReply> {
     const key = entryKey(request.browser, request.id);
     const review = this.reviews.get(key);
-    if (!review) return refuse('This action is no longer waiting in the team queue.');
+    if (!review) return refused('teamGone');
     if (request.edits?.length && review.entry.card.trigger === 'request') {
-      return refuse('A request held in flight is sent as it is or not at all; it cannot be edited.');
+      return refused('requestNotEditable');
     }
     const asked = review.entry.card.kind === 'question';
     if (request.verdict === 'approve' && asked !== (request.answer !== undefined)) {
-      return refuse(asked ? 'A question from the agent is answered, not approved.' : 'Only a question from the agent is answered.');
+      return refused(asked ? 'questionIsAnswered' : 'onlyQuestionsAnswered');
     }
     const write = () => this.writeSigned(request, asked);
     return request.verdict === 'approve' ? this.host.reviewer.approve(review.entry.card, review.seenAt, request, write) : write();
@@ -406,7 +407,7 @@ export class TeamLink {
     try {
       return await this.acrossReopen((queue) => writeDecision(queue, decision));
     } catch (error) {
-      return refuse(`No node of the team server confirmed this decision (${messageOf(error)}); the card stays until the action is settled.`);
+      return refused('teamUnconfirmed', { reason: messageOf(error) });
     }
   }
 
@@ -495,10 +496,10 @@ async function writeDecision(queue: TeamQueue, decision: SignedDecision): Promis
   const current = await queue.read(decision.browser, decision.id);
   const there = current?.entry?.decision;
   if (there && isSigned(there) && there.signature === decision.signature) return { ok: true };
-  if (current?.entry?.state !== 'pending') return refuse('This action was already decided.');
-  if (current.entry.card.fingerprint !== decision.fingerprint) return refuse('The agent browser changed this action; review it again.');
+  if (current?.entry?.state !== 'pending') return refused('teamAlreadyDecided');
+  if (current.entry.card.fingerprint !== decision.fingerprint) return refused('teamChanged');
   const written = await queue.replace({ ...current.entry, state: 'decided', decision }, current.revision);
-  return written === 'lost' ? refuse('Another reviewer or the agent browser decided this action first.') : { ok: true };
+  return written === 'lost' ? refused('teamLost') : { ok: true };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -511,6 +512,3 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function refuse(error: string): DecideReply {
-  return { ok: false, error };
-}

@@ -113,7 +113,7 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     const first = await pendingId(panel, 'Buy now');
     const confirmation = (await panel.card('Buy now').getAttribute('data-confirm'))!;
     const bare = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: first, verdict: 'approve', confirmation });
-    expect(bare).toEqual({ ok: false, error: 'This needs your passkey.' });
+    expect(bare).toMatchObject({ ok: false, error: 'This needs your passkey.' });
     await expect(panel.card('Buy now').locator('.refusals')).toContainText('This needs your passkey.');
 
     // An answer for one action cannot approve another, and an answer is accepted once.
@@ -124,12 +124,12 @@ test('with a reviewer passkey, only its authenticator approves, each answer once
     await other.getByRole('button', { name: 'Send invite' }).click();
     const second = await pendingId(panel, 'Send invite');
     const crossed = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: second, verdict: 'approve', passkey: forFirst });
-    expect(crossed).toEqual({ ok: false, error: 'This passkey answer was given for another action, or the action changed since.' });
+    expect(crossed).toMatchObject({ ok: false, error: 'This passkey answer was given for another action, or the action changed since.' });
     const forSecond = await assertionFor(panel, second);
     expect(await panel.send({ type: 'decide', id: second, verdict: 'approve', passkey: forSecond })).toEqual({ ok: true });
     await expectReceivedOnce(server, '/api/invite');
     const replayed = await panel.send<{ ok: boolean; error?: string }>({ type: 'decide', id: first, verdict: 'approve', confirmation, passkey: forSecond });
-    expect(replayed).toEqual({ ok: false, error: 'This passkey answer was already used or has expired.' });
+    expect(replayed).toMatchObject({ ok: false, error: 'This passkey answer was already used or has expired.' });
     await other.close();
 
     // A second authenticator cannot answer for the registered credential.

@@ -457,7 +457,7 @@ describe('Broker', () => {
     const action = proposal({ amount: { value: 250, currency: 'USD', text: '$250.00' } });
     await broker.holds.hold(action, origin);
     expect((await store.get(action.id))?.confirm).toEqual({ value: '250', reasons: ['the amount is over 100 USD'] });
-    expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toEqual({ ok: false, error: 'Type 250 to confirm this approval.' });
+    expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve' })).toMatchObject({ ok: false, error: 'Type 250 to confirm this approval.' });
     expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '25' })).toMatchObject({ ok: false });
     expect(decisions(platform)).toEqual([]);
     expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: true });
@@ -885,7 +885,7 @@ describe('Broker', () => {
         ['Save', false],
         [costly.label, true],
       ]);
-      expect(await broker.decisions.fromPanel({ id: costly.id, verdict: 'approve', confirmation: '250' })).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.decisions.fromPanel({ id: costly.id, verdict: 'approve', confirmation: '250' })).toMatchObject({ ok: false, error: 'This needs your passkey.' });
       expect((await store.get(costly.id))?.refusals).toEqual([{ at: expect.any(Number), reason: 'This needs your passkey.' }]);
       platform.panelDriven = true;
       expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toMatchObject({ ok: false });
@@ -902,9 +902,10 @@ describe('Broker', () => {
       expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: forged('made-up') })).toEqual({
         ok: false,
         error: 'This passkey answer was already used or has expired.',
+        refusal: { name: 'passkeyUsed' },
       });
       const unreadable = { ...forged('x'), response: { ...forged('x').response, clientDataJSON: 'bm90IGpzb24' } };
-      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
+      expect(await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: unreadable })).toMatchObject({ ok: false, error: 'The passkey answer could not be read.' });
       const options = await broker.reviewerKey.challenge(action.id);
       expect('challenge' in options && options.allowCredentials).toEqual([{ id: 'cred-1', type: 'public-key' }]);
       const badSignature = await broker.decisions.fromPanel({ id: action.id, verdict: 'approve', passkey: forged((options as { challenge: string }).challenge) });
@@ -918,17 +919,17 @@ describe('Broker', () => {
       const { broker, store } = await withKey();
       const action = proposal({ kind: 'submit' });
       await broker.holds.hold(action, origin);
-      expect(await broker.shortcuts.always(action.id, 'trust')).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.shortcuts.grant(action.id, 60_000)).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.shortcuts.answerSuggestion('https://shop.example', 'submit', true)).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.shortcuts.saveRule(undefined, { pattern: 'https://a.example', trust: 'ask', kinds: { send: 'trust' } })).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      expect(await broker.shortcuts.always(action.id, 'trust')).toMatchObject({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.grant(action.id, 60_000)).toMatchObject({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.answerSuggestion('https://shop.example', 'submit', true)).toMatchObject({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.shortcuts.saveRule(undefined, { pattern: 'https://a.example', trust: 'ask', kinds: { send: 'trust' } })).toMatchObject({ ok: false, errors: ['This needs your passkey.'] });
       const file = JSON.stringify({ schema: 'countersign-rules', version: 1, exportedAt: '', rules: [{ pattern: 'https://b.example', trust: 'ask', endpoints: ['POST /t'] }] });
-      expect(await broker.shortcuts.importRules(file)).toEqual({ ok: false, errors: ['This needs your passkey.'] });
+      expect(await broker.shortcuts.importRules(file)).toMatchObject({ ok: false, errors: ['This needs your passkey.'] });
       expect(await broker.rules.list()).toEqual([]);
       expect(await broker.shortcuts.saveRule(undefined, { pattern: 'https://a.example', trust: 'block' })).toEqual({ ok: true }); // stricter needs nothing
       expect(await broker.reviewerKey.setScopes(['high-risk', 'devtools', 'every'])).toEqual({ ok: true });
-      expect(await broker.reviewerKey.setScopes(['every'])).toEqual({ ok: false, error: 'This needs your passkey.' });
-      expect(await broker.reviewerKey.remove()).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.reviewerKey.setScopes(['every'])).toMatchObject({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.reviewerKey.remove()).toMatchObject({ ok: false, error: 'This needs your passkey.' });
       expect(await store.passkey()).toEqual(key);
       expect(await broker.shortcuts.always(action.id, 'block')).toEqual({ ok: true }); // refusing never needs it
     });
@@ -939,7 +940,7 @@ describe('Broker', () => {
       const action = proposal({ kind: 'submit' });
       await broker.holds.hold(action, origin);
       const reply = await handlePanelRequest(broker, { type: 'decide', id: action.id, verdict: 'approve', passkey: { type: 'public-key', id: '<img>' } });
-      expect(reply).toEqual({ ok: false, error: 'The passkey answer could not be read.' });
+      expect(reply).toMatchObject({ ok: false, error: 'The passkey answer could not be read.' });
       expect(await store.get(action.id)).toMatchObject({ status: 'pending', refusals: [{ reason: 'The passkey answer could not be read.' }] });
       expect(decisions(platform)).toEqual([]);
     });
@@ -951,7 +952,7 @@ describe('Broker', () => {
       expect(await broker.reviewerKey.status()).toEqual({ registered: true, scopes: ['every'], forced: ['every'] });
       const plain = proposal({ kind: 'submit', label: 'Save' });
       await broker.holds.hold(plain, origin);
-      expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toEqual({ ok: false, error: 'This needs your passkey.' });
+      expect(await broker.decisions.fromPanel({ id: plain.id, verdict: 'approve' })).toMatchObject({ ok: false, error: 'This needs your passkey.' });
     });
   });
 });

@@ -89,8 +89,8 @@ describe('team review between brokers, over a real nats-server', () => {
     // The same gate as a local card: a high-risk purchase needs its typed confirmation.
     const decide = { type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, note: 'ok by me' } as const;
     expect(review.card.confirm?.value).toBe('shop.example');
-    expect(await desk.panel(decide)).toEqual({ ok: false, error: 'Type shop.example to confirm this approval.' });
-    expect(await desk.panel({ ...decide, fingerprint: 'another-version', confirmation: 'shop.example' })).toEqual({ ok: false, error: 'The agent browser changed this action; review it again.' });
+    expect(await desk.panel(decide)).toMatchObject({ ok: false, error: 'Type shop.example to confirm this approval.' });
+    expect(await desk.panel({ ...decide, fingerprint: 'another-version', confirmation: 'shop.example' })).toMatchObject({ ok: false, error: 'The agent browser changed this action; review it again.' });
     expect(await desk.panel({ ...decide, confirmation: 'shop.example' })).toEqual({ ok: true });
     await expect.poll(async () => (await ci.store.get(action.id))?.status).toBe('approved');
     expect(await ci.store.get(action.id)).toMatchObject({ decidedBy: 'person', note: 'ok by me', reviewer: { name: desk.name, key: desk.key } });
@@ -136,7 +136,7 @@ describe('team review between brokers, over a real nats-server', () => {
       .poll(async () => (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)?.card.alsoSends)
       .toEqual([stash]);
     const stale = { type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, confirmation: 'shop.example' } as const;
-    expect(await desk.panel(stale)).toEqual({ ok: false, error: 'The agent browser changed this action; review it again.' });
+    expect(await desk.panel(stale)).toMatchObject({ ok: false, error: 'The agent browser changed this action; review it again.' });
     const current = (await desk.panel({ type: 'team-queue' })).reviews.find((r) => r.card.id === action.id)!;
     expect(await desk.panel({ ...stale, fingerprint: current.card.fingerprint })).toEqual({ ok: true });
   });
@@ -360,7 +360,7 @@ describe('team review between brokers, over a real nats-server', () => {
     const { action, review } = await heldAndSeen(ci, [desk]);
     expect(review.needsPasskey).toBe(true);
     const approve = { type: 'team-decide', browser: ci.name, id: action.id, verdict: 'approve', fingerprint: review.card.fingerprint, confirmation: 'shop.example' } as const;
-    expect(await desk.panel(approve)).toEqual({ ok: false, error: 'This needs your passkey.' });
+    expect(await desk.panel(approve)).toMatchObject({ ok: false, error: 'This needs your passkey.' });
     // A challenge is bound to this browser's action and the card as the reviewer saw it.
     const options = await desk.panel({ type: 'passkey-challenge', browser: ci.name, id: action.id });
     expect(options).toMatchObject({ allowCredentials: [{ id: 'cred-1', type: 'public-key' }] });
@@ -384,7 +384,7 @@ describe('team review between brokers, over a real nats-server', () => {
     browser.platform.managedTeamPolicy = { url: 'wss://team.example:443', role: 'agent' };
     const status = await browser.panel({ type: 'team-status' });
     expect(status.settings).toMatchObject({ url: 'wss://team.example:443', managed: ['url', 'role'], enabled: false });
-    expect(await browser.panel({ type: 'set-team', change: { url: 'ws://127.0.0.1:1' } })).toEqual({ ok: false, error: 'Set by your administrator: url.' });
+    expect(await browser.panel({ type: 'set-team', change: { url: 'ws://127.0.0.1:1' } })).toMatchObject({ ok: false, error: 'Set by your administrator: url.' });
     expect(await browser.panel({ type: 'set-team', change: { url: 'http://x' } })).toMatchObject({ ok: false, error: expect.stringContaining('wss://') });
     expect(await browser.panel({ type: 'set-team', change: { browserName: 'has a space' } })).toMatchObject({ ok: false });
     // Secrets never come back to the panel.
