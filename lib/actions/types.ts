@@ -157,6 +157,12 @@ export interface JoinedRequest {
 }
 
 /** A value that changed between hold and approval, as the reviewer may see it (secrets masked). */
+/** A reviewer's new value for field `index` of the action's `fields`. */
+export interface FieldEdit {
+  index: number;
+  value: string;
+}
+
 export interface FieldChange {
   label: string;
   before: string;

@@ -1,11 +1,10 @@
-import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldSnapshot, Verdict } from '@/lib/actions/types';
+import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldEdit, FieldSnapshot, Verdict } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, ChannelRefusal } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
-import type { TeamCard, TeamRefusal } from '@/lib/team/entry';
+import type { TeamReview } from '@/lib/team/entry';
 import type { TeamState } from '@/lib/team/link';
 import type { TeamView } from '@/lib/team/settings';
-import type { Refused } from './refusals';
 
 // Shapes shared by the background, the pages and the frames. The messages the background
 // accepts, with their schemas and replies, are in messages.ts.
@@ -14,10 +13,10 @@ import type { Refused } from './refusals';
 /** `approved`: a person's decision or rule let it through, which covers what it causes (a tool's requests). */
 export type HoldReply = { status: 'held' } | { status: 'release'; approved?: true } | { status: 'blocked'; reason: string };
 
-export type { Verdict };
+export type { FieldEdit, Verdict };
+export type { DecideReply } from './refusals';
+export type { TeamReview } from '@/lib/team/entry';
 
-/** `refusal`: the refusal by name, for the panel to say in the person's language. */
-export type DecideReply = { ok: true } | { ok: false; error: string; refusal?: Refused['refusal'] };
 
 export type RuleChangeReply = { ok: true } | { ok: false; errors: string[] };
 
@@ -59,12 +58,6 @@ export interface QueueState {
   fatigue?: { until: number; message: string };
 }
 
-/** A reviewer's new value for field `index` of the action's `fields`. */
-export interface FieldEdit {
-  index: number;
-  value: string;
-}
-
 /** Background to a tab's frames. */
 export type TabMessage =
   | { type: 'guard'; guard: TabGuard }
@@ -103,15 +96,6 @@ export interface TeamStatus {
 }
 
 /** One pending action from the team queue, with when this browser first saw it (its dwell starts there). */
-export interface TeamReview {
-  browser: string;
-  card: TeamCard;
-  seenAt: number;
-  /** Approving it takes this reviewer's passkey (its scopes, as for a local card). */
-  needsPasskey: boolean;
-  /** Decisions the agent browser refused for this card (an untrusted key, another version): it waits again. */
-  refused?: TeamRefusal[];
-}
 
 export interface TeamQueueState {
   state: TeamState;

@@ -47,6 +47,9 @@ export interface Refused {
   refusal: { name: RefusalName; values?: RefusalValues };
 }
 
+/** A decision's reply. `refusal`: the refusal by name, for the panel to say in the person's language. */
+export type DecideReply = { ok: true } | { ok: false; error: string; refusal?: Refused['refusal'] };
+
 export function refused(name: RefusalName, values?: RefusalValues): Refused {
   const error = REFUSALS[name].replace(/\{(\w+)\}/g, (whole, key: string) => (values && key in values ? String(values[key]) : whole));
   return { ok: false, error, refusal: values ? { name, values } : { name } };

@@ -65,6 +65,17 @@ export interface TeamRefusal {
   at: number;
 }
 
+/** A pending team card as a reviewer's view lists it. */
+export interface TeamReview {
+  browser: string;
+  card: TeamCard;
+  seenAt: number;
+  /** Approving it takes this reviewer's passkey (its scopes, as for a local card). */
+  needsPasskey: boolean;
+  /** Decisions the agent browser refused for this card (an untrusted key, another version): it waits again. */
+  refused?: TeamRefusal[];
+}
+
 /** How many refusals an entry keeps. */
 export const KEPT_REFUSALS = 5;
 

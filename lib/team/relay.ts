@@ -1,5 +1,5 @@
 import type { KV } from '@nats-io/kv';
-import type { Verdict } from '@/lib/messaging/protocol';
+import type { Verdict } from '@/lib/actions/types';
 import { isSigned, KEPT_REFUSALS, type LocalDecision, type TeamCard, type TeamEntry, type TeamRefusal } from './entry';
 import { TeamQueue } from './queue';
 import { checkDecision, type SignedDecision } from './signing';

@@ -48,4 +48,8 @@ describe('conventions', () => {
       expect(readFileSync(join(ROOT, path), 'utf8')).toMatch(/\bapprove(Through|TeamCard)\s*\(/);
     }
   });
+
+  it('keeps lib/team off the panel protocol, which imports team types: the two never import each other', () => {
+    expect(sourceFiles().filter(({ path, text }) => path.startsWith('lib/team/') && text.includes("'@/lib/messaging/protocol'")).map(({ path }) => path)).toEqual([]);
+  });
 });
