@@ -234,7 +234,7 @@ export class TeamLink {
         if (!made) await ensureLogStream(await jetstreamManager(connection, { timeout: JS_API_TIMEOUT_MS }), replicas);
         this.log = new LogPublisher(js, team.browserName);
       }
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) return void previous.forEach((stop) => stop());
       this.madeOn = connection;
       this.queueOpen = true;
       // A sync cut off by the lost connection may never settle (a key listing waits on its old
