@@ -1,7 +1,7 @@
-import type { Refused } from '@/lib/messaging/refusals';
 import { useId, useState } from 'react';
 import type { ActionKind, FieldSnapshot } from '@/lib/actions/types';
 import type { FieldEdit, Verdict } from '@/lib/messaging/protocol';
+import type { Refused } from '@/lib/messaging/refusals';
 import { FieldTable } from './ActionDetails';
 import { EditableField } from './EditableField';
 import { errorText, refusalText } from './errorText';

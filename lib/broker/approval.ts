@@ -1,8 +1,10 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { ActionRecord } from '@/lib/db/schema';
+import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply } from '@/lib/messaging/protocol';
 import { teamCardRecord, type TeamCard } from '@/lib/team/entry';
-import { teamCardGate, type GateVerdict, type PendingRecord } from './gate';
+import type { FatigueMonitor } from './fatigue';
+import { approvalGate, teamCardGate, type GateCheck, type GateVerdict, type PendingRecord } from './gate';
 import type { PasskeyCheck, PasskeyProof } from './passkey';
 
 /**
@@ -34,6 +36,20 @@ export async function approveThrough<R>(steps: ApprovalSteps<R>): Promise<Decide
   const reply = await steps.act(gate.record, passkey?.proof);
   if (reply.ok) await steps.noteApproval?.(gate.record);
   return reply;
+}
+
+/**
+ * The approval gate as this browser applies it now: its dwell setting, and its fatigue pause
+ * where `approving` (every approval; an answer only where it says go ahead).
+ */
+export async function gateNow(
+  store: Pick<ActionStore, 'settings'>,
+  fatigue: FatigueMonitor,
+  now: number,
+  { record, path, confirmation, approving }: Pick<GateCheck, 'record' | 'path' | 'confirmation'> & { approving: boolean },
+): Promise<GateVerdict> {
+  const [settings, state] = await Promise.all([store.settings(), fatigue.current()]);
+  return approvalGate({ record, now, dwellMs: settings.dwellMs, fatigue: approving ? state : null, path, confirmation });
 }
 
 /** A reviewer's own gate, passkey and fatigue count: the extension's broker, or the desk's. */

@@ -6,9 +6,9 @@ import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, FieldEdit, TabMessage, Verdict } from '@/lib/messaging/protocol';
 import type { PanelRequestOf } from '@/lib/messaging/messages';
 import { parseDecisionReply } from '@/lib/messaging/validate';
-import { approveThrough } from './approval';
+import { approveThrough, gateNow } from './approval';
 import type { FatigueMonitor } from './fatigue';
-import { approvalGate, type PendingRecord } from './gate';
+import type { PendingRecord } from './gate';
 import type { PasskeyCheck } from './passkey';
 import type { BrokerPlatform } from './platform';
 import type { ReviewerKey } from './reviewer-key';
@@ -64,10 +64,11 @@ export class Decisions {
    * A rule or grant made from a card: through the gate (a rule trusts what is to come, so with
    * a key registered it always takes the key), then it approves the action and its group,
    * unless the action needs its typed confirmation: then the rule starts with the next one.
+   * `record`: the action as the caller read it.
    */
-  byShortcut(id: string, passkey: AuthenticationResponseJSON | undefined, makeRule: (record: PendingRecord) => Promise<unknown>): Promise<DecideReply> {
+  byShortcut(record: ActionRecord | undefined, passkey: AuthenticationResponseJSON | undefined, makeRule: (record: PendingRecord) => Promise<unknown>): Promise<DecideReply> {
     return approveThrough({
-      gate: async () => this.gate(await this.deps.store.get(id), 'shortcut'),
+      gate: () => this.gate(record, 'shortcut'),
       passkey: (record) => this.passkey(record, passkey, true),
       claim: async (record) => (record.confirm ? { ok: true } : this.deps.claim(record.id, 'approve')),
       act: async (record, proof) => {
@@ -114,9 +115,8 @@ export class Decisions {
   }
 
   /** The approval gate with this browser's dwell and fatigue; `approving`: whether the fatigue pause applies. */
-  async gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut' | 'answer', confirmation?: string, approving = true) {
-    const [settings, fatigue] = await Promise.all([this.deps.store.settings(), this.deps.fatigue.current()]);
-    return approvalGate({ record, now: this.deps.platform.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
+  gate(record: ActionRecord | undefined, path: 'approve' | 'shortcut' | 'answer', confirmation?: string, approving = true) {
+    return gateNow(this.deps.store, this.deps.fatigue, this.deps.platform.now(), { record, path, confirmation, approving });
   }
 
   /** Many approvals, each soon after its card appeared: warn, pause approvals, and log it. */

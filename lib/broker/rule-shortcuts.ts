@@ -39,7 +39,7 @@ export class RuleShortcuts {
     if (record.kind === 'unclassified') return refused('unreadableNoRule');
     if (record.kind === 'question') return refused('questionsNoRule');
     const kind = record.kind;
-    if (level === 'trust') return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.setKindLevel(record.site, kind, 'trust', 'person'));
+    if (level === 'trust') return this.deps.decisions.byShortcut(record, passkey, () => this.deps.rules.setKindLevel(record.site, kind, 'trust', 'person'));
     const claim = await this.deps.claim(id, 'reject');
     if (!claim.ok) return claim;
     await this.deps.rules.setKindLevel(record.site, kind, 'block', 'person');
@@ -56,7 +56,7 @@ export class RuleShortcuts {
     if (!destination || destination.origin !== record.site) {
       return refused('endpointOffSite');
     }
-    return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
+    return this.deps.decisions.byShortcut(record, passkey, () => this.deps.rules.allowEndpoint(record.site, destination.endpoint, 'person'));
   }
 
   /** "Always allow tool get_price on <site>": for a call of one of the page's own WebMCP tools. */
@@ -66,12 +66,12 @@ export class RuleShortcuts {
     if (record.kind === 'unclassified') return refused('unreadableNoRule');
     const tool = record.tool && !record.tool.declarative ? parseToolName(record.tool.name) : undefined;
     if (!tool || 'error' in tool) return refused('toolUnnamed');
-    return this.deps.decisions.byShortcut(id, passkey, () => this.deps.rules.allowTool(record.site, tool.tool, 'person'));
+    return this.deps.decisions.byShortcut(record, passkey, () => this.deps.rules.allowTool(record.site, tool.tool, 'person'));
   }
 
   /** Trust this site in this tab for a while, starting with this action. */
   async grant(id: string, durationMs: number, passkey?: AuthenticationResponseJSON): Promise<DecideReply> {
-    return this.deps.decisions.byShortcut(id, passkey, async (record) => {
+    return this.deps.decisions.byShortcut(await this.deps.store.get(id), passkey, async (record) => {
       const expiresAt = this.deps.platform.now() + durationMs;
       const rule = await this.deps.rules.grant(record.site, record.tabId, expiresAt);
       this.deps.platform.setTimer(`${GRANT_TIMER}${rule.id}`, expiresAt);

@@ -1,8 +1,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import * as v from 'valibot';
 import { FatigueMonitor } from '@/lib/broker/fatigue';
-import { approveTeamCard } from '@/lib/broker/approval';
-import { approvalGate } from '@/lib/broker/gate';
+import { approveTeamCard, gateNow } from '@/lib/broker/approval';
 import { Passkeys } from '@/lib/broker/passkey';
 import type { ActionStore } from '@/lib/db/store';
 import type { DecideReply, TeamQueueState } from '@/lib/messaging/protocol';
@@ -10,7 +9,7 @@ import { entryKey, type TeamCard } from '@/lib/team/entry';
 import { TeamLink, type ReviewerHost, type ReviewRequest, type TeamState } from '@/lib/team/link';
 import { DEFAULT_TEAM, teamProblem, type TeamSettings } from '@/lib/team/settings';
 import { keptReviewerKey } from '@/lib/team/signing';
-import { refused } from '@/lib/messaging/refusals';
+import { refused, REFUSALS } from '@/lib/messaging/refusals';
 
 /** What a person types to sign in; the secrets stay in memory, never in the desk's storage. */
 export const signIn = v.object({
@@ -143,7 +142,7 @@ export class ReviewDesk {
   /** A passkey challenge bound to the agent browser's action and the version this desk shows. */
   async challenge(browser: string, id: string) {
     const review = this.link.reviews.get(entryKey(browser, id));
-    if (!review) return { error: 'This action is no longer waiting in the team queue.' };
+    if (!review) return { error: REFUSALS.teamGone };
     return this.passkeys.challenge({ kind: 'approve', actionId: entryKey(browser, id), fingerprint: review.entry.card.fingerprint });
   }
 
@@ -167,10 +166,7 @@ export class ReviewDesk {
     return {
       approve: (card, seenAt, request, write) =>
         approveTeamCard(card, seenAt, request, write, {
-          gate: async (record, path, confirmation, approving) => {
-            const [settings, fatigue] = await Promise.all([this.store.settings(), this.fatigue.current()]);
-            return approvalGate({ record, now: this.env.now(), dwellMs: settings.dwellMs, fatigue: approving ? fatigue : null, path, confirmation });
-          },
+          gate: (record, path, confirmation, approving) => gateNow(this.store, this.fatigue, this.env.now(), { record, path, confirmation, approving }),
           passkey: (_record, answer) => this.passkeyCheck(card, entryKey(request.browser, request.id), answer),
           noteApproval: async (record, dwellMs) => void (await this.fatigue.noteApproval(record, dwellMs, await this.store.settings())),
         }),

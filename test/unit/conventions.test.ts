@@ -42,11 +42,9 @@ describe('conventions', () => {
     expect(filesMatching(/status:\s*[^,}\n]*'approved'/)).toEqual(['lib/broker/decisions.ts']);
   });
 
-  it('calls the approval gate only where approveThrough runs it: the broker’s decisions and the desk’s reviewer', () => {
-    expect(filesMatching(/\bapprovalGate\s*\(/)).toEqual(['lib/broker/decisions.ts', 'lib/broker/gate.ts', 'lib/desk/desk.ts']);
-    for (const path of ['lib/broker/decisions.ts', 'lib/desk/desk.ts']) {
-      expect(readFileSync(join(ROOT, path), 'utf8')).toMatch(/\bapprove(Through|TeamCard)\s*\(/);
-    }
+  it('calls the approval gate only in the approving path’s own module, where approveThrough runs it', () => {
+    expect(filesMatching(/\bapprovalGate\s*\(/)).toEqual(['lib/broker/approval.ts', 'lib/broker/gate.ts']);
+    expect(readFileSync(join(ROOT, 'lib/broker/approval.ts'), 'utf8')).toMatch(/\bapproveThrough\s*\(/);
   });
 
   it('keeps lib/team off the panel protocol, which imports team types: the two never import each other', () => {
