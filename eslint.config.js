@@ -25,6 +25,10 @@ const LIB_IMPORTS = {
 };
 /** What runs in every frame: framework-free, and only the message types from messaging. */
 const CONTENT_SIDE = ['actions', 'detect', 'intercept'];
+const PAGE_DATA_AS_TEXT = [
+  { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render page data as text.' },
+  { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Render page data as text.' },
+];
 const element = (type, areas) => ({ element: areas ? { type, captured: { area: areas } } : { type } });
 const onlyTypes = { kind: 'type' };
 
@@ -39,11 +43,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Page text is data: nothing from a page may become HTML in an extension page.
-      'no-restricted-syntax': [
-        'error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render page data as text.' },
-        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Render page data as text.' },
-      ],
+      'no-restricted-syntax': ['error', ...PAGE_DATA_AS_TEXT],
     },
   },
   {
@@ -122,6 +122,15 @@ export default tseslint.config(
             },
             { group: ['@/lib/messaging/*'], allowTypeImports: true, message: 'Content scripts import message types only.' },
           ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...PAGE_DATA_AS_TEXT,
+        {
+          // A unit test hands the interceptor a window of its own: classes come from it, or from the node (lib/actions/realm.ts).
+          selector: "BinaryExpression[operator='instanceof'][right.type='Identifier'][right.name=/^(Node|Element|Document|ShadowRoot|HTML\\w*Element|\\w*Event)$/]",
+          message: "Take DOM classes from the frame's window (win.Element) or the node's (is(node, 'HTMLInputElement')).",
         },
       ],
     },

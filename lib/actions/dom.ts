@@ -14,6 +14,7 @@ import {
   submitterAction,
   textOf,
 } from './native';
+import { is, realmOf } from './realm';
 import type { ActionKind, Amount, Destination, FieldSnapshot, Rect } from './types';
 import { contentKind } from './content';
 import { isReadOnlyRoute } from './requests';
@@ -33,7 +34,7 @@ const CONTROL_SELECTOR =
 /** The control an event was aimed at, looking through open shadow roots via the composed path. */
 export function findControl(path: EventTarget[]): Element | null {
   for (const node of path.slice(0, 12)) {
-    if (node instanceof Element && matches(node, CONTROL_SELECTOR)) return node;
+    if (is(node, 'Element') && matches(node, CONTROL_SELECTOR)) return node;
   }
   return null;
 }
@@ -41,19 +42,19 @@ export function findControl(path: EventTarget[]): Element | null {
 export function controlLabel(control: Element): string {
   const aria = attr(control, 'aria-label');
   if (aria) return normalizeLabel(aria);
-  if (control instanceof HTMLInputElement) return normalizeLabel(control.value || control.alt || control.title);
+  if (is(control, 'HTMLInputElement')) return normalizeLabel(control.value || control.alt || control.title);
   const text = normalizeLabel(textOf(control));
   return text || normalizeLabel(attr(control, 'title') ?? '');
 }
 
 export function isSubmitButton(control: Element): control is HTMLButtonElement | HTMLInputElement {
-  if (control instanceof HTMLButtonElement) return control.type === 'submit';
-  return control instanceof HTMLInputElement && (control.type === 'submit' || control.type === 'image');
+  if (is(control, 'HTMLButtonElement')) return control.type === 'submit';
+  return is(control, 'HTMLInputElement') && (control.type === 'submit' || control.type === 'image');
 }
 
 /** A click on a control outside form submission: purchase, send and delete wording counts. */
 export function classifyClick(control: Element): Classified | null {
-  if (control instanceof HTMLAnchorElement && navigatesElsewhere(control)) return null;
+  if (is(control, 'HTMLAnchorElement') && navigatesElsewhere(control)) return null;
   const label = controlLabel(control);
   const kind = classifyWording(label);
   if (kind === 'purchase' || kind === 'send' || kind === 'delete') return { kind, label };
@@ -148,7 +149,7 @@ const COMPOSER_HINT = /message|chat|reply|comment|write|compose|nachricht|antwor
  */
 export function composerSend(target: Element, event: KeyboardEvent): Classified | null {
   if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.isComposing) return null;
-  const editable = target instanceof HTMLTextAreaElement || (target instanceof HTMLElement && target.isContentEditable);
+  const editable = is(target, 'HTMLTextAreaElement') || (is(target, 'HTMLElement') && target.isContentEditable);
   if (!editable) return null;
   const modified = event.ctrlKey || event.metaKey;
   const name = attr(target, 'aria-label') || attr(target, 'placeholder') || attr(target, 'name') || '';
@@ -157,7 +158,7 @@ export function composerSend(target: Element, event: KeyboardEvent): Classified 
   const label = normalizeLabel(name ? `${key} in ${name}` : key);
   const sendControl = nearbySendControl(target);
   if (modified && (sendControl || COMPOSER_HINT.test(hint))) return { kind: 'send', label };
-  const singleLine = target instanceof HTMLTextAreaElement ? target.rows <= 2 : true;
+  const singleLine = is(target, 'HTMLTextAreaElement') ? target.rows <= 2 : true;
   if (!modified && singleLine && COMPOSER_HINT.test(hint)) return { kind: 'send', label };
   return null;
 }
@@ -183,7 +184,7 @@ const FORM_LIKE = 'form, [role=form], [role=dialog], [role=alertdialog], dialog,
 const SCOPE_DEPTH = 6;
 
 function included(element: Element): element is FieldTarget {
-  if (!isField(element)) return element instanceof HTMLElement && element.isContentEditable && !hasAttr(element, 'aria-hidden');
+  if (!isField(element)) return is(element, 'HTMLElement') && element.isContentEditable && !hasAttr(element, 'aria-hidden');
   if (SKIPPED_TYPES.has(element.type) || element.disabled) return false;
   return !((element.type === 'checkbox' || element.type === 'radio') && !(element as HTMLInputElement).checked);
 }
@@ -210,7 +211,7 @@ export function formFields(form: HTMLFormElement): { elements: FieldTarget[]; tr
  */
 export function fieldScope(control: Element): Element | null {
   const grouped = closest(control, FORM_LIKE);
-  if (grouped && !(grouped instanceof HTMLFormElement)) return grouped;
+  if (grouped && !is(grouped, 'HTMLFormElement')) return grouped;
   let container = parentOf(control);
   for (let depth = 0; container && depth < SCOPE_DEPTH; depth++, container = parentOf(container)) {
     if (query(container, FIELD_SELECTOR)) return container;
@@ -233,17 +234,18 @@ export function readValue(target: FieldTarget): string {
 export function writeValue(target: FieldTarget, value: string): void {
   if (isField(target)) target.value = value;
   else target.textContent = value;
-  target.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText' }));
-  target.dispatchEvent(new Event('change', { bubbles: true }));
+  const realm = realmOf(target);
+  target.dispatchEvent(new realm.InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText' }));
+  target.dispatchEvent(new realm.Event('change', { bubbles: true }));
 }
 
 /** The composer next to a send control or Enter key, when it is not a form field. */
 export function findComposer(near: Element): HTMLElement | null {
-  if (near instanceof HTMLTextAreaElement || (near instanceof HTMLElement && near.isContentEditable)) return near;
+  if (is(near, 'HTMLTextAreaElement') || (is(near, 'HTMLElement') && near.isContentEditable)) return near;
   let container: Element | null = parentOf(near);
   for (let depth = 0; container && depth < 5; depth++, container = parentOf(container)) {
     const composer = query(container, 'textarea, [contenteditable=""], [contenteditable=true]');
-    if (composer instanceof HTMLElement) return composer;
+    if (is(composer, 'HTMLElement')) return composer;
   }
   return null;
 }
@@ -272,7 +274,7 @@ export function channelOf(composer: HTMLElement | null): string | undefined {
 
 function isField(element: Element): element is FieldElement {
   return (
-    element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement
+    is(element, 'HTMLInputElement') || is(element, 'HTMLTextAreaElement') || is(element, 'HTMLSelectElement')
   );
 }
 

@@ -1,3 +1,5 @@
+import { is, realmOf, type Realm } from './realm';
+
 /**
  * DOM reads a page cannot clobber. A form's named fields shadow its own properties (a hidden
  * `<input name="action">` makes `form.action` that input; `name="id"` takes `form.id`), and
@@ -25,7 +27,7 @@ interface Natives {
 }
 
 let natives: Natives | undefined;
-let loadedFor: unknown;
+let loadedFor: Realm | undefined;
 
 function getter(proto: object, name: string): (this: never) => unknown {
   for (let at: object | null = proto; at; at = Object.getPrototypeOf(at) as object | null) {
@@ -35,8 +37,7 @@ function getter(proto: object, name: string): (this: never) => unknown {
   throw new Error(`no native getter for ${name}`);
 }
 
-function load(): Natives {
-  const g = globalThis;
+function load(g: Realm): Natives {
   const element = g.Element.prototype;
   const form = g.HTMLFormElement.prototype;
   return {
@@ -59,37 +60,38 @@ function load(): Natives {
   };
 }
 
-function n(): Natives {
-  // Reloaded if the realm changed (unit tests give each test its own window).
-  if (!natives || loadedFor !== globalThis.Element) {
-    natives = load();
-    loadedFor = globalThis.Element;
+/** The natives of the node's own window: reloaded when it changes (a unit test's window). */
+function n(node: Node): Natives {
+  const realm = realmOf(node);
+  if (!natives || loadedFor !== realm) {
+    natives = load(realm);
+    loadedFor = realm;
   }
   return natives;
 }
 
-export const attr = (element: Element, name: string): string | null => n().getAttribute.call(element, name);
-export const hasAttr = (element: Element, name: string): boolean => n().hasAttribute.call(element, name);
-export const query = (element: Element, selector: string): Element | null => n().querySelector.call(element, selector);
+export const attr = (element: Element, name: string): string | null => n(element).getAttribute.call(element, name);
+export const hasAttr = (element: Element, name: string): boolean => n(element).hasAttribute.call(element, name);
+export const query = (element: Element, selector: string): Element | null => n(element).querySelector.call(element, selector);
 export const queryAll = (element: Element, selector: string): Element[] =>
-  Array.from(n().querySelectorAll.call(element, selector));
-export const closest = (element: Element, selector: string): Element | null => n().closest.call(element, selector);
-export const matches = (element: Element, selector: string): boolean => n().matches.call(element, selector);
-export const textOf = (node: Element): string => n().textContent.call(node) ?? '';
-export const parentOf = (node: Element): Element | null => n().parentElement.call(node);
-export const formControls = (form: HTMLFormElement): Element[] => Array.from(n().formElements.call(form));
+  Array.from(n(element).querySelectorAll.call(element, selector));
+export const closest = (element: Element, selector: string): Element | null => n(element).closest.call(element, selector);
+export const matches = (element: Element, selector: string): boolean => n(element).matches.call(element, selector);
+export const textOf = (node: Element): string => n(node).textContent.call(node) ?? '';
+export const parentOf = (node: Element): Element | null => n(node).parentElement.call(node);
+export const formControls = (form: HTMLFormElement): Element[] => Array.from(n(form).formElements.call(form));
 /** The form's `action`, resolved against the document's base URL (the page's URL when unset). */
-export const formActionOf = (form: HTMLFormElement): string => n().formAction.call(form);
+export const formActionOf = (form: HTMLFormElement): string => n(form).formAction.call(form);
 export const requestSubmitOf = (form: HTMLFormElement, submitter?: HTMLElement | null): void =>
-  submitter ? n().requestSubmit.call(form, submitter) : n().requestSubmit.call(form);
-export const submitOf = (form: HTMLFormElement): void => n().submit.call(form);
-export const titleOf = (doc: Document): string => n().documentTitle.call(doc);
-export const byId = (doc: Document, id: string): Element | null => n().elementById.call(doc, id);
+  submitter ? n(form).requestSubmit.call(form, submitter) : n(form).requestSubmit.call(form);
+export const submitOf = (form: HTMLFormElement): void => n(form).submit.call(form);
+export const titleOf = (doc: Document): string => n(doc).documentTitle.call(doc);
+export const byId = (doc: Document, id: string): Element | null => n(doc).elementById.call(doc, id);
 
 /** The submitter's own `formaction`, resolved, when it has one. */
 export function submitterAction(submitter: Element): string | null {
   if (!hasAttr(submitter, 'formaction')) return null;
-  if (submitter instanceof HTMLButtonElement) return n().buttonFormAction.call(submitter);
-  if (submitter instanceof HTMLInputElement) return n().inputFormAction.call(submitter);
+  if (is(submitter, 'HTMLButtonElement')) return n(submitter).buttonFormAction.call(submitter);
+  if (is(submitter, 'HTMLInputElement')) return n(submitter).inputFormAction.call(submitter);
   return null;
 }
