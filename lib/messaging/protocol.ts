@@ -1,5 +1,4 @@
 import type { AgentConfidence, AgentTask, Amount, FieldChange, FieldEdit, FieldSnapshot, Verdict } from '@/lib/actions/types';
-import type { TabGuard } from '@/lib/detect/signals';
 import type { ActionRecord, ChannelRefusal } from '@/lib/db/schema';
 import type { RuleKind } from '@/lib/policy/rules';
 import type { TeamReview } from '@/lib/team/entry';
@@ -58,11 +57,7 @@ export interface QueueState {
   fatigue?: { until: number; message: string };
 }
 
-/** Background to a tab's frames. */
-export type TabMessage =
-  | { type: 'guard'; guard: TabGuard }
-  | { type: 'decision'; id: string; verdict: Verdict; note?: string; edits?: FieldEdit[]; by?: 'timeout' }
-  | { type: 'reveal'; id: string; index: number };
+export type { TabMessage } from './frames';
 
 /**
  * The frame's answer to a decision. `changed` means the page altered the action since it
