@@ -1,7 +1,7 @@
 import type { TabGuard } from '@/lib/detect/signals';
 import { installInterceptor } from '@/lib/intercept/interceptor';
 import type { ContentRequest } from '@/lib/messaging/messages';
-import type { HoldReply, TabMessage } from '@/lib/messaging/protocol';
+import type { HoldReply } from '@/lib/messaging/protocol';
 
 // Registered as a content script in wxt.config.ts (isolated world, document_start, all frames,
 // about:blank too). It is built as a plain script rather than a WXT content script, and uses
@@ -26,7 +26,7 @@ export default defineUnlistedScript(() => {
     if (!listening) {
       listening = true;
       api.runtime.onMessage.addListener((message, _sender, respond) => {
-        const reply = interceptor.receive(message as TabMessage);
+        const reply = interceptor.receive(message);
         if (reply !== undefined) respond(reply);
         return false;
       });

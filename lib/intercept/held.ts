@@ -1,7 +1,7 @@
 import type { Classified, FieldTarget } from '@/lib/actions/dom';
 import type { ToolSchema } from '@/lib/actions/tool-call';
 import type { ActionKind, GuardSignal, ToolCall, Trigger } from '@/lib/actions/types';
-import type { RequestDetail } from './page-hook';
+import type { RequestDetail } from '@/lib/messaging/frames';
 
 // What the interceptor keeps of an action it holds, and of the input that caused it.
 

@@ -1,18 +1,6 @@
-import type { Offer, RequestDecision } from './page-hook';
-
-/** Fired at the window when an agent calls one of the page's WebMCP tools, before its code runs. */
-export const TOOL_EVENT = 'countersign:tool-call';
-
-/** A tool call as the page is about to run it, passed to the isolated world as JSON. */
-export interface ToolCallDetail {
-  nonce: string;
-  name: string;
-  description: string;
-  inputSchema: unknown;
-  readOnly: boolean;
-  consequential: boolean;
-  input: unknown;
-}
+import type { RequestDecision } from '@/lib/messaging/frames';
+import type { Offer } from './hook-channel';
+import { TOOL_EVENT } from './hook-events';
 
 /**
  * The names of the frames a tool's code runs under, read back from a request's call stack:

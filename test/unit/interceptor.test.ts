@@ -1,22 +1,19 @@
 import { Window as HappyWindow } from 'happy-dom';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProposedAction } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
+import type { Clock } from '@/lib/intercept/clock';
 import { installInterceptor, type Interceptor } from '@/lib/intercept/interceptor';
 import type { HoldReply } from '@/lib/messaging/protocol';
 
-const DOM_CLASSES = [
-  'Node',
-  'Document',
-  'Element',
-  'HTMLFormElement',
-  'HTMLElement',
-  'HTMLAnchorElement',
-  'HTMLButtonElement',
-  'HTMLInputElement',
-  'HTMLSelectElement',
-  'HTMLTextAreaElement',
-];
+// Each test runs on fake timers: the interceptor reads time only through the clock it is given.
+const clock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms) as unknown as number,
+  clearTimeout: (id) => clearTimeout(id),
+  setInterval: (run, ms) => setInterval(run, ms) as unknown as number,
+  clearInterval: (id) => clearInterval(id),
+};
 
 // Each test gets its own window, so listeners from one never see another's clicks.
 let happy: HappyWindow;
@@ -27,8 +24,6 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   happy = new HappyWindow({ url: 'https://shop.example/product' });
   win = happy as unknown as Window & typeof globalThis;
   document = win.document;
-  // lib/actions reads DOM classes from its own realm, as the content script does in the page.
-  for (const name of DOM_CLASSES) vi.stubGlobal(name, (happy as unknown as Record<string, unknown>)[name]);
   const proposals: ProposedAction[] = [];
   inputs.length = 0;
   noteTimes.length = 0;
@@ -52,7 +47,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
     },
     join: async () => ({ joined: true }),
     ran: () => undefined,
-  });
+  }, clock);
   // The frame asks about its tab at its first input; a press comes before any real click.
   if (touched) document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));
   return { proposals, clicks, interceptor, hellos: () => hellos };
@@ -61,14 +56,18 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
 let alive = true;
 const inputs: string[] = [];
 const noteTimes: { at: number; sentAt: number }[] = [];
-const flush = () => new Promise((done) => setTimeout(done, 5));
+const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const flush = () => wait(5);
 const click = (id: string) => document.getElementById(id)!.click();
 const statusText = () =>
   document.querySelector('countersign-status')?.shadowRoot?.querySelector('[role=status]')?.textContent;
 
 describe('interceptor', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
   afterEach(async () => {
-    vi.unstubAllGlobals();
+    vi.useRealTimers();
     await happy.happyDOM.close();
   });
 
@@ -173,7 +172,7 @@ describe('interceptor', () => {
     );
     await flush();
     click('buy');
-    await new Promise((done) => setTimeout(done, 400));
+    await wait(400);
     expect(proposals).toHaveLength(2);
     expect(proposals[1]).toEqual(proposals[0]);
     expect(clicks).toEqual([]);
@@ -190,31 +189,31 @@ describe('interceptor', () => {
     click('buy');
     await flush();
     expect(proposals).toHaveLength(1);
-    await new Promise((done) => setTimeout(done, 3400));
+    await wait(3400);
     expect(proposals).toHaveLength(2);
     expect(proposals[1]).toEqual(proposals[0]);
     expect(clicks).toEqual([]);
     expect(statusText()).toBe('Held for review by a person');
     // Answered: no more asking. The first attempt's answer, arriving late, releases it once.
-    await new Promise((done) => setTimeout(done, 3400));
+    await wait(3400);
     expect(proposals).toHaveLength(2);
     lateAnswer({ status: 'release' });
     await flush();
     await flush();
     expect(clicks).toEqual(['buy']);
-  }, 10_000);
+  });
 
   it('says Countersign cannot be reached when no attempt is ever answered, and keeps the action held', async () => {
     const { clicks, proposals } = setup({ mode: 'automation', armed: false, debugger: false }, () => new Promise<HoldReply>(() => undefined));
     await flush();
     click('buy');
-    await new Promise((done) => setTimeout(done, 7000));
+    await wait(7000);
     expect(statusText()).toBe('Held for review by a person');
-    await new Promise((done) => setTimeout(done, 3500));
+    await wait(3500);
     expect(statusText()).toBe('Held: Countersign could not reach its reviewer; nothing was sent');
     expect(proposals.length).toBeGreaterThan(1);
     expect(clicks).toEqual([]);
-  }, 15_000);
+  });
 
   it('keeps the action held, and says so, when the extension is gone', async () => {
     alive = false;
@@ -240,7 +239,7 @@ describe('interceptor', () => {
     click('buy');
     await flush();
     alive = false;
-    await new Promise((done) => setTimeout(done, 1100));
+    await wait(1100);
     expect(statusText()).toContain('Countersign was reloaded, so these actions were not sent');
     expect(clicks).toEqual([]);
     alive = true;
@@ -266,9 +265,50 @@ describe('interceptor', () => {
     const lastAt = Date.now();
     click('tab');
     expect(inputs).toEqual(['Reviews']);
-    await new Promise((done) => setTimeout(done, 150));
+    await wait(150);
     expect(inputs).toEqual(['Reviews', 'Details']);
     expect(noteTimes[1]!.at).toBeGreaterThanOrEqual(lastAt);
     expect(noteTimes[1]!.at).toBeLessThan(noteTimes[1]!.sentAt);
+  });
+
+  it('holds a request event it cannot read as unclassified, and answers it under its nonce', async () => {
+    const { proposals, interceptor } = setup({ mode: 'automation', armed: false, debugger: true });
+    await flush();
+    const answers: unknown[] = [];
+    win.addEventListener('countersign:request-decision', (event) => answers.push(JSON.parse(String((event as CustomEvent).detail))));
+    const event = new win.CustomEvent('countersign:request', { cancelable: true, detail: JSON.stringify({ nonce: 'n-1', url: 42 }) });
+    win.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await flush();
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({ kind: 'unclassified', trigger: 'request' });
+    expect(proposals[0]!.unreadable?.[0]).toContain('malformed');
+    interceptor.receive({ type: 'decision', id: proposals[0]!.id, verdict: 'reject' });
+    expect(answers).toEqual([{ nonce: 'n-1', verdict: 'reject' }]);
+  });
+
+  it('ignores a request event with no nonce: nothing could answer it, and the hook always sends one', async () => {
+    const { proposals } = setup({ mode: 'automation', armed: false, debugger: true });
+    await flush();
+    const event = new win.CustomEvent('countersign:request', { cancelable: true, detail: JSON.stringify({ url: 'https://shop.example/pay' }) });
+    win.dispatchEvent(event);
+    await flush();
+    expect(event.defaultPrevented).toBe(false);
+    expect(proposals).toEqual([]);
+  });
+
+  it('ignores a malformed message from the background, and the action stays held', async () => {
+    const { proposals, clicks, interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('buy');
+    await flush();
+    const id = proposals[0]!.id;
+    expect(interceptor.receive({ type: 'decision', id, verdict: 'approve', edits: 'all' })).toBeUndefined();
+    expect(interceptor.receive({ type: 'decision', id, verdict: 'yes' })).toBeUndefined();
+    expect(interceptor.receive({ type: 'reveal', id, index: -1 })).toBeUndefined();
+    await flush();
+    expect(clicks).toEqual([]);
+    expect(interceptor.heldCount()).toBe(1);
+    expect(interceptor.receive({ type: 'decision', id, verdict: 'approve' })).toEqual({ delivered: true });
   });
 });

@@ -1,8 +1,10 @@
 import { Window as HappyWindow } from 'happy-dom';
 import { describe, expect, it } from 'vitest';
 import { editedArgs, NO_CURRENCY, toolAmount, toolArgText, toolFields, toolKind, toolMessage, toolWords } from '@/lib/actions/tool-call';
-import type { Offer, RequestDecision } from '@/lib/intercept/page-hook';
-import { TOOL_EVENT, TOOL_RUN_FRAMES, toolRunIn, wrapToolRegistry } from '@/lib/intercept/tool-hook';
+import type { Offer } from '@/lib/intercept/hook-channel';
+import { TOOL_EVENT } from '@/lib/intercept/hook-events';
+import { TOOL_RUN_FRAMES, toolRunIn, wrapToolRegistry } from '@/lib/intercept/tool-hook';
+import type { RequestDecision } from '@/lib/messaging/frames';
 
 describe('reading a WebMCP tool call for the card', () => {
   it('reads snake_case and camelCase names as words, and the kind from the name, then the description', () => {
