@@ -5,6 +5,8 @@ export default defineConfig({
   // Firefox as MV3 too: the MAIN-world hook needs it (Firefox 128 and later).
   manifestVersion: 3,
   manifest: ({ browser }) => (browser === 'firefox' ? firefox(MANIFEST) : MANIFEST),
+  // Terser packs the content scripts, which run in every frame, about 4% smaller than the default.
+  vite: () => ({ build: { minify: 'terser', terserOptions: { ecma: 2020, toplevel: true, compress: { passes: 3, unsafe_arrows: true } } } }),
   hooks: {
     // Firefox has no origin fallback for content scripts; WXT writes it from the entrypoints too.
     'build:manifestGenerated': (wxt, manifest) => {
