@@ -1,4 +1,5 @@
 import type { ProposedAction } from '@/lib/actions/types';
+import type { Clock } from '@/lib/intercept/clock';
 import { readContentRequest, readPanelRequest } from '@/lib/messaging/messages';
 
 /** The request the message table accepts, or null where it refuses. */
@@ -27,3 +28,12 @@ export function proposal(over: Partial<ProposedAction> = {}): ProposedAction {
     ...over,
   };
 }
+
+/** The interceptor's clock on the global timers, which a test fakes (vi.useFakeTimers with Date). */
+export const timerClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms) as unknown as number,
+  clearTimeout: (id) => clearTimeout(id),
+  setInterval: (run, ms) => setInterval(run, ms) as unknown as number,
+  clearInterval: (id) => clearInterval(id),
+};

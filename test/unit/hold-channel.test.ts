@@ -1,19 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProposedAction } from '@/lib/actions/types';
-import type { Clock } from '@/lib/intercept/clock';
 import { createHoldChannel, ORPHANED, UNREACHABLE } from '@/lib/intercept/hold-channel';
 import type { HoldReply } from '@/lib/messaging/protocol';
+import { timerClock as clock } from './helpers';
 
 // The hold channel as a state machine on fake time: ask, ask again on silence or a lost reply,
 // stop when answered or decided, give up (still held) after 8 s, and notice an orphaned script.
 
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms) as unknown as number,
-  clearTimeout: (id) => clearTimeout(id),
-  setInterval: (run, ms) => setInterval(run, ms) as unknown as number,
-  clearInterval: (id) => clearInterval(id),
-};
 const action = { id: 'a-1' } as ProposedAction;
 
 function channel(send: () => Promise<HoldReply>, alive = () => true) {

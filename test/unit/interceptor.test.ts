@@ -2,20 +2,12 @@ import { Window as HappyWindow } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProposedAction } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
-import type { Clock } from '@/lib/intercept/clock';
 import { installInterceptor, type Interceptor } from '@/lib/intercept/interceptor';
 import type { HoldReply } from '@/lib/messaging/protocol';
+import { timerClock as clock } from './helpers';
 
-// Each test runs on fake timers: the interceptor reads time only through the clock it is given.
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms) as unknown as number,
-  clearTimeout: (id) => clearTimeout(id),
-  setInterval: (run, ms) => setInterval(run, ms) as unknown as number,
-  clearInterval: (id) => clearInterval(id),
-};
-
-// Each test gets its own window, so listeners from one never see another's clicks.
+// Each test gets its own window, so listeners from one never see another's clicks, and runs on
+// fake timers: the interceptor reads time only through the clock it is given.
 let happy: HappyWindow;
 let win: Window & typeof globalThis;
 let document: Document;
