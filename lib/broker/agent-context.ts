@@ -19,6 +19,7 @@ export class AgentContext {
   constructor(
     private readonly store: ActionStore,
     private readonly platform: BrokerPlatform,
+    /** The store announces its writes before this keeps them in memory: this says so after. */
     private readonly changed: () => void,
   ) {}
 
@@ -84,7 +85,6 @@ export class AgentContext {
     // One after another: refusals arriving together each read the list the last one wrote.
     this.refusalsWritten = this.refusalsWritten.then(async () => {
       await this.store.saveChannelRefusals([...(await this.store.channelRefusals()), refusal].slice(-CHANNEL_REFUSALS));
-      this.changed();
     });
     return this.refusalsWritten;
   }

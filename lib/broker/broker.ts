@@ -30,7 +30,8 @@ export type { ObservedRequest } from './request-log';
  * person, the guard, the queue views, the agent's context, page traffic, team review) and the
  * router's handlers call them. An action goes pending -> approved | rejected | abandoned, or
  * released when the tab turns out not to be guarded; every transition is written before it is
- * acted on, and every change reaches the panels, the badge and the team queue through `changed`.
+ * acted on, and every change reaches the panels, the badge and the team queue through `changed`,
+ * which the store calls after each write (a service calls it only for what memory alone holds).
  */
 export class Broker {
   /** Holds written before this worker started may lack an evaluation (see `reconcile`). */
@@ -64,16 +65,15 @@ export class Broker {
         return guard.mode !== 'off' && (guard.mode === 'always' || guard.armed || guard.debugger);
       },
       silenced: async () => (await store.settings()).silencedEndpoints,
-      changed: () => this.changed(),
     });
     this.fatigue = new FatigueMonitor(store, () => platform.now());
     this.logKey = new LogKey(store, () => platform.now());
-    this.notices = new WaitingNotices(store, platform, () => this.changed());
-    this.lifecycle = new Lifecycle(store, platform, () => this.changed(), this.logKey);
+    this.notices = new WaitingNotices(store, platform);
+    this.lifecycle = new Lifecycle(store, platform, this.logKey);
     this.guard = new GuardState(store, platform, () => this.requests.hasInputs());
     this.agent = new AgentContext(store, platform, () => this.changed());
-    this.traffic = new PageTraffic(store, platform, this.requests, () => this.changed());
-    this.reviewerKey = new ReviewerKey(store, platform, () => this.changed());
+    this.traffic = new PageTraffic(store, platform, this.requests);
+    this.reviewerKey = new ReviewerKey(store, platform);
     this.decisions = new Decisions({
       store,
       platform,
@@ -81,7 +81,6 @@ export class Broker {
       reviewerKey: this.reviewerKey,
       claim: (id, verdict) => this.team.claim(id, verdict),
       noteCovered: (tabId, at) => this.requests.noteCovered(tabId, at),
-      changed: () => this.changed(),
     });
     this.questions = this.askingPerson(store, platform);
     this.team = this.teamBridge(store, platform);
@@ -93,7 +92,6 @@ export class Broker {
       claim: (id, verdict) => this.team.claim(id, verdict),
       fatiguePaused: () => this.fatigue.paused(),
       trustProof: (passkey) => this.reviewerKey.trustProof(passkey),
-      changed: () => this.changed(),
     });
     this.holds = new HoldPipeline({
       store,
@@ -110,6 +108,8 @@ export class Broker {
       changed: () => this.changed(),
     });
     this.view = new QueueView(store, this.reviewerKey, this.fatigue, this.team);
+    // The store announces every write it makes; `changed` is called by hand only for what memory alone holds.
+    store.notices.onChange(() => this.changed());
   }
 
   /** The agent's questions to the person, with the hold pipeline's context, flood pause and gate. */
@@ -125,7 +125,6 @@ export class Broker {
       gate: (record, approving) => this.decisions.gate(record, 'answer', undefined, approving),
       claim: (id) => this.team.claim(id, 'approve'),
       noteApproval: (record, dwellMs) => this.decisions.noteApproval(record, dwellMs),
-      changed: () => this.changed(),
     });
   }
 
@@ -148,7 +147,7 @@ export class Broker {
   async onTimer(name: string): Promise<void> {
     if (name.startsWith(TIMEOUT_TIMER)) await this.lifecycle.expire(name.slice(TIMEOUT_TIMER.length));
     if (name.startsWith(NOTICE_TIMER)) await this.notices.onTimer(name);
-    if (name.startsWith(GRANT_TIMER) && (await this.rules.expireGrant(name.slice(GRANT_TIMER.length)))) this.changed();
+    if (name.startsWith(GRANT_TIMER)) await this.rules.expireGrant(name.slice(GRANT_TIMER.length));
   }
 
   /** The real value of a masked field, fetched from the page for the reviewer; never stored. */
@@ -203,7 +202,6 @@ export class Broker {
       await this.fatigue.reset();
     }
     if (change.historyMaxEntries || change.historyMaxDays || change.screenshotMaxCount !== undefined) await this.prune(true);
-    this.changed();
     return settings;
   }
 

@@ -25,7 +25,6 @@ export interface DecisionDeps {
   claim(id: string, verdict: Verdict): Promise<DecideReply>;
   /** An approval covers the requests its tab makes next (the unreviewed-request log). */
   noteCovered(tabId: number, at: number): void;
-  changed(): void;
 }
 
 /** Who decided, when not the person at this panel: a team reviewer, with the signature that shows it. */
@@ -73,7 +72,6 @@ export class Decisions {
       claim: async (record) => (record.confirm ? { ok: true } : this.deps.claim(record.id, 'approve')),
       act: async (record, proof) => {
         await makeRule(record);
-        this.deps.changed();
         if (record.confirm) return { ok: true };
         return this.decideGroup(record.id, 'approve', undefined, [], proof && { proof: { passkey: proof } });
       },
@@ -124,12 +122,10 @@ export class Decisions {
     const warning = await this.deps.fatigue.noteApproval(record, panelDwellMs, await this.deps.store.settings());
     if (!warning) return;
     await this.deps.store.update(record.id, { fatigue: warning });
-    this.deps.changed();
   }
 
   private async passkey(record: ActionRecord, answer: AuthenticationResponseJSON | undefined, trusting = false): Promise<PasskeyCheck> {
     const check = await this.deps.reviewerKey.check(record, answer, trusting);
-    if (!check.ok) this.deps.changed();
     return check;
   }
 
@@ -164,7 +160,6 @@ export class Decisions {
     });
     if (!decided) return refused('alreadyDecided');
     if (verdict === 'approve') this.deps.noteCovered(decided.tabId, decidedAt);
-    this.deps.changed();
     const message: TabMessage = { type: 'decision', id, verdict };
     if (note) message.note = note;
     if (verdict === 'approve' && edits.length) message.edits = edits;
@@ -173,7 +168,6 @@ export class Decisions {
     const reply = parseDecisionReply(raw);
     if (reply?.delivered) {
       await store.update(id, { deliveredAt: platform.now() });
-      this.deps.changed();
       return { ok: true };
     }
     if (reply?.changed?.length) {
@@ -189,11 +183,9 @@ export class Decisions {
         ...(reply.fields ? { fields: reply.fields } : {}),
         amount: reply.amount ?? undefined,
       });
-      this.deps.changed();
       return refused('pageChanged');
     }
     await store.update(id, { status: 'abandoned', reason: 'approved, but the page no longer held it' });
-    this.deps.changed();
     return refused('pageGone');
   }
 }

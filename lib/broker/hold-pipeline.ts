@@ -32,6 +32,7 @@ export interface HoldDeps {
   /** Managed rules brought in line with the policy before each evaluation. */
   syncManaged(): Promise<unknown>;
   prune(): Promise<unknown>;
+  /** The store announces its own writes; this is for what only memory holds (a resumed tab). */
   changed(): void;
 }
 
@@ -83,7 +84,6 @@ export class HoldPipeline {
     const record = await this.deps.agent.withAgentContext(this.recordOf(proposal, origin));
     await this.deps.store.add({ ...record, status: 'released', decidedAt: now, decidedBy: 'system', reason: 'the page marks this tool read-only' });
     this.deps.requests.noteCovered(origin.tabId, now);
-    this.deps.changed();
     return undefined;
   }
 
@@ -121,7 +121,6 @@ export class HoldPipeline {
       const released = await this.deps.store.settle(record.id, { status: 'released', decidedAt: releasedAt, decidedBy: 'system', reason: 'tab not guarded' });
       if (!released) return { status: 'held' }; // decided meanwhile (tab closed, timeout)
       this.deps.requests.noteCovered(record.tabId, releasedAt);
-      this.deps.changed();
       return { status: 'release' };
     }
     const settings = await this.deps.store.settings();
@@ -134,7 +133,6 @@ export class HoldPipeline {
       const allow = policy.verdict === 'allow';
       if (!(await this.deps.decisions.byRule(record, signals, allow, policy.rule.id, policy.reasons))) return { status: 'held' };
       await this.deps.rules.noteApplied(policy.rule);
-      this.deps.changed();
       return allow ? { status: 'release', approved: true } : { status: 'blocked', reason: policy.reasons.join('; ') };
     }
     const paused = await this.isFlooding(record, settings.floodLimit);
@@ -150,7 +148,6 @@ export class HoldPipeline {
       ...(paused ? { paused: true } : {}),
     });
     this.deps.lifecycle.armTimeout(record, settings);
-    this.deps.changed();
     // A card of its own: one joining another's card or a paused tab's adds nothing to look at.
     if (settings.notifications && !leader && !paused) void this.deps.platform.notifyHeld(record).catch(() => undefined);
     if (!leader && !paused) void this.deps.notices.arm(record).catch(() => undefined);
@@ -194,7 +191,6 @@ export class HoldPipeline {
     const joined = record?.alsoSends ?? [];
     if (record?.status !== 'pending' || record.tabId !== tabId || joined.length >= MAX_JOINED) return { joined: false };
     const updated = await this.deps.store.settle(id, { alsoSends: [...joined, request] }); // only while pending
-    if (updated) this.deps.changed();
     return { joined: Boolean(updated) };
   }
 
@@ -243,7 +239,6 @@ export class HoldPipeline {
     const reply = parseDecisionReply(await this.deps.platform.sendToFrame(record, message).catch(() => undefined));
     if (verdict === 'approve' && !reply?.delivered) {
       await this.deps.store.update(record.id, { status: 'abandoned', deliveredAt: undefined, reason: 'allowed, but the page no longer held it' });
-      this.deps.changed();
     }
   }
 }

@@ -20,7 +20,6 @@ export class Lifecycle {
   constructor(
     private readonly store: ActionStore,
     private readonly platform: Pick<BrokerPlatform, 'now' | 'setTimer' | 'sendToFrame'>,
-    private readonly changed: () => void,
     private readonly logKey: LogKey,
   ) {}
 
@@ -46,7 +45,6 @@ export class Lifecycle {
       note,
     });
     if (!expired) return;
-    this.changed();
     await this.platform.sendToFrame(expired, { type: 'decision', id, verdict: 'reject', note, by: 'timeout' }).catch(() => undefined);
   }
 
@@ -61,7 +59,6 @@ export class Lifecycle {
         reason,
       });
     }
-    if (affected.length) this.changed();
   }
 
   /** A tab's pending actions, read afresh; the frames of one page committing at once share reads. */
@@ -98,13 +95,11 @@ export class Lifecycle {
         cut,
       }),
     );
-    if (removed) this.changed();
     return removed;
   }
 
   async clearHistory(): Promise<{ removed: number }> {
     const removed = await this.atCut('cleared', (cut) => this.store.clearDecided(cut));
-    this.changed();
     return { removed };
   }
 

@@ -12,7 +12,6 @@ export class PageTraffic {
     private readonly store: ActionStore,
     private readonly platform: BrokerPlatform,
     private readonly requests: RequestLog,
-    private readonly changed: () => void,
   ) {}
 
   /** `at` is the page's clock, which the webRequest times share. */
@@ -30,7 +29,6 @@ export class PageTraffic {
   /** Misses made visible: see lib/broker/request-log.ts. */
   async observeRequest(request: ObservedRequest): Promise<ActionRecord | undefined> {
     const logged = await this.requests.observe(request);
-    if (logged) this.changed();
     return logged;
   }
 
@@ -41,14 +39,12 @@ export class PageTraffic {
     const settings = await this.store.settings();
     if (settings.silencedEndpoints.length >= MAX_SILENCED) return { ok: false, error: `At most ${MAX_SILENCED} endpoints can be silenced.` };
     if (!settings.silencedEndpoints.includes(key)) await this.store.saveSettings({ ...settings, silencedEndpoints: [...settings.silencedEndpoints, key] });
-    this.changed();
     return { ok: true };
   }
 
   async unsilenceEndpoint(key: string): Promise<DecideReply> {
     const settings = await this.store.settings();
     await this.store.saveSettings({ ...settings, silencedEndpoints: settings.silencedEndpoints.filter((silenced) => silenced !== key) });
-    this.changed();
     return { ok: true };
   }
 }

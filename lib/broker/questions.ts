@@ -47,7 +47,6 @@ export interface QuestionDeps {
   noteApproval(record: ActionRecord, dwellMs: number | undefined): Promise<void>;
   /** Takes the team queue's entry first, unless a reviewer answered already. */
   claim(id: string): Promise<DecideReply>;
-  changed(): void;
 }
 
 export class Questions {
@@ -93,7 +92,6 @@ export class Questions {
     const screenshot = concerns && !paused ? await this.capture(record.id, concerns.tabId) : undefined;
     await store.update(record.id, { evaluatedAt: platform.now(), ...(screenshot ? { screenshot } : {}), ...(paused ? { paused: true } : {}) });
     this.deps.armTimeout(record, settings);
-    this.deps.changed();
     if (settings.notifications && !paused) void platform.notifyHeld(record).catch(() => undefined);
     if (!paused) this.deps.armNotice(record);
     return { question: record.id };
@@ -127,7 +125,6 @@ export class Questions {
       ...(proof ? { proof } : {}),
     });
     if (!answered) return refused('questionSettled');
-    this.deps.changed();
     return { ok: true };
   }
 

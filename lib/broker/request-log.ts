@@ -36,8 +36,6 @@ export interface RequestLogHooks {
   guarded(tabId: number): Promise<boolean>;
   /** Page traffic the person chose not to log (`site METHOD /path`). */
   silenced(): Promise<readonly string[]>;
-  /** The log changed outside `observe`'s answer (a traffic summary was written). */
-  changed(): void;
 }
 
 interface PendingTraffic {
@@ -172,8 +170,12 @@ export class RequestLog {
     await this.flush();
   }
 
-  /** Adds the counted requests to each endpoint's entry, creating it on the first. */
-  async flush(): Promise<void> {
+  /** Adds the counted requests to each endpoint's entry, creating it on the first: one change for all of them. */
+  flush(): Promise<void> {
+    return this.store.notices.batch(() => this.write());
+  }
+
+  private async write(): Promise<void> {
     const batch = [...this.traffic];
     this.traffic.clear();
     const silenced = await this.hooks.silenced(); // silenced while these were being counted
@@ -187,7 +189,6 @@ export class RequestLog {
       if (earlier) await this.store.update(id, { traffic, decidedAt: traffic.lastAt });
       else await this.store.add(this.trafficRecord(id, pending, traffic));
     }
-    if (batch.length) this.hooks.changed();
   }
 
   private trafficRecord(id: string, pending: PendingTraffic, traffic: TrafficSummary): ActionRecord {

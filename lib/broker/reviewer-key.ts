@@ -22,7 +22,6 @@ export class ReviewerKey {
   constructor(
     private readonly store: ActionStore,
     private readonly platform: ReviewerKeyPlatform,
-    private readonly changed: () => void,
   ) {
     this.passkeys = new Passkeys(store, {
       rpID: platform.extensionId,
@@ -97,13 +96,11 @@ export class ReviewerKey {
 
   async register(response: RegistrationResponseJSON, current?: AuthenticationResponseJSON): Promise<DecideReply> {
     const reply = await this.passkeys.register(response, current);
-    this.changed();
     return reply;
   }
 
   async remove(current?: AuthenticationResponseJSON): Promise<DecideReply> {
     const reply = await this.passkeys.remove(current);
-    this.changed();
     return reply;
   }
 
@@ -122,7 +119,6 @@ export class ReviewerKey {
       if (!check.ok) return check;
     }
     await this.store.saveSettings({ ...settings, passkeyFor: [...new Set(scopes)] });
-    this.changed();
     return { ok: true };
   }
 }

@@ -20,7 +20,6 @@ export interface RuleShortcutDeps {
   fatiguePaused(): Promise<string | undefined>;
   /** The passkey, when one is registered, before anything that grants trust. */
   trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
-  changed(): void;
 }
 
 /**
@@ -43,7 +42,6 @@ export class RuleShortcuts {
     const claim = await this.deps.claim(id, 'reject');
     if (!claim.ok) return claim;
     await this.deps.rules.setKindLevel(record.site, kind, 'block', 'person');
-    this.deps.changed();
     return this.deps.decisions.reject(id, `${kind} blocked on this site`, { claim: false });
   }
 
@@ -85,7 +83,6 @@ export class RuleShortcuts {
       if (!proof.ok) return { ok: false, errors: [proof.error] };
     }
     const reply = await this.deps.rules.save(id, spec);
-    this.deps.changed();
     return reply;
   }
 
@@ -96,7 +93,6 @@ export class RuleShortcuts {
       if (!proof.ok) return { ok: false, errors: [proof.error] };
     }
     const reply = await this.deps.rules.import(text);
-    this.deps.changed();
     return reply;
   }
 
@@ -110,7 +106,6 @@ export class RuleShortcuts {
     if (text === this.lastManaged) return [];
     this.lastManaged = text;
     const problems = await this.deps.rules.syncManaged(managed);
-    this.deps.changed();
     return problems;
   }
 
@@ -138,13 +133,11 @@ export class RuleShortcuts {
         await this.deps.store.saveSettings({ ...settings, silencedSuggestions: [...settings.silencedSuggestions, key] });
       }
     }
-    this.deps.changed();
     return { ok: true };
   }
 
   async deleteRule(id: string): Promise<RuleChangeReply> {
     const reply = await this.deps.rules.remove(id);
-    this.deps.changed();
     return reply;
   }
 }

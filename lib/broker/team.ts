@@ -67,7 +67,6 @@ export class TeamBridge {
           const record = await store.get(id);
           if (!record) return;
           await store.update(id, { refusals: [...(record.refusals ?? []), { at: broker.now(), reason }] });
-          broker.changed();
         },
         logRecords: async () => {
           const [pending, recent] = await Promise.all([store.pending(), store.recent(LOG_WINDOW)]);

@@ -16,7 +16,6 @@ export class WaitingNotices {
   constructor(
     private readonly store: ActionStore,
     private readonly platform: Pick<BrokerPlatform, 'now' | 'setTimer' | 'managedWebhook' | 'post'>,
-    private readonly changed: () => void,
   ) {}
 
   /** The administrator's webhook, else the person's, else none. */
@@ -51,7 +50,6 @@ export class WaitingNotices {
     if (retry) this.platform.setTimer(`${NOTICE_TIMER}${id}:${attempt + 1}`, this.platform.now() + delay);
     const status: WebhookStatus = { at: this.platform.now(), actionId: id, ok: error === undefined, attempt: attempt + 1, ...(error ? { error: retry ? `${error}; trying again` : `${error}; gave up` } : {}) };
     await this.store.saveWebhookStatus(status);
-    this.changed();
   }
 
   status(): Promise<WebhookStatus | null> {

@@ -5,6 +5,7 @@ import type { WebhookStatus } from '@/lib/policy/webhook';
 import type { ActionRecord, ChannelRefusal, CountersignSchema, FatigueState, ScreenshotRecord, Settings, StoredPasskey, TeamSigningKey } from './schema';
 import { DEFAULT_SETTINGS } from './schema';
 import { withDerived } from './derived';
+import { ChangeNotices } from './change-notices';
 import { GENESIS, linked, type ChainHead, type Checkpoint } from './chain';
 
 type Db = IDBPDatabase<CountersignSchema>;
@@ -12,10 +13,14 @@ type WriteTx = IDBPTransaction<CountersignSchema, ('actions' | 'settings' | 'scr
 
 const CHAIN_HEAD = 'chainHead';
 const CHECKPOINTS = 'checkpoints';
+/** Kept beside the settings but read only by the worker's own code: writing them changes nothing anyone shows. */
+const UNSHOWN = new Set(['teamKey', 'logKey']);
 
-/** Queries over the one database; the broker is its only writer. */
+/** Queries over the one database; the broker is its only writer. Every write is announced (`notices`). */
 export class ActionStore {
   private storedSettings: Promise<Partial<Settings> | undefined> | null = null;
+  /** The panels, the badge and the team queue follow these; writes in a `batch` are announced once. */
+  readonly notices = new ChangeNotices();
 
   constructor(private readonly db: Db) {}
 
@@ -24,6 +29,7 @@ export class ActionStore {
     const tx = this.db.transaction(['actions', 'settings'], 'readwrite');
     await tx.objectStore('actions').add(await this.chained(tx, withDerived(record)));
     await tx.done;
+    this.notices.announce();
   }
 
   /** The record with its next chain link, the head moved on in the same transaction. */
@@ -71,6 +77,7 @@ export class ActionStore {
     const next = await this.chained(tx, withDerived({ ...record, ...change }));
     await actions.put(next);
     await tx.done;
+    this.notices.announce();
     return next;
   }
 
@@ -85,10 +92,12 @@ export class ActionStore {
       await actions.put(await this.chained(tx, withDerived(next as unknown as ActionRecord)));
     }
     await tx.done;
+    if (record) this.notices.announce();
   }
 
   async putScreenshot(id: string, screenshot: ScreenshotRecord): Promise<void> {
     await this.db.put('screenshots', screenshot, id);
+    this.notices.announce();
   }
 
   screenshot(id: string): Promise<ScreenshotRecord | undefined> {
@@ -172,6 +181,7 @@ export class ActionStore {
       }
     }
     await tx.done;
+    if (removed || pictures > keepScreenshots) this.notices.announce();
     return { removed, stale: false };
   }
 
@@ -195,6 +205,7 @@ export class ActionStore {
     }
     if (removed) await this.appendCheckpoint(tx, { ...cut, kept });
     await tx.done;
+    if (removed) this.notices.announce();
     return { removed, stale: false };
   }
 
@@ -215,10 +226,12 @@ export class ActionStore {
 
   async putRule(rule: Rule): Promise<void> {
     await this.db.put('rules', rule);
+    this.notices.announce();
   }
 
   async deleteRule(id: string): Promise<void> {
     await this.db.delete('rules', id);
+    this.notices.announce();
   }
 
   /** Writes every rule or none: one transaction. */
@@ -226,6 +239,7 @@ export class ActionStore {
     const tx = this.db.transaction('rules', 'readwrite');
     for (const rule of rules) await tx.store.put(rule);
     await tx.done;
+    this.notices.announce();
   }
 
   /** Swaps the whole set of managed rules for the administrator's current list. */
@@ -234,6 +248,7 @@ export class ActionStore {
     for (const rule of await tx.store.getAll()) if (rule.createdBy === 'managed') await tx.store.delete(rule.id);
     for (const rule of rules) await tx.store.put(rule);
     await tx.done;
+    this.notices.announce();
   }
 
   /**
@@ -251,6 +266,7 @@ export class ActionStore {
   async saveSettings(settings: Settings): Promise<void> {
     await this.db.put('settings', settings, 'settings');
     this.storedSettings = Promise.resolve({ ...settings });
+    this.notices.announce();
   }
 
   agentTask(): Promise<AgentTask | null> {
@@ -301,6 +317,7 @@ export class ActionStore {
 
   async saveTeamSettings(team: object): Promise<void> {
     await this.db.put('settings', team, 'team');
+    this.notices.announce();
   }
 
   /** The reviewer's signing key: the private half is not extractable, even from here. */
@@ -339,5 +356,6 @@ export class ActionStore {
   private async keep(key: string, value: unknown): Promise<void> {
     if (value === null) await this.db.delete('settings', key);
     else await this.db.put('settings', value, key);
+    if (!UNSHOWN.has(key)) this.notices.announce();
   }
 }

@@ -34,6 +34,17 @@ describe('conventions', () => {
     expect(sourceFiles().map(({ path }) => path)).toContain('lib/broker/decisions.ts');
   });
 
+  it('lets the store announce its writes: only what memory alone holds calls changed() by hand', () => {
+    // The agent's cached task and confidence, a resumed tab, the team link's reviews, and the broker itself.
+    expect(filesMatching(/\b(this|deps|broker|host)\.changed\(\)/)).toEqual([
+      'lib/broker/agent-context.ts',
+      'lib/broker/broker.ts',
+      'lib/broker/hold-pipeline.ts',
+      'lib/broker/team.ts',
+      'lib/team/link.ts',
+    ]);
+  });
+
   it('leaves the low-level decision (write and deliver) to lib/broker/decisions.ts', () => {
     expect(filesMatching(/\bdeliverDecision\s*\(/)).toEqual(['lib/broker/decisions.ts']);
   });

@@ -1,5 +1,6 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
+import { ChangeNotices } from '@/lib/db/change-notices';
 import { DB_VERSION, MIGRATIONS, openCountersignDb } from '@/lib/db/open';
 import type { ActionRecord } from '@/lib/db/schema';
 import { ActionStore } from '@/lib/db/store';
@@ -135,5 +136,57 @@ describe('settings in the worker', () => {
     expect(reads).toBe(1);
     // What was saved is what a fresh reader of the database sees.
     expect((await new ActionStore(db).settings()).dwellMs).toBe(4321);
+  });
+});
+
+describe('the store announces its own changes', () => {
+  async function watched() {
+    const store = new ActionStore(await openCountersignDb(freshName()));
+    let notices = 0;
+    store.notices.onChange(() => notices++);
+    return { store, notices: () => notices };
+  }
+
+  it('after each write, before the writer goes on', async () => {
+    const { store, notices } = await watched();
+    const first = record();
+    await store.add(first);
+    expect(notices()).toBe(1);
+    await store.update(first.id, { note: 'a' });
+    await store.saveSettings(await store.settings());
+    expect(notices()).toBe(3);
+  });
+
+  it('once for what is announced in one turn', async () => {
+    const notices = new ChangeNotices();
+    let delivered = 0;
+    notices.onChange(() => delivered++);
+    notices.announce();
+    notices.announce();
+    expect(delivered).toBe(0);
+    await Promise.resolve();
+    expect(delivered).toBe(1);
+  });
+
+  it('once for a batch, at its end', async () => {
+    const { store, notices } = await watched();
+    await store.notices.batch(async () => {
+      for (let i = 0; i < 3; i++) await store.add(record());
+      expect(notices()).toBe(0);
+    });
+    expect(notices()).toBe(1);
+  });
+
+  it('not for a write that changed nothing, nor for keys only the worker reads', async () => {
+    const { store, notices } = await watched();
+    const decided = record({ status: 'approved' });
+    await store.add(decided);
+    expect(notices()).toBe(1);
+    expect(await store.settle(decided.id, { note: 'late' })).toBeNull();
+    await store.update('no-such-id', { note: 'x' });
+    await store.saveLogKey({ publicKey: 'k' } as never);
+    expect(notices()).toBe(1);
+    await store.putRule({ id: 'r1' } as never);
+    expect(notices()).toBe(2);
   });
 });
