@@ -3,6 +3,7 @@ import { request } from '@/lib/messaging/client';
 import type { PausedTab } from '@/lib/messaging/protocol';
 import { AGENT_TAB } from '@/lib/actions/types';
 import { ActionCard } from './ActionCard';
+import { refusalText } from './errorText';
 import { kindObject, Message, t } from './i18n';
 import { useQueueKeys } from './keyboard';
 import { PageText } from './PageText';
@@ -46,7 +47,7 @@ export function QueueView() {
       </p>
       {fatigue && (
         <p role="alert" className="banner warning">
-          {fatigue.message}
+          {refusalText({ error: fatigue.message, refusal: fatigue.refusal }, fatigue.message)}
         </p>
       )}
       <Suggestions approvalsPaused={Boolean(fatigue)} passkeyRegistered={queue.passkeyRegistered} />

@@ -5,6 +5,7 @@ import { teamCardRecord } from '@/lib/team/entry';
 import { ActionDetails } from './ActionDetails';
 import { QuestionCard, type AnswerTarget } from './QuestionCard';
 import { CardDecision, type CardVerdict } from './CardDecision';
+import { refusalText } from './errorText';
 import { kindName, Message, t } from './i18n';
 import { useDwell } from './useDwell';
 import { PageText } from './PageText';
@@ -30,7 +31,7 @@ export function TeamView() {
       {!queue.reviewing && <p className="empty">{t('team.notReviewer')}</p>}
       {fatigue && (
         <p role="alert" className="banner warning">
-          {fatigue.message}
+          {refusalText({ error: fatigue.message, refusal: fatigue.refusal }, fatigue.message)}
         </p>
       )}
       {queue.reviewing && (queue.reviews.length ? <h2>{t('queue.waiting', queue.reviews.length)}</h2> : <p className="empty">{t('team.empty')}</p>)}

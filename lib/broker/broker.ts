@@ -90,7 +90,7 @@ export class Broker {
       rules: this.rules,
       decisions: this.decisions,
       claim: (id, verdict) => this.team.claim(id, verdict),
-      fatiguePaused: () => this.fatigue.paused(),
+      fatiguePaused: () => this.fatigue.refusal(),
       trustProof: (passkey) => this.reviewerKey.trustProof(passkey),
     });
     this.holds = new HoldPipeline({

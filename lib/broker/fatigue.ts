@@ -1,8 +1,19 @@
 import type { ActionRecord, FatigueState, Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
+import type { QueueState } from '@/lib/messaging/protocol';
+import { refused, type DecideReply } from '@/lib/messaging/refusals';
 
-export function pausedMessage(fatigue: FatigueState | null, now: number): string | undefined {
-  return fatigue && now < fatigue.until ? fatigue.message : undefined;
+/** While approvals are paused: the refusal, by name where the state kept its values. */
+export function pauseRefusal(fatigue: FatigueState | null, now: number): Extract<DecideReply, { ok: false }> | undefined {
+  if (!fatigue || now >= fatigue.until) return undefined;
+  return fatigue.values ? refused('fatiguePaused', fatigue.values) : { ok: false, error: fatigue.message };
+}
+
+/** The pause as the Queue and Team views' banner shows it. */
+export function pauseNotice(fatigue: FatigueState | null, now: number): QueueState['fatigue'] {
+  const pause = pauseRefusal(fatigue, now);
+  if (!fatigue || !pause) return undefined;
+  return { until: fatigue.until, message: pause.error, ...(pause.refusal ? { refusal: pause.refusal } : {}) };
 }
 
 const FATIGUE_WINDOW_MS = 60_000;
@@ -25,9 +36,9 @@ export function afterApproval(
   const kept = { until: fatigue?.until ?? 0, message: fatigue?.message ?? '' };
   const first = quick[0];
   if (!first || quick.length < settings.fatigueCount) return { state: { ...kept, approvals } };
-  const seconds = Math.round((approval.at - first.at) / 1000);
-  const warning = `${quick.length} approvals in ${seconds} s, each within ${settings.fatigueDwellMs / 1000} s of the card appearing. Approvals are paused for ${settings.fatiguePauseSeconds} s: take a breath and read the next card.`;
-  return { state: { until: approval.at + settings.fatiguePauseSeconds * 1000, message: warning, approvals: [] }, warning };
+  const values = { count: quick.length, within: Math.round((approval.at - first.at) / 1000), dwell: settings.fatigueDwellMs / 1000, pause: settings.fatiguePauseSeconds };
+  const warning = refused('fatiguePaused', values).error;
+  return { state: { until: approval.at + settings.fatiguePauseSeconds * 1000, message: warning, values, approvals: [] }, warning };
 }
 
 /**
@@ -48,9 +59,14 @@ export class FatigueMonitor {
     return this.state;
   }
 
-  /** The pause message while approvals are paused. */
-  async paused(): Promise<string | undefined> {
-    return pausedMessage(await this.current(), this.now());
+  /** While approvals are paused: the refusal of an approval. */
+  async refusal(): Promise<DecideReply | undefined> {
+    return pauseRefusal(await this.current(), this.now());
+  }
+
+  /** The pause while approvals are paused, for the views' banner. */
+  async paused(): Promise<QueueState['fatigue']> {
+    return pauseNotice(await this.current(), this.now());
   }
 
   /**

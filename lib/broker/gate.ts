@@ -1,5 +1,5 @@
 import type { ActionRecord, FatigueState } from '@/lib/db/schema';
-import { pausedMessage } from './fatigue';
+import { pauseRefusal } from './fatigue';
 import { refused, type Refused } from '@/lib/messaging/refusals';
 
 export interface GateCheck {
@@ -35,8 +35,8 @@ export function approvalGate(check: GateCheck): GateVerdict {
     return refused(record.kind === 'question' ? 'questionIsAnswered' : 'onlyQuestionsAnswered');
   }
   if (record.evaluatedAt === undefined) return refused('stillChecking');
-  const paused = pausedMessage(check.fatigue, now);
-  if (paused) return refuse(paused);
+  const paused = pauseRefusal(check.fatigue, now);
+  if (paused) return paused;
   const upFor = now - record.evaluatedAt;
   if (upFor < check.dwellMs) {
     return refused('readFirst', { seconds: Math.ceil((check.dwellMs - upFor) / 1000) });
@@ -64,6 +64,3 @@ export function teamCardGate(card: { kind: string }, answer: string | undefined)
   return card.kind === 'question' ? { path: 'answer', approving: approvesSomething(answer ?? '') } : { path: 'approve', approving: true };
 }
 
-function refuse(error: string): { ok: false; error: string } {
-  return { ok: false, error };
-}

@@ -38,10 +38,8 @@ export class QueueView {
   }
 
   /** While approvals are paused for fatigue: until when, and why (for the panel's banner). */
-  async pauseNotice(): Promise<QueueState['fatigue']> {
-    if (!(await this.fatigue.paused())) return undefined;
-    const pause = await this.fatigue.current();
-    return pause ? { until: pause.until, message: pause.message } : undefined;
+  pauseNotice(): Promise<QueueState['fatigue']> {
+    return this.fatigue.paused();
   }
 
   async teamQueue(): Promise<TeamQueueState> {

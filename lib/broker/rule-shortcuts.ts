@@ -17,7 +17,7 @@ export interface RuleShortcutDeps {
   decisions: Decisions;
   claim(id: string, verdict: Verdict): Promise<DecideReply>;
   /** Why approvals are paused for fatigue, or null. */
-  fatiguePaused(): Promise<string | undefined>;
+  fatiguePaused(): Promise<DecideReply | undefined>;
   /** The passkey, when one is registered, before anything that grants trust. */
   trustProof(passkey: AuthenticationResponseJSON | undefined): Promise<DecideReply>;
 }
@@ -122,7 +122,7 @@ export class RuleShortcuts {
     if (accept) {
       // Trusting a site is an approval of everything to come: not during a fatigue pause.
       const paused = await this.deps.fatiguePaused();
-      if (paused) return { ok: false, error: paused };
+      if (paused) return paused;
       const proof = await this.deps.trustProof(passkey);
       if (!proof.ok) return proof;
       await this.deps.rules.setKindLevel(site, kind, 'trust', 'suggestion');

@@ -135,7 +135,9 @@ export type ScreenshotState = 'captured' | 'background' | 'unavailable' | 'withh
 /** Approvals came too fast: refused until `until`. Stored, so a worker restart keeps it. */
 export interface FatigueState {
   until: number;
+  /** The pause in English; `values` fill the panel's words for it (absent in a state stored before they were kept). */
   message: string;
+  values?: Record<string, number>;
   /** Recent approvals and how long each card had been up, for the next warning. */
   approvals: { at: number; dwellMs: number }[];
 }

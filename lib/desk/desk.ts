@@ -120,13 +120,12 @@ export class ReviewDesk {
   /** The Team view's requests, answered here as the extension's background answers them. */
   async queue(): Promise<TeamQueueState> {
     const registered = await this.passkeys.registered();
-    const paused = await this.fatigue.paused();
-    const fatigue = paused ? await this.fatigue.current() : null;
+    const fatigue = await this.fatigue.paused();
     return {
       state: this.link.state,
       reviewing: this.link.reviewing,
       reviews: this.link.pendingReviews((card) => registered && card.kind !== 'question'),
-      ...(fatigue ? { fatigue: { until: fatigue.until, message: fatigue.message } } : {}),
+      ...(fatigue ? { fatigue } : {}),
     };
   }
 

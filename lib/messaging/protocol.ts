@@ -14,8 +14,16 @@ export type HoldReply = { status: 'held' } | { status: 'release'; approved?: tru
 
 export type { FieldEdit, Verdict };
 export type { DecideReply } from './refusals';
+import type { Refused } from './refusals';
 export type { TeamReview } from '@/lib/team/entry';
 
+
+/** A fatigue pause as the views' banner shows it: the English, and the refusal to translate. */
+export interface FatiguePause {
+  until: number;
+  message: string;
+  refusal?: Refused['refusal'];
+}
 
 export type RuleChangeReply = { ok: true } | { ok: false; errors: string[] };
 
@@ -54,7 +62,7 @@ export interface QueueState {
   /** A reviewer's passkey is registered: rules made from cards take it. */
   passkeyRegistered: boolean;
   /** Set while approvals are paused because they came too fast. */
-  fatigue?: { until: number; message: string };
+  fatigue?: FatiguePause;
 }
 
 export type { TabMessage } from './frames';
@@ -97,5 +105,5 @@ export interface TeamQueueState {
   /** False when this browser is not a reviewer (the panel shows no team queue then). */
   reviewing: boolean;
   reviews: TeamReview[];
-  fatigue?: { until: number; message: string };
+  fatigue?: FatiguePause;
 }

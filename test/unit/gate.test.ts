@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord } from '@/lib/db/schema';
 import { approvalGate, teamCardGate, type GateCheck } from '@/lib/broker/gate';
-import { afterApproval } from '@/lib/broker/fatigue';
+import { afterApproval, pauseNotice } from '@/lib/broker/fatigue';
 import { proposal } from './helpers';
 
 const record = (over: Partial<ActionRecord> = {}): ActionRecord => ({
@@ -55,6 +55,16 @@ describe('fatigue', () => {
     const third = afterApproval(state, { at: 9000, dwellMs: 100 }, settings);
     expect(third.warning).toBe('3 approvals in 9 s, each within 1 s of the card appearing. Approvals are paused for 20 s: take a breath and read the next card.');
     expect(third.state).toMatchObject({ until: 29_000, approvals: [] });
+  });
+
+  it('refuses by name during the pause, so the panel says it in the person’s language', () => {
+    const { state } = afterApproval({ until: 0, message: '', approvals: [{ at: 0, dwellMs: 100 }, { at: 1000, dwellMs: 100 }] }, { at: 2000, dwellMs: 100 }, settings);
+    const verdict = approvalGate(check({ fatigue: state, now: 3000 }));
+    expect(verdict).toMatchObject({ ok: false, refusal: { name: 'fatiguePaused', values: { count: 3, within: 2, dwell: 1, pause: 20 } } });
+    expect(pauseNotice(state, 3000)).toMatchObject({ until: 22_000, refusal: { name: 'fatiguePaused' } });
+    expect(pauseNotice(state, 22_000)).toBeUndefined();
+    // A pause stored before its values were kept still refuses, in its own words.
+    expect(approvalGate(check({ fatigue: paused, now: 3000 }))).toEqual({ ok: false, error: 'Approvals are paused for 30 s' });
   });
 
   it('forgets quick approvals older than a minute', () => {
