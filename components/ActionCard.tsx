@@ -4,6 +4,7 @@ import { passkeyAnswer } from './passkey';
 import type { QueuedAction } from '@/lib/messaging/protocol';
 import { ActionDetails } from './ActionDetails';
 import { CardDecision, type CardVerdict } from './CardDecision';
+import { refusalText } from './errorText';
 import { kindName, kindPlural, t } from './i18n';
 import { useCardAction } from './useCardAction';
 import { useDwell } from './useDwell';
@@ -44,7 +45,7 @@ export function ActionCard({
   async function reveal(index: number): Promise<string | null> {
     const reply = await request({ type: 'reveal', id: record.id, index });
     if ('value' in reply) return reply.value;
-    setError(reply.error);
+    setError(refusalText(reply, reply.error));
     return null;
   }
 

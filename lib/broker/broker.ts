@@ -4,6 +4,7 @@ import type { Settings } from '@/lib/db/schema';
 import type { ActionStore } from '@/lib/db/store';
 import type { SettingsChange } from '@/lib/messaging/messages';
 import type { RevealReply } from '@/lib/messaging/protocol';
+import { refused, type RefusalName } from '@/lib/messaging/refusals';
 import { parseRevealReply } from '@/lib/messaging/validate';
 import { AgentContext } from './agent-context';
 import { Decisions } from './decisions';
@@ -153,13 +154,13 @@ export class Broker {
   /** The real value of a masked field, fetched from the page for the reviewer; never stored. */
   async reveal(id: string, index: number): Promise<RevealReply> {
     const record = await this.store.get(id);
-    if (record?.status !== 'pending') return { error: 'Only a pending action can be revealed.' };
+    if (record?.status !== 'pending') return refusedReveal('revealNotPending');
     try {
-      return parseRevealReply(await this.platform.sendToFrame(record, { type: 'reveal', id, index })) ?? {
-        error: 'The page did not answer.',
-      };
+      const reply = parseRevealReply(await this.platform.sendToFrame(record, { type: 'reveal', id, index }));
+      // The frame's only refusal: it no longer holds the action.
+      return reply && 'value' in reply ? reply : refusedReveal(reply ? 'revealNotHeld' : 'revealNoAnswer');
     } catch {
-      return { error: 'The page that held this action is gone.' };
+      return refusedReveal('revealPageGone');
     }
   }
 
@@ -244,4 +245,9 @@ export class Broker {
     // A hold that began while counting may not be in the count: keep watching for it.
     this.platform.watchNavigation(pending > 0 || holdsBefore !== this.holds.started);
   }
+}
+
+function refusedReveal(name: RefusalName): RevealReply {
+  const { error, refusal } = refused(name);
+  return { error, refusal };
 }

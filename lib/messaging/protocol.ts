@@ -78,7 +78,8 @@ export interface DecisionReply {
   amount?: Amount | null;
 }
 
-export type RevealReply = { value: string } | { error: string };
+/** A masked value for the reviewer, or why not (`refusal`: by name, for the panel's language). */
+export type RevealReply = { value: string } | { error: string; refusal?: Refused['refusal'] };
 
 /** Background to extension pages: something in the queue or history changed. */
 export type PanelEvent = { type: 'changed' };

@@ -35,6 +35,10 @@ export const REFUSALS = {
   passkeyUnconfirmed: 'The passkey did not confirm this.',
   passkeyFailed: 'The passkey did not confirm this: {reason}',
   deskNeedsPasskey: 'Add a passkey to this desk first: every approval from a desk takes it.',
+  revealNotPending: 'Only a pending action can be revealed.',
+  revealNotHeld: 'The page no longer holds this action.',
+  revealNoAnswer: 'The page did not answer.',
+  revealPageGone: 'The page that held this action is gone.',
   fatiguePaused: '{count} approvals in {within} s, each within {dwell} s of the card appearing. Approvals are paused for {pause} s: take a breath and read the next card.',
 } as const;
 

@@ -347,8 +347,13 @@ describe('Broker', () => {
     await broker.holds.hold(action, origin);
     platform.answer = () => ({ value: 'secret' });
     expect(await broker.reveal(action.id, 0)).toEqual({ value: 'secret' });
+    // Why not, by name for the panel's language: the frame's own refusal, or no answer at all.
+    platform.answer = () => ({ error: 'The page no longer holds this action.' });
+    expect(await broker.reveal(action.id, 0)).toEqual({ error: 'The page no longer holds this action.', refusal: { name: 'revealNotHeld' } });
+    platform.answer = () => ({ value: 42 });
+    expect(await broker.reveal(action.id, 0)).toEqual({ error: 'The page did not answer.', refusal: { name: 'revealNoAnswer' } });
     await broker.decisions.deliverDecision(action.id, 'reject');
-    expect(await broker.reveal(action.id, 0)).toEqual({ error: 'Only a pending action can be revealed.' });
+    expect(await broker.reveal(action.id, 0)).toEqual({ error: 'Only a pending action can be revealed.', refusal: { name: 'revealNotPending' } });
   });
 
   it('lets a rule allow or block, logging the rule as the decider and counting it', async () => {
