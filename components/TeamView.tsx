@@ -71,7 +71,10 @@ function TeamCard({ review, dwellMs, approvalsPaused }: { review: TeamReview; dw
       </p>
       {review.refused?.map((refusal) => (
         <p key={refusal.at} role="note" className="refused">
-          <Message id="team.refusedDecision" parts={{ reviewer: <PageText text={refusal.reviewer} />, reason: <PageText text={refusal.reason} /> }} />
+          <Message
+            id="team.refusedDecision"
+            parts={{ reviewer: <PageText text={refusal.reviewer} />, reason: refusal.flaw ? t(`team.decisionFlaw.${refusal.flaw}`) : <PageText text={refusal.reason} /> }}
+          />
         </p>
       ))}
     </>

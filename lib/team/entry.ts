@@ -3,7 +3,9 @@ import type { AgentTask, JoinedRequest, ProposedAction, Verdict } from '@/lib/ac
 import type { ActionRecord } from '@/lib/db/schema';
 import { fieldEdits, finite, LIMITS, nonEmpty, parseOrNull, text, verdict } from '@/lib/messaging/schemas';
 import { joinedRequest, proposedAction } from '@/lib/messaging/validate';
-import type { SignedDecision } from './signing';
+import { DECISION_FLAWS, type DecisionFlaw, type SignedDecision } from './signing';
+
+const FLAW_NAMES = Object.keys(DECISION_FLAWS) as DecisionFlaw[];
 
 /** The KV bucket of pending actions, one entry per action: `<browser>.<action id>`. */
 export const PENDING_BUCKET = 'countersign_pending';
@@ -61,7 +63,9 @@ export interface TeamEntry {
 
 export interface TeamRefusal {
   reviewer: string;
+  /** In English, as the agent browser wrote it; `flaw` names it for the reviewer's language (absent from older browsers). */
   reason: string;
+  flaw?: DecisionFlaw;
   at: number;
 }
 
@@ -164,7 +168,13 @@ const teamEntry = v.object({
   card,
   decision: v.optional(v.union([signedDecision, localDecision])),
   closed: v.optional(v.object({ status: text(40), at: finite, by: text(200), reason: v.optional(text(LIMITS.message)) })),
-  refused: v.optional(v.pipe(v.array(v.object({ reviewer: text(200), reason: text(LIMITS.message), at: finite })), v.maxLength(KEPT_REFUSALS))),
+  refused: v.optional(
+    v.pipe(
+      // A flaw this browser does not know (a newer browser's) is left out: the reason still says it.
+      v.array(v.object({ reviewer: text(200), reason: text(LIMITS.message), flaw: v.pipe(v.optional(v.unknown()), v.transform((flaw) => FLAW_NAMES.find((name) => name === flaw))), at: finite })),
+      v.maxLength(KEPT_REFUSALS),
+    ),
+  ),
 });
 
 /** An entry read from the bucket, or null: anyone with access to the server can write there. */

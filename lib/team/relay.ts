@@ -131,7 +131,7 @@ export class AgentRelay {
         await this.side.logRefusal(id, `team decision refused: ${check.reason}`);
         // Back to pending, so a trusted reviewer can still decide, with the reason for the one
         // who was refused; lost means someone wrote again.
-        await this.queue.replace(withoutDecision(entry, { reviewer: decision.reviewer, reason: check.reason, at: Date.now() }), revision);
+        await this.queue.replace(withoutDecision(entry, { reviewer: decision.reviewer, reason: check.reason, flaw: check.flaw, at: Date.now() }), revision);
         return;
       }
       const applied = await this.side.applyDecision(id, decision);

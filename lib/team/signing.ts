@@ -40,7 +40,19 @@ export async function signDecision(
   return { ...statement, reviewer: reviewer.name, key: reviewer.publicKey, signature: isoBase64URL.fromBuffer(signature) };
 }
 
-export type DecisionCheck = { ok: true } | { ok: false; reason: string };
+/** Why a decision may not decide this action, by name (the reviewer's panel says it in its language) and in English. */
+export const DECISION_FLAWS = {
+  untrustedKey: 'signed by a key this browser does not trust',
+  otherAction: 'made for another action',
+  otherVersion: 'made for a different version of this action',
+  badSignature: 'the signature does not match',
+  unreadableSignature: 'the signature could not be read',
+} as const;
+export type DecisionFlaw = keyof typeof DECISION_FLAWS;
+
+export type DecisionCheck = { ok: true } | { ok: false; flaw: DecisionFlaw; reason: string };
+
+const flawed = (flaw: DecisionFlaw): DecisionCheck => ({ ok: false, flaw, reason: DECISION_FLAWS[flaw] });
 
 /**
  * Whether a decision found in the team queue may decide this action: signed by a key this
@@ -51,14 +63,14 @@ export async function checkDecision(
   expected: { browser: string; id: string; fingerprint: string },
   trustedKeys: readonly string[],
 ): Promise<DecisionCheck> {
-  if (!trustedKeys.includes(decision.key)) return { ok: false, reason: 'signed by a key this browser does not trust' };
-  if (decision.browser !== expected.browser || decision.id !== expected.id) return { ok: false, reason: 'made for another action' };
-  if (decision.fingerprint !== expected.fingerprint) return { ok: false, reason: 'made for a different version of this action' };
+  if (!trustedKeys.includes(decision.key)) return flawed('untrustedKey');
+  if (decision.browser !== expected.browser || decision.id !== expected.id) return flawed('otherAction');
+  if (decision.fingerprint !== expected.fingerprint) return flawed('otherVersion');
   try {
     const key = await crypto.subtle.importKey('raw', isoBase64URL.toBuffer(decision.key), ED25519, false, ['verify']);
     const valid = await crypto.subtle.verify(ED25519, key, isoBase64URL.toBuffer(decision.signature), statementBytes(decision));
-    return valid ? { ok: true } : { ok: false, reason: 'the signature does not match' };
+    return valid ? { ok: true } : flawed('badSignature');
   } catch {
-    return { ok: false, reason: 'the signature could not be read' };
+    return flawed('unreadableSignature');
   }
 }

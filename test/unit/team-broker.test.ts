@@ -214,7 +214,7 @@ describe('team review between brokers, over a real nats-server', () => {
     expect(signed.answer).toBe('Blue');
     const stripped: SignedDecision = { ...signed };
     delete stripped.answer;
-    expect(await checkDecision(stripped, { browser: ci.name, id: asked.question, fingerprint: review.card.fingerprint }, [desk.key])).toEqual({ ok: false, reason: 'the signature does not match' });
+    expect(await checkDecision(stripped, { browser: ci.name, id: asked.question, fingerprint: review.card.fingerprint }, [desk.key])).toEqual({ ok: false, flaw: 'badSignature', reason: 'the signature does not match' });
   });
 
   it('lets a question answered in the agent browser’s own panel close the team entry', async () => {

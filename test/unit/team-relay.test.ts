@@ -121,7 +121,7 @@ describe('the agent browser’s relay on a real nats-server', () => {
     // Pending again, with the reason for the refused reviewer to see (under the name it claimed).
     expect(await entryOf(browser, card.id)).toMatchObject({
       state: 'pending',
-      refused: [{ reviewer: 'alice', reason: 'signed by a key this browser does not trust' }],
+      refused: [{ reviewer: 'alice', reason: 'signed by a key this browser does not trust', flaw: 'untrustedKey' }],
     });
     expect((await entryOf(browser, card.id)).decision).toBeUndefined();
 

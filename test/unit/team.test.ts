@@ -46,18 +46,20 @@ describe('reviewer signatures', () => {
     expect(await checkDecision(signed, expected, [alice.publicKey])).toEqual({ ok: true });
     expect(await checkDecision(await signDecision(statementFor(entry), mallory), expected, [alice.publicKey])).toEqual({
       ok: false,
+      flaw: 'untrustedKey',
       reason: 'signed by a key this browser does not trust',
     });
     // A relay that edits a signed decision, or moves it to another action or card, is caught.
     const tampered: SignedDecision = { ...signed, verdict: 'reject' };
-    expect(await checkDecision(tampered, expected, [alice.publicKey])).toEqual({ ok: false, reason: 'the signature does not match' });
+    expect(await checkDecision(tampered, expected, [alice.publicKey])).toEqual({ ok: false, flaw: 'badSignature', reason: 'the signature does not match' });
     const withNote: SignedDecision = { ...signed, note: 'sent by the relay' };
     expect((await checkDecision(withNote, expected, [alice.publicKey])).ok).toBe(false);
     expect(await checkDecision(signed, { ...expected, fingerprint: 'fp-2' }, [alice.publicKey])).toEqual({
       ok: false,
+      flaw: 'otherVersion',
       reason: 'made for a different version of this action',
     });
-    expect(await checkDecision(signed, { ...expected, id: 'other' }, [alice.publicKey])).toEqual({ ok: false, reason: 'made for another action' });
+    expect(await checkDecision(signed, { ...expected, id: 'other' }, [alice.publicKey])).toEqual({ ok: false, flaw: 'otherAction', reason: 'made for another action' });
     const unsigned: SignedDecision = { ...signed, signature: '' };
     expect((await checkDecision(unsigned, expected, [alice.publicKey])).ok).toBe(false);
   });
