@@ -1,4 +1,5 @@
 import type { TabGuard } from '@/lib/detect/signals';
+import { describerLoader } from '@/lib/intercept/describer-loader';
 import { installInterceptor } from '@/lib/intercept/interceptor';
 import type { ContentRequest } from '@/lib/messaging/messages';
 import type { HoldReply } from '@/lib/messaging/protocol';
@@ -40,5 +41,5 @@ export default defineUnlistedScript(() => {
     join: (id, request) => send({ type: 'join', id, request }) as Promise<{ joined: boolean }>,
     ran: (action) => void send({ type: 'ran', action }).catch(() => undefined),
     alive: () => Boolean(api.runtime?.id),
-  });
+  }, describerLoader(() => send({ type: 'describer' })));
 });

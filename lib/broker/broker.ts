@@ -14,7 +14,7 @@ import { HoldPipeline } from './hold-pipeline';
 import { Lifecycle, TIMEOUT_TIMER } from './lifecycle';
 import { LogKey } from './log-key';
 import { PageTraffic } from './page-traffic';
-import type { BrokerPlatform } from './platform';
+import type { BrokerPlatform, Origin } from './platform';
 import { Questions } from './questions';
 import { QueueView } from './queue-view';
 import { RequestLog } from './request-log';
@@ -149,6 +149,14 @@ export class Broker {
     if (name.startsWith(TIMEOUT_TIMER)) await this.lifecycle.expire(name.slice(TIMEOUT_TIMER.length));
     if (name.startsWith(NOTICE_TIMER)) await this.notices.onTimer(name);
     if (name.startsWith(GRANT_TIMER)) await this.rules.expireGrant(name.slice(GRANT_TIMER.length));
+  }
+
+  /** A frame holds something for the first time: it gets the half of the content script that describes it. */
+  async injectDescriber(origin: Origin): Promise<{ ok: boolean }> {
+    return this.platform.injectDescriber(origin).then(
+      () => ({ ok: true }),
+      () => ({ ok: false }),
+    );
   }
 
   /** The real value of a masked field, fetched from the page for the reviewer; never stored. */

@@ -85,7 +85,7 @@ function managedPolicy(browser: ExtensionBrowser): Pick<BrokerPlatform, 'managed
 /** Tabs: armed, open, driven, messaged, pictured, and the one an agent's question concerns. */
 function tabs(
   browser: ExtensionBrowser,
-): Pick<BrokerPlatform, 'extensionPagesDriven' | 'debuggerTabs' | 'armedTabs' | 'setArmedTabs' | 'openTabs' | 'sendToFrame' | 'sendToTab' | 'agentTab' | 'captureTab'> {
+): Pick<BrokerPlatform, 'extensionPagesDriven' | 'debuggerTabs' | 'armedTabs' | 'setArmedTabs' | 'openTabs' | 'sendToFrame' | 'injectDescriber' | 'sendToTab' | 'agentTab' | 'captureTab'> {
   let armed: Promise<Set<number>> | null = null;
   return {
     async extensionPagesDriven() {
@@ -123,6 +123,9 @@ function tabs(
     },
     sendToFrame({ tabId, frameId, documentId }, message: TabMessage) {
       return browser.tabs.sendMessage(tabId, message, documentId ? { documentId } : { frameId });
+    },
+    async injectDescriber({ tabId, frameId }) {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/describer.js'], injectImmediately: true });
     },
     async sendToTab(tabId, message: TabMessage) {
       // Tabs without our content script (chrome:// pages, the panel itself) have no receiver.

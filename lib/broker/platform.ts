@@ -22,6 +22,8 @@ export interface BrokerPlatform {
   setArmedTabs(tabs: Set<number>): Promise<void>;
   openTabs(): Promise<Set<number>>;
   sendToFrame(origin: Pick<Origin, 'tabId' | 'frameId' | 'documentId'>, message: TabMessage): Promise<unknown>;
+  /** Injects the describing half of the content script into one frame (its first hold). */
+  injectDescriber(origin: Pick<Origin, 'tabId' | 'frameId'>): Promise<void>;
   sendToTab(tabId: number, message: TabMessage): Promise<void>;
   setBadge(pending: number): Promise<void>;
   /** A desktop notification for a held action, unless a Countersign panel is open to show it. */

@@ -94,6 +94,7 @@ const CONTENT_HANDLERS = {
   input: (broker, { label, benign, at }, { tabId }) => broker.traffic.noteInput(tabId, label, benign, at),
   join: (broker, { id, request }, { tabId }) => broker.holds.joinRequest(tabId, id, request),
   ran: (broker, { action }, origin) => broker.holds.noteToolRan(action, { ...origin, tabUrl: origin.tabUrl || action.frameUrl }),
+  describer: (broker, _request, origin) => broker.injectDescriber(origin),
 } satisfies ContentHandlers;
 
 /**

@@ -1,6 +1,6 @@
 import type { Trigger } from '@/lib/actions/types';
 import type { Clock } from './clock';
-import { describeError } from './describe';
+import { describeError } from './unreadable';
 import type { FrameGuard } from './frame-guard';
 import type { Holds } from './holds';
 import type { Inputs } from './inputs';

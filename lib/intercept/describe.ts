@@ -15,19 +15,18 @@ import {
   VALUE_LIMIT,
   type FieldTarget,
 } from '@/lib/actions/dom';
-import { titleOf } from '@/lib/actions/native';
 import { deliveryAddressIn, fieldsCarryAddress, lineItemsNear } from '@/lib/actions/order';
 import { requestFieldSnapshots } from '@/lib/actions/requests';
 import { toolAmount, toolFields, toolMessage } from '@/lib/actions/tool-call';
 import type { Amount, Destination, FieldSnapshot, ProposedAction, Rect, TargetBox } from '@/lib/actions/types';
-import { clip, normalizeLabel, TITLE_LIMIT } from '@/lib/actions/wording';
+import { clip } from '@/lib/actions/wording';
 import type { RequestDetail } from '@/lib/messaging/frames';
 import type { Held, HoldSpec } from './held';
+import { requestMethod } from './request-method';
+import { frameOf, URL_LIMIT } from './unreadable';
 
 // Describing a held action for the card: what is sent, where, to whom, and what could not be
 // read. Reads the page; changes nothing.
-
-export const URL_LIMIT = 8192;
 
 /** The elements whose values the reviewer sees, in the order of the proposal's fields. */
 export function fieldTargets(spec: HoldSpec): { targets: FieldTarget[]; truncated: boolean } {
@@ -66,19 +65,6 @@ export function destinationOf(entry: HoldSpec): Destination | undefined {
   const destination = effectiveSubmission(entry.form, entry.submitter);
   const asked = effectiveMethod({ method: destination.method, fields: sentFields(entry.form) });
   return { ...destination, action: clip(destination.action, URL_LIMIT), ...(asked !== destination.method.toUpperCase() ? { asMethod: asked } : {}) };
-}
-
-/** Where an action happened: the frame's address and title, as every proposal carries them. */
-function frameOf(win: Window, entry: Held, id: string, frameTitle = clip(titleOf(win.document), TITLE_LIMIT)) {
-  return {
-    id,
-    trigger: entry.trigger,
-    label: entry.label,
-    frameUrl: clip(win.location.href, URL_LIMIT),
-    frameTitle,
-    signals: entry.signals,
-    heldAt: Date.now(),
-  };
 }
 
 export function describeAction(win: Window, id: string, entry: Held): ProposedAction {
@@ -133,17 +119,6 @@ function describeOrder(doc: Document, action: ProposedAction, near: Element, unr
   else if (items.length) unreadable.push('the delivery address');
 }
 
-/** What is known of an action that could not be read: where it happened and why it failed. */
-export function unreadableAction(win: Window, id: string, entry: Held): ProposedAction {
-  let title = '';
-  try {
-    title = clip(titleOf(win.document), TITLE_LIMIT);
-  } catch {
-    // the title is page data too; leave it out
-  }
-  return { ...frameOf(win, entry, id, title), kind: 'unclassified', fields: [], unreadable: [`could not read this action: ${entry.failure ?? 'unknown error'}`] };
-}
-
 function targetBox(win: Window, control: Element): TargetBox | undefined {
   const rect = targetRect(control);
   if (!rect) return undefined;
@@ -153,16 +128,6 @@ function targetBox(win: Window, control: Element): TargetBox | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The method a request asks the server for: its own, or the override it carries. */
-export function requestMethod(request: RequestDetail): string {
-  return effectiveMethod({ method: request.method, fields: request.body.fields, override: request.override });
-}
-
-export function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return normalizeLabel(text);
 }
 
 /** A request body's fields as the card shows them, secrets masked by their names. */

@@ -1,17 +1,15 @@
-import { writeValue, readValue } from '@/lib/actions/dom';
-import { editedArgs, toolArgText } from '@/lib/actions/tool-call';
-import type { FieldEdit, ProposedAction } from '@/lib/actions/types';
+import type { FieldEdit } from '@/lib/actions/types';
 import type { RequestDetail } from '@/lib/messaging/frames';
 import type { DecisionReply, HoldReply, RevealReply } from '@/lib/messaging/protocol';
-import { boundState, changesSince } from './binding';
 import type { Clock } from './clock';
-import { currentAmount, describeAction, describeError, fieldTargets, snapshots, unreadableAction } from './describe';
+import type { Describer } from './describer';
 import type { Held, HoldSpec } from './held';
 import { createHoldChannel } from './hold-channel';
 import { createJoins } from './joins';
 import type { Replays } from './replays';
 import type { Status } from './status';
 import type { Transport } from './transport';
+import { describeError, unreadableAction } from './unreadable';
 
 export interface Holds {
   hold(spec: HoldSpec): void;
@@ -31,28 +29,43 @@ export interface HoldsDeps {
   transport: Transport;
   status: Status;
   replays: Replays;
+  /** The describing half, loaded into the frame on its first hold. */
+  loadDescriber(): Promise<Describer>;
 }
+
+const fresh = (spec: HoldSpec, answered: Promise<void>): Held => ({ ...spec, joined: [], answered, targets: [], truncated: false, baseline: null });
 
 /**
  * The actions this frame holds, each until the background delivers a decision (a release, when
- * the tab turns out not to be guarded). An approval sends what the card showed, or nothing.
+ * the tab turns out not to be guarded). The event is stopped first; the describer, loaded on
+ * the frame's first hold, then reads what the card will show. An approval sends what the card
+ * showed, or nothing. A describer that cannot be loaded leaves the action held as unreadable.
  */
-export function createHolds({ win, clock, transport, status, replays }: HoldsDeps): Holds {
+export function createHolds({ win, clock, transport, status, replays, loadDescriber }: HoldsDeps): Holds {
   const held = new Map<string, Held>();
-  const joins = createJoins({ send: transport.join, replays, holdAlone: (spec) => hold(spec) });
+  /** Once loaded, approvals, edits and reveals answer at once with it. */
+  let describer: Describer | null = null;
+  const joins = createJoins({ send: transport.join, summary: (request) => describer?.joined(request), replays, holdAlone: (spec) => hold(spec) });
   const channel = createHoldChannel({ clock, send: transport.hold, alive: transport.alive, status, heldCount: () => held.size });
   const newId = () => Array.from(win.crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(16).padStart(8, '0')).join('-');
+  const describe = (id: string, entry: Held) =>
+    loadDescriber().then(
+      (loaded) => (describer = loaded).read(id, entry),
+      (error: unknown) => unreadableAction(win, id, Object.assign(entry, { kind: 'unclassified', failure: `its description could not be loaded (${describeError(error)})` })),
+    );
 
   function hold(spec: HoldSpec): void {
     const id = newId();
     let markAnswered = (): void => undefined;
-    const [entry, proposal] = read(win, id, spec, new Promise<void>((done) => (markAnswered = done)));
+    const entry = fresh(spec, new Promise<void>((done) => (markAnswered = done)));
     held.set(id, entry);
     status.show('Held for review by a person');
-    channel.ask(proposal, () => held.has(id), (reply) => {
-      markAnswered();
-      answered(id, entry, reply);
-    });
+    void describe(id, entry).then((proposal) =>
+      channel.ask(proposal, () => held.has(id), (reply) => {
+        markAnswered();
+        answered(id, entry, reply);
+      }),
+    );
   }
 
   function answered(id: string, entry: Held, reply: HoldReply | undefined): void {
@@ -72,7 +85,7 @@ export function createHolds({ win, clock, transport, status, replays }: HoldsDep
     const entry = held.get(id);
     if (!entry) return false;
     held.delete(id);
-    applyEdits(entry, edits);
+    describer?.applyEdits(entry, edits);
     if (statusText) status.show(statusText);
     else if (!held.size) status.hide();
     // After the reply has gone back: a replayed submission may unload this page.
@@ -91,17 +104,17 @@ export function createHolds({ win, clock, transport, status, replays }: HoldsDep
       else hold(spec);
     },
     logRun(spec) {
-      transport.ran(describeAction(win, newId(), { ...spec, joined: [], answered: Promise.resolve(), targets: [], truncated: false, baseline: null }));
+      const id = newId();
+      void describe(id, fresh(spec, Promise.resolve())).then(transport.ran);
     },
     approve(id, edits) {
       const entry = held.get(id);
       if (!entry) return { delivered: false };
-      const changed = changesSince(win, entry);
-      if (!changed.length) return { delivered: release(id, 'Approved by reviewer', edits, true) };
+      const changed = describer?.changesSince(entry) ?? [];
+      if (!describer || !changed.length) return { delivered: release(id, 'Approved by reviewer', edits, true) };
       // Not what the reviewer saw: send nothing, and show them the action as it is now.
-      entry.baseline = boundState(win, entry, entry.targets);
       status.show('Held for review by a person: the page changed this action, so it must be reviewed again');
-      return { delivered: false, changed, fields: snapshots(entry), amount: currentAmount(entry) ?? null };
+      return { delivered: false, changed, ...describer.rebind(entry) };
     },
     reject(id, why) {
       const entry = held.get(id);
@@ -109,36 +122,11 @@ export function createHolds({ win, clock, transport, status, replays }: HoldsDep
       discard(entry, why);
       return { delivered: true };
     },
-    reveal: (id, index) => reveal(held.get(id), index),
+    reveal(id, index) {
+      const entry = held.get(id);
+      const value = entry && describer?.reveal(entry, index);
+      return value === undefined ? { error: 'The page no longer holds this action.' } : { value };
+    },
     count: () => held.size,
   };
-}
-
-/** Reads what the card will show; an exception there holds it as unclassified with what is known. */
-function read(win: Window, id: string, spec: HoldSpec, answered: Promise<void>): [Held, ProposedAction] {
-  const fresh = { joined: [], answered, truncated: false, baseline: null };
-  try {
-    const { targets, truncated } = spec.failure ? { targets: [], truncated: false } : fieldTargets(spec);
-    const entry: Held = { ...spec, ...fresh, targets, truncated, baseline: spec.failure ? null : boundState(win, spec, targets) };
-    return [entry, describeAction(win, id, entry)];
-  } catch (error) {
-    const entry: Held = { ...spec, ...fresh, kind: 'unclassified', failure: describeError(error), targets: [] };
-    return [entry, unreadableAction(win, id, entry)];
-  }
-}
-
-/** A value the card masked, read afresh for the reviewer who asked to see it. */
-function reveal(entry: Held | undefined, index: number): RevealReply {
-  const target = entry?.targets[index];
-  const value = entry?.toolArgs ? toolArgText(entry.toolArgs.values, index) : target && readValue(target);
-  return value === undefined ? { error: 'The page no longer holds this action.' } : { value };
-}
-
-/** A reviewer's edits, written into the page's fields (as typing would) or the tool call's arguments. */
-function applyEdits(entry: Held, edits: FieldEdit[]): void {
-  for (const edit of edits) {
-    const target = entry.targets[edit.index];
-    if (target) writeValue(target, edit.value);
-  }
-  if (entry.toolArgs && edits.length) entry.toolArgs.values = editedArgs(entry.toolArgs.values, entry.toolArgs.schema, edits);
 }

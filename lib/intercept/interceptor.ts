@@ -3,6 +3,7 @@ import type { Capture } from './capture';
 import { listenForInput } from './capture-dom';
 import { listenToHook } from './capture-hook';
 import { windowClock, type Clock } from './clock';
+import type { Describer } from './describer';
 import { createFrameGuard } from './frame-guard';
 import { createHolds } from './holds';
 import { createInputs } from './inputs';
@@ -23,15 +24,21 @@ export interface Interceptor {
  * The content script's engine in one frame: listeners see every click, submit, Enter, request
  * and tool call first; a consequential one is held until the background delivers a decision
  * (a release, when the tab turns out not to be guarded). Nothing else releases it, and an
- * exception while reading it holds it as unclassified. `clock` is the page's timers unless a
+ * exception while reading it holds it as unclassified. `loadDescriber` brings in the half that
+ * describes a held action (on the frame's first hold); `clock` is the page's timers unless a
  * test passes its own.
  */
-export function installInterceptor(win: Window & typeof globalThis, transport: Transport, clock: Clock = windowClock(win)): Interceptor {
+export function installInterceptor(
+  win: Window & typeof globalThis,
+  transport: Transport,
+  loadDescriber: () => Promise<Describer>,
+  clock: Clock = windowClock(win),
+): Interceptor {
   const status = createStatus(win.document);
   const guard = createFrameGuard(win, transport.hello);
   const replays = createReplays(clock);
   const inputs = createInputs({ clock, replaying: replays.active, knownGuarded: guard.knownGuarded, send: transport.input });
-  const holds = createHolds({ win, clock, transport, status, replays });
+  const holds = createHolds({ win, clock, transport, status, replays, loadDescriber });
   const capture: Capture = { win, clock, guard, inputs, replays, holds };
   listenForInput(capture);
   listenToHook(capture);

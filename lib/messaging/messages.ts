@@ -180,6 +180,7 @@ export const CONTENT_MESSAGES = {
   input: message('input', { label: text(LIMITS.text), benign: v.boolean(), at: v.pipe(v.number(), v.finite()) }),
   join: message('join', { id: actionId, request: joinedRequest }),
   ran: message('ran', { action: proposedAction }),
+  describer: message('describer', {}),
 } satisfies Table<ContentReplies>;
 
 export interface ContentReplies {
@@ -188,6 +189,8 @@ export interface ContentReplies {
   input: undefined;
   join: { joined: boolean };
   ran: undefined;
+  /** The describing half of the content script, injected into the asking frame. */
+  describer: { ok: boolean };
 }
 
 type Table<Replies> = { [K in keyof Replies]: v.GenericSchema<unknown, { type: K }> };

@@ -49,6 +49,9 @@ export class FakePlatform implements BrokerPlatform {
   newId = () => `rule-${++this.ids}`;
   captureTab = async (tabId: number) => (this.visibleTabs.has(tabId) ? new Blob(['jpeg']) : ('background' as const));
   notifyPanels = () => void this.panelsNotified++;
+  /** Frames the describer was injected into, as `tabId:frameId`. */
+  described: string[] = [];
+  injectDescriber = async ({ tabId, frameId }: { tabId: number; frameId: number }) => void this.described.push(`${tabId}:${frameId}`);
   /** Tab addresses for the agent's questions; tab 1 is the active one. */
   tabUrls = new Map<number, string>([
     [1, 'https://shop.example/cart'],

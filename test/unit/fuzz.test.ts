@@ -110,6 +110,7 @@ describe('the router under fuzzing', () => {
       setArmedTabs: async () => undefined,
       openTabs: async () => new Set([1]),
       sendToFrame: async () => ({ delivered: true }),
+      injectDescriber: async () => undefined,
       sendToTab: async () => undefined,
       setBadge: async () => undefined,
       notifyHeld: async () => undefined,

@@ -2,6 +2,8 @@ import { Window as HappyWindow } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProposedAction } from '@/lib/actions/types';
 import type { TabGuard } from '@/lib/detect/signals';
+import { createDescriber, type Describer } from '@/lib/intercept/describer';
+import { describerLoader, DESCRIBER_GLOBAL } from '@/lib/intercept/describer-loader';
 import { installInterceptor, type Interceptor } from '@/lib/intercept/interceptor';
 import type { HoldReply } from '@/lib/messaging/protocol';
 import { timerClock as clock } from './helpers';
@@ -12,7 +14,11 @@ let happy: HappyWindow;
 let win: Window & typeof globalThis;
 let document: Document;
 
-function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldReply> = async () => ({ status: 'held' }), { touched = true } = {}) {
+function setup(
+  guard: TabGuard | Promise<TabGuard>,
+  reply: () => Promise<HoldReply> = async () => ({ status: 'held' }),
+  { touched = true, describer = async () => createDescriber(win) }: { touched?: boolean; describer?: () => Promise<Describer> } = {},
+) {
   happy = new HappyWindow({ url: 'https://shop.example/product' });
   win = happy as unknown as Window & typeof globalThis;
   document = win.document;
@@ -23,6 +29,7 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
   document.body.innerHTML = '<button id="buy" type="button">Buy now</button><button id="tab" role="tab">Reviews</button>';
   for (const id of ['buy', 'tab']) document.getElementById(id)!.addEventListener('click', () => clicks.push(id));
   let hellos = 0;
+  loads = 0;
   const interceptor: Interceptor = installInterceptor(win, {
     hello: () => {
       hellos++;
@@ -39,13 +46,14 @@ function setup(guard: TabGuard | Promise<TabGuard>, reply: () => Promise<HoldRep
     },
     join: async () => ({ joined: true }),
     ran: () => undefined,
-  }, clock);
+  }, () => (loads++, describer()), clock);
   // The frame asks about its tab at its first input; a press comes before any real click.
   if (touched) document.body.dispatchEvent(new win.Event('pointerdown', { bubbles: true }));
   return { proposals, clicks, interceptor, hellos: () => hellos };
 }
 
 let alive = true;
+let loads = 0;
 const inputs: string[] = [];
 const noteTimes: { at: number; sentAt: number }[] = [];
 const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
@@ -302,5 +310,54 @@ describe('interceptor', () => {
     expect(clicks).toEqual([]);
     expect(interceptor.heldCount()).toBe(1);
     expect(interceptor.receive({ type: 'decision', id, verdict: 'approve' })).toEqual({ delivered: true });
+  });
+
+  it('asks for the describing half only when the frame holds something', async () => {
+    const { proposals, interceptor } = setup({ mode: 'automation', armed: false, debugger: false });
+    await flush();
+    click('tab');
+    await flush();
+    expect(loads).toBe(0);
+    click('buy');
+    await flush();
+    click('buy');
+    await flush();
+    expect(proposals).toHaveLength(2);
+    expect(proposals[0]).toMatchObject({ kind: 'purchase', label: 'Buy now' });
+    expect(interceptor.heldCount()).toBe(2);
+  });
+
+  it('holds an action as unreadable when its description cannot be loaded, and sends nothing', async () => {
+    const { proposals, clicks, interceptor } = setup({ mode: 'automation', armed: false, debugger: false }, undefined, {
+      describer: () => Promise.reject(new Error('the extension was reloaded')),
+    });
+    await flush();
+    click('buy');
+    await flush();
+    expect(clicks).toEqual([]);
+    expect(proposals[0]).toMatchObject({ kind: 'unclassified', fields: [] });
+    expect(proposals[0]!.unreadable?.[0]).toContain('could not be loaded');
+    expect(interceptor.receive({ type: 'decision', id: proposals[0]!.id, verdict: 'reject' })).toEqual({ delivered: true });
+    await flush();
+    expect(clicks).toEqual([]);
+  });
+
+  it('injects the describer once, and again only after a load that failed', async () => {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    let injections = 0;
+    let fail = true;
+    const load = describerLoader(async () => {
+      injections++;
+      if (!fail) scope[DESCRIBER_GLOBAL] = { read: () => undefined };
+    });
+    try {
+      await expect(load()).rejects.toThrow('the describer did not load');
+      fail = false;
+      const first = await load();
+      expect(await load()).toBe(first);
+      expect(injections).toBe(2);
+    } finally {
+      delete scope[DESCRIBER_GLOBAL];
+    }
   });
 });
