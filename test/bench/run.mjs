@@ -371,7 +371,7 @@ async function firstHoldToCard(agent, panel, origin) {
   const toCard = [];
   for (let i = 0; i < FIRST_HOLDS; i++) {
     await agent.goto(`${origin}/cases/role-button.html?first=${i}`);
-    const label = `First report ${i}`;
+    const label = `Send first report ${i}.`;
     const seen = cardTimes(panel, label);
     const clickedAt = await clickInvite(agent, label);
     toCard.push((await seen).card - clickedAt);
