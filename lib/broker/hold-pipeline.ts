@@ -42,6 +42,8 @@ export interface HoldDeps {
  */
 export class HoldPipeline {
   private readonly resumedAt = new Map<number, number>();
+  /** The grouping decisions made so far, one after another (`oneAtATime`). */
+  private grouping: Promise<unknown> = Promise.resolve();
   /** Holds begun so far: a hold that began while the badge counted may not be in its count. */
   started = 0;
 
@@ -135,17 +137,21 @@ export class HoldPipeline {
       await this.deps.rules.noteApplied(policy.rule);
       return allow ? { status: 'release', approved: true } : { status: 'blocked', reason: policy.reasons.join('; ') };
     }
-    const paused = await this.isFlooding(record, settings.floodLimit);
-    const leader = policy.confirm || paused ? undefined : await this.identicalPending(record);
-    const screenshot = paused || leader || record.screenshot ? undefined : await this.capture(record);
-    await this.deps.store.update(record.id, {
-      signals,
-      policyReasons: policy.reasons,
-      evaluatedAt: this.deps.platform.now(),
-      ...(screenshot ? { screenshot } : {}),
-      ...(policy.confirm ? { confirm: policy.confirm } : {}),
-      ...(leader ? { groupOf: leader.id } : {}),
-      ...(paused ? { paused: true } : {}),
+    // One at a time: two identical actions held at once would each take the other for its leader.
+    const { paused, leader } = await this.oneAtATime(async () => {
+      const paused = await this.isFlooding(record, settings.floodLimit);
+      const leader = policy.confirm || paused ? undefined : await this.identicalPending(record);
+      const screenshot = paused || leader || record.screenshot ? undefined : await this.capture(record);
+      await this.deps.store.update(record.id, {
+        signals,
+        policyReasons: policy.reasons,
+        evaluatedAt: this.deps.platform.now(),
+        ...(screenshot ? { screenshot } : {}),
+        ...(policy.confirm ? { confirm: policy.confirm } : {}),
+        ...(leader ? { groupOf: leader.id } : {}),
+        ...(paused ? { paused: true } : {}),
+      });
+      return { paused, leader };
     });
     this.deps.lifecycle.armTimeout(record, settings);
     // A card of its own: one joining another's card or a paused tab's adds nothing to look at.
@@ -153,6 +159,13 @@ export class HoldPipeline {
     if (!leader && !paused) void this.deps.notices.arm(record).catch(() => undefined);
     void this.deps.prune();
     return { status: 'held' };
+  }
+
+  /** Runs `work` after every earlier call's work has settled. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.grouping.then(work, work);
+    this.grouping = run.catch(() => undefined);
+    return run;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { parseProposedAction } from '@/lib/messaging/validate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Broker, type ObservedRequest, type Origin } from '@/lib/broker/broker';
 import { handlePanelRequest } from '@/lib/broker/router';
 import { openCountersignDb } from '@/lib/db/open';
@@ -484,6 +484,27 @@ describe('Broker', () => {
     expect((await store.get(again.id))?.status).toBe('approved');
     expect(decisions(platform).map((d) => (d.message as { id: string }).id)).toEqual([first.id, again.id]);
     expect((await broker.view.queue()).actions.map((a) => a.id)).toEqual([other.id]);
+  });
+
+  it('groups identical actions held at the same moment, from two tabs, into one card', async () => {
+    const { broker, store } = await setup();
+    const [first, again] = [proposal({ kind: 'submit', label: 'Join' }), proposal({ kind: 'submit', label: 'Join' })];
+    // Each evaluation looks for an identical pending action; let both look before either writes.
+    const pending = store.pending.bind(store);
+    let looking = 0;
+    let bothLooked = (): void => undefined;
+    const gate = new Promise<void>((open) => (bothLooked = open));
+    const spy = vi.spyOn(store, 'pending').mockImplementation(async () => {
+      const list = await pending();
+      if (++looking === 2) bothLooked();
+      await Promise.race([gate, new Promise((done) => setTimeout(done, 200))]);
+      return list;
+    });
+    await Promise.all([broker.holds.hold(first, origin), broker.holds.hold(again, { ...origin, tabId: origin.tabId + 1 })]);
+    spy.mockRestore();
+    const queue = await broker.view.queue();
+    expect(queue.actions).toHaveLength(1);
+    expect(queue.actions[0]?.groupSize).toBe(2);
   });
 
   it('approves a whole card’s group from a rule made on it, as from Approve', async () => {
