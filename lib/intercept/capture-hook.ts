@@ -138,11 +138,7 @@ function toolCalled(capture: Capture, event: Event, raw: unknown): void {
   // judged at the request); the background only logs it.
   if (!tool.readOnly || tool.consequential || read.failure) return holds.hold(spec);
   win.queueMicrotask(() => spec.replay(false)); // once the hook is waiting for the answer
-  try {
-    holds.logRun(spec);
-  } catch {
-    // the log misses it; the run itself is judged at its requests
-  }
+  holds.logRun(spec);
 }
 
 function toolOf(detail: ToolCallDetail | null): ToolCall {

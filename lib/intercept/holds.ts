@@ -15,7 +15,7 @@ export interface Holds {
   hold(spec: HoldSpec): void;
   /** One input, one card: a request joins the pending card of the input that caused it, else waits on its own. */
   holdOrJoin(spec: HoldSpec, request: RequestDetail): void;
-  /** A read-only tool the page runs at once: described for the log only. */
+  /** A read-only tool the page runs at once: described for the log only (as unreadable if the describer cannot load). */
   logRun(spec: HoldSpec): void;
   approve(id: string, edits: FieldEdit[]): DecisionReply;
   reject(id: string, why: string): DecisionReply;

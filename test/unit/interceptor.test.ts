@@ -323,6 +323,7 @@ describe('interceptor', () => {
     click('buy');
     await flush();
     expect(proposals).toHaveLength(2);
+    expect(loads).toBeGreaterThan(0);
     expect(proposals[0]).toMatchObject({ kind: 'purchase', label: 'Buy now' });
     expect(interceptor.heldCount()).toBe(2);
   });
